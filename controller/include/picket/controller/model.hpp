@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "picket/gateway/ip.hpp"
+#include "picket/gateway/key.hpp"
+
+namespace picket::controller {
+
+// The gateway's settings as stored. The private key lives in its own 0600
+// file next to the database, not in a row.
+struct Settings {
+  std::string interface_name = "picket0";
+  std::uint16_t listen_port = 51820;
+  std::string endpoint;  // host:port that clients dial, e.g. vpn.example.org:51820
+  gateway::Cidr ipv4_subnet = gateway::Cidr::parse("10.77.0.0/24");
+  gateway::Cidr ipv6_subnet = gateway::Cidr::parse("fd77:77::/64");
+  std::vector<gateway::IpAddress> dns;  // handed to clients; empty = the gateway's tunnel addresses
+  std::uint32_t mtu = 1420;             // the gateway interface's MTU
+  gateway::Key public_key;              // the gateway's
+
+  bool operator==(const Settings&) const = default;
+};
+
+// A member is a pseudonymous label; nothing else about the person is kept.
+struct Member {
+  std::int64_t id = 0;
+  std::string label;
+  std::string note;
+  std::int64_t created_at = 0;  // unix seconds
+
+  bool operator==(const Member&) const = default;
+};
+
+// One WireGuard peer belonging to a member. No endpoint, handshake or
+// traffic figure is ever part of it.
+struct Device {
+  std::int64_t id = 0;
+  std::int64_t member_id = 0;
+  std::string label;
+  gateway::Key public_key;
+  gateway::SecretKey preshared_key;
+  // Both tunnel addresses are `host_index` hosts into their subnets, so a
+  // device's IPv4 and IPv6 addresses end alike (10.77.0.5 / fd77:77::5).
+  std::uint32_t host_index = 0;
+  gateway::IpAddress ipv4;
+  gateway::IpAddress ipv6;
+  std::vector<gateway::Cidr> client_allowed_ips;  // what the client routes through the tunnel
+  std::uint16_t keepalive = 25;                   // client PersistentKeepalive, 0 = off
+  std::uint16_t mtu = 0;                          // client MTU, 0 = let the app decide
+  bool enabled = true;
+  std::optional<std::int64_t> expires_at;  // unix seconds
+  std::int64_t created_at = 0;
+
+  bool operator==(const Device&) const = default;
+};
+
+}  // namespace picket::controller
