@@ -14,7 +14,7 @@ namespace picket::gateway {
 struct PeerConfig {
   Key public_key;
   std::optional<SecretKey> preshared_key;
-  std::vector<Cidr> allowed_ips;  // the device's own /32 and /128
+  std::vector<Cidr> allowed_ips;           // the device's own /32 and /128
   std::uint16_t persistent_keepalive = 0;  // seconds, 0 = off
 
   bool operator==(const PeerConfig&) const = default;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -25,7 +26,7 @@ class FakeBackend final : public WireGuardBackend {
   // Makes operation number `n` from now (1 = the next one; reads, applies and
   // link calls all count) throw Error. A failing apply applies the first
   // `applied_peers` peer changes before throwing, like a multi-message netlink
-  // set that breaks half-way.
+  // set that breaks half-way. Several failures may be pending at once.
   void fail_operation(std::size_t n, std::size_t applied_peers = 0);
 
   // Direct access, e.g. to simulate drift (`wg set` by hand).
@@ -43,8 +44,7 @@ class FakeBackend final : public WireGuardBackend {
   LinkSettings link_;
   DeviceSnapshot state_;
   std::size_t operations_ = 0;
-  std::optional<std::size_t> fail_at_;
-  std::size_t fail_applied_peers_ = 0;
+  std::map<std::size_t, std::size_t> failures_;  // operation number -> applied_peers
   std::size_t reads_ = 0;
   std::size_t applies_ = 0;
   std::size_t peer_changes_ = 0;

@@ -12,8 +12,8 @@ namespace picket::gateway {
 // express it without loss.
 struct PeerChange {
   Key public_key;
-  bool remove = false;         // remove=true / WGPEER_F_REMOVE_ME
-  bool update_only = false;    // update_only=true / WGPEER_F_UPDATE_ONLY
+  bool remove = false;                     // remove=true / WGPEER_F_REMOVE_ME
+  bool update_only = false;                // update_only=true / WGPEER_F_UPDATE_ONLY
   std::optional<SecretKey> preshared_key;  // set; all-zero clears it
   std::optional<std::uint16_t> persistent_keepalive;
   bool replace_allowed_ips = false;  // replace_allowed_ips=true / WGPEER_F_REPLACE_ALLOWEDIPS
