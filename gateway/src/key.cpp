@@ -137,14 +137,7 @@ bool SecretKey::operator==(const SecretKey& other) const {
 }
 
 SecretKey generate_private_key() {
-  ensure_sodium();
-  SecretKey key;
-  KeyBytes bytes{};
-  randombytes_buf(bytes.data(), bytes.size());
-  clamp(bytes);
-  key = SecretKey(bytes);
-  sodium_memzero(bytes.data(), bytes.size());
-  return key;
+  return clamp_private_key(generate_preshared_key());
 }
 
 SecretKey generate_preshared_key() {
@@ -166,6 +159,14 @@ Key public_key_of(const SecretKey& private_key) {
   crypto_scalarmult_base(point.data(), scalar.data());
   sodium_memzero(scalar.data(), scalar.size());
   return Key(point);
+}
+
+SecretKey clamp_private_key(const SecretKey& private_key) {
+  KeyBytes bytes = private_key.bytes();
+  clamp(bytes);
+  SecretKey key(bytes);
+  sodium_memzero(bytes.data(), bytes.size());
+  return key;
 }
 
 void validate_public_key(const Key& key) {

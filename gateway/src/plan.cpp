@@ -73,7 +73,9 @@ std::optional<PeerChange> update(const PeerConfig& want, const PeerConfig& have)
 
 DeviceChange plan(const DesiredDevice& desired, const DeviceSnapshot& actual) {
   DeviceChange change;
-  if (!(desired.private_key == psk_or_zero(actual.private_key)))
+  // WireGuard clamps the private key on set and reports it clamped.
+  if (!(clamp_private_key(desired.private_key) == psk_or_zero(actual.private_key)) &&
+      !(desired.private_key.is_zero() && !actual.private_key))
     change.private_key = desired.private_key;
   if (desired.listen_port != actual.listen_port) change.listen_port = desired.listen_port;
 
@@ -127,7 +129,7 @@ void apply_change(DeviceSnapshot& snapshot, const DeviceChange& change) {
     if (change.private_key->is_zero())
       snapshot.private_key.reset();
     else
-      snapshot.private_key = change.private_key;
+      snapshot.private_key = clamp_private_key(*change.private_key);
   }
   if (change.listen_port) snapshot.listen_port = *change.listen_port;
   if (change.replace_peers) snapshot.peers.clear();

@@ -3,11 +3,13 @@
 // Test data shared by the gateway unit tests and the backend suite.
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <vector>
 
 #include "picket/gateway/device.hpp"
 #include "picket/gateway/ip.hpp"
 #include "picket/gateway/key.hpp"
+#include "picket/gateway/reconciler.hpp"
 
 namespace picket::gateway::test {
 
@@ -58,3 +60,14 @@ inline std::vector<PeerConfig> canonical(const DeviceSnapshot& snap) {
 }
 
 }  // namespace picket::gateway::test
+
+namespace Catch {
+template <>
+struct StringMaker<picket::gateway::ReconcileResult> {
+  static std::string convert(const picket::gateway::ReconcileResult& r) {
+    return "{added " + std::to_string(r.added) + ", updated " + std::to_string(r.updated) +
+           ", removed " + std::to_string(r.removed) +
+           (r.device_changed ? ", device changed}" : "}");
+  }
+};
+}  // namespace Catch

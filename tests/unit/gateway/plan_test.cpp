@@ -19,7 +19,7 @@ PeerState state_of(const PeerConfig& config) {
 
 DeviceSnapshot snapshot_of(const DesiredDevice& d) {
   DeviceSnapshot snap;
-  snap.private_key = d.private_key;
+  snap.private_key = clamp_private_key(d.private_key);  // as WireGuard reports it
   snap.listen_port = d.listen_port;
   for (const PeerConfig& p : d.peers) snap.peers.push_back(state_of(p));
   return snap;
@@ -83,6 +83,16 @@ TEST_CASE("plan: table of single differences", "[plan]") {
     CHECK(c.listen_port == std::optional<std::uint16_t>(51820));
     CHECK_FALSE(c.private_key);
     CHECK(c.peers.empty());
+  }
+  SECTION("an unclamped private key equals its clamped form") {
+    REQUIRE_FALSE(clamp_private_key(d.private_key) == d.private_key);
+    CHECK(plan(d, same).empty());
+    DesiredDevice no_key = d;
+    no_key.private_key = SecretKey{};
+    DeviceSnapshot empty = same;
+    empty.private_key.reset();
+    CHECK_FALSE(plan(no_key, empty).private_key);
+    CHECK(plan(no_key, same).private_key->is_zero());
   }
   SECTION("private key only") {
     DeviceSnapshot snap = same;

@@ -65,6 +65,9 @@ SecretKey generate_private_key();
 // 32 random bytes for a preshared key.
 SecretKey generate_preshared_key();
 Key public_key_of(const SecretKey& private_key);
+// The private key as WireGuard stores and reports it (clamped on set), so an
+// unclamped configured key compares equal to what the interface holds.
+SecretKey clamp_private_key(const SecretKey& private_key);
 
 // Throws ParseError when `key` is unusable as a peer's public key: all zero
 // or a point of small order (X25519 with it gives the all-zero secret).
