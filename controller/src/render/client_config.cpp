@@ -1,0 +1,72 @@
+#include <sodium.h>
+
+#include <string>
+
+#include "picket/controller/render.hpp"
+
+namespace picket::controller {
+
+namespace {
+
+// Single addresses are written with an explicit /32 or /128: some apps
+// reject a bare address in Address.
+std::string host_prefix(const gateway::IpAddress& address) {
+  return address.str() + "/" + std::to_string(address.max_prefix());
+}
+
+template <typename T, typename Format>
+std::string join(const std::vector<T>& items, Format format) {
+  std::string text;
+  for (const T& item : items) {
+    if (!text.empty()) text += ", ";
+    text += format(item);
+  }
+  return text;
+}
+
+void line(std::string& out, std::string_view key, std::string_view value) {
+  out += key;
+  out += " = ";
+  out += value;
+  out += '\n';
+}
+
+// The base64 temporary of a secret is wiped rather than left in freed heap.
+void secret_line(std::string& out, std::string_view key, const gateway::SecretKey& secret) {
+  std::string text = secret.base64();
+  line(out, key, text);
+  sodium_memzero(text.data(), text.size());
+}
+
+}  // namespace
+
+std::string render_client_config(const ClientConfig& config) {
+  std::string out;
+  // One allocation up front: growing would leave copies of the private key in
+  // freed heap blocks.
+  out.reserve(512 + config.allowed_ips.size() * 48 + config.dns.size() * 48 +
+              config.endpoint.size());
+
+  out += "[Interface]\n";
+  secret_line(out, "PrivateKey", config.private_key);
+  line(out, "Address", host_prefix(config.ipv4) + ", " + host_prefix(config.ipv6));
+  if (!config.dns.empty()) {
+    line(out, "DNS", join(config.dns, [](const gateway::IpAddress& ip) { return ip.str(); }));
+  }
+  if (config.mtu != 0) line(out, "MTU", std::to_string(config.mtu));
+
+  out += "\n[Peer]\n";
+  line(out, "PublicKey", config.server_public_key.base64());
+  // An all-zero PSK is WireGuard's "none"; writing it out would only
+  // suggest protection that is not there.
+  if (!config.preshared_key.is_zero()) secret_line(out, "PresharedKey", config.preshared_key);
+  line(out, "Endpoint", config.endpoint);
+  if (!config.allowed_ips.empty()) {
+    line(out, "AllowedIPs",
+         join(config.allowed_ips, [](const gateway::Cidr& c) { return c.str(); }));
+  }
+  if (config.keepalive != 0) line(out, "PersistentKeepalive", std::to_string(config.keepalive));
+  return out;
+}
+
+}  // namespace picket::controller

@@ -1,0 +1,108 @@
+#include "store/migrations.hpp"
+
+#include <array>
+#include <string>
+
+#include "picket/controller/store.hpp"
+#include "store/sqlite.hpp"
+
+namespace picket::controller {
+
+namespace {
+
+// Ranges in the CHECK constraints are the last line of defence behind
+// validation, so a bug upstream cannot store a peer WireGuard would refuse.
+// Host index 1 is the gateway's and 65534 is the /16 maximum.
+//
+// AUTOINCREMENT keeps ids from being reused after a delete: a stale id in an
+// admin's open browser tab must not reach a device created since.
+constexpr const char* kV1 = R"sql(
+CREATE TABLE settings (
+  id             INTEGER PRIMARY KEY CHECK (id = 1),
+  interface_name TEXT    NOT NULL CHECK (length(interface_name) BETWEEN 1 AND 15),
+  listen_port    INTEGER NOT NULL CHECK (listen_port BETWEEN 1 AND 65535),
+  endpoint       TEXT    NOT NULL,
+  ipv4_subnet    TEXT    NOT NULL,
+  ipv6_subnet    TEXT    NOT NULL,
+  dns            TEXT    NOT NULL DEFAULT '',
+  mtu            INTEGER NOT NULL CHECK (mtu BETWEEN 576 AND 65535),
+  public_key     TEXT    NOT NULL CHECK (length(public_key) = 44)
+);
+
+CREATE TABLE members (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  label      TEXT    NOT NULL UNIQUE CHECK (length(label) BETWEEN 1 AND 32),
+  note       TEXT    NOT NULL DEFAULT '' CHECK (length(CAST(note AS BLOB)) <= 256),
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE devices (
+  id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+  member_id          INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+  label              TEXT    NOT NULL CHECK (length(label) BETWEEN 1 AND 32),
+  public_key         TEXT    NOT NULL UNIQUE CHECK (length(public_key) = 44),
+  preshared_key      BLOB    NOT NULL CHECK (length(preshared_key) = 32),
+  host_index         INTEGER NOT NULL UNIQUE CHECK (host_index BETWEEN 2 AND 65534),
+  ipv4               TEXT    NOT NULL UNIQUE,
+  ipv6               TEXT    NOT NULL UNIQUE,
+  client_allowed_ips TEXT    NOT NULL,
+  keepalive          INTEGER NOT NULL CHECK (keepalive BETWEEN 0 AND 65535),
+  mtu                INTEGER NOT NULL CHECK (mtu = 0 OR mtu BETWEEN 576 AND 65535),
+  enabled            INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+  expires_at         INTEGER,
+  created_at         INTEGER NOT NULL,
+  UNIQUE (member_id, label)
+);
+
+-- The expiry timer asks for the earliest expiry of an enabled device; a
+-- partial index answers that without reading devices that never expire.
+CREATE INDEX devices_expiry ON devices (expires_at)
+  WHERE enabled = 1 AND expires_at IS NOT NULL;
+)sql";
+
+constexpr std::array<Migration, 1> kMigrations{{
+    {1, kV1},
+}};
+
+}  // namespace
+
+std::span<const Migration> migrations() {
+  return kMigrations;
+}
+
+int latest_schema_version() {
+  return kMigrations.back().version;
+}
+
+void migrate(sqlite3* db) {
+  // IMMEDIATE takes the write lock before reading user_version, so two
+  // processes opening a fresh file cannot both run the same migration.
+  sqlite::exec(db, "BEGIN IMMEDIATE", "starting the schema migration");
+  try {
+    const int current = static_cast<int>(
+        sqlite::query_int64(db, "PRAGMA user_version", "reading the schema version").value_or(0));
+    const int latest = latest_schema_version();
+    if (current > latest) {
+      throw StoreError("the database has schema version " + std::to_string(current) +
+                       " but this Picket only knows up to version " + std::to_string(latest) +
+                       "; it was written by a newer Picket: upgrade Picket instead of "
+                       "downgrading");
+    }
+    for (const Migration& migration : kMigrations) {
+      if (migration.version <= current) continue;
+      sqlite::exec(db, migration.sql,
+                   "applying schema migration " + std::to_string(migration.version));
+    }
+    if (current != latest) {
+      // PRAGMA takes no bound parameters; the value is our own integer.
+      const std::string set_version = "PRAGMA user_version = " + std::to_string(latest);
+      sqlite::exec(db, set_version.c_str(), "recording the schema version");
+    }
+    sqlite::exec(db, "COMMIT", "committing the schema migration");
+  } catch (...) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+}  // namespace picket::controller
