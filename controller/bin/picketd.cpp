@@ -1,2 +1,55 @@
-#include <cstdio>
-int main() { std::puts("not built yet"); return 1; }
+// picketd: wiring only. Parses flags, then hands over to run_daemon().
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+
+#include "daemon/daemon.hpp"
+
+int main(int argc, char** argv) {
+  picket::controller::DaemonOptions options;
+  CLI::App app{"picketd - the Picket WireGuard control-plane daemon"};
+  app.set_config("--config", "", "read options from this INI/TOML file");
+  app.add_option("--state-dir", options.state_dir, "state directory (database and gateway key)")
+      ->capture_default_str();
+  app.add_option("--socket", options.socket_path, "unix socket for the picket CLI")
+      ->capture_default_str();
+  app.add_option("--backend", options.backend, "WireGuard backend")
+      ->check(CLI::IsMember({"auto", "userspace"}))
+      ->capture_default_str();
+  app.add_option("--wireguard-go", options.wireguard_go,
+                 "wireguard-go binary for the userspace backend")
+      ->capture_default_str();
+  app.add_option("--wireguard-socket-dir", options.wireguard_socket_dir,
+                 "where wireguard-go puts its sockets")
+      ->capture_default_str();
+  app.add_option("--drift-interval", options.drift_interval_seconds,
+                 "seconds between full reads of the interface to undo drift")
+      ->check(CLI::Range(1u, 86400u))
+      ->capture_default_str();
+  auto* first = "Used on the first start only, to seed the stored settings";
+  app.add_option("--interface", options.interface_name, "WireGuard interface name")
+      ->group(first)
+      ->capture_default_str();
+  app.add_option("--listen-port", options.listen_port, "WireGuard UDP port")
+      ->group(first)
+      ->capture_default_str();
+  app.add_option("--endpoint", options.endpoint, "public HOST:PORT that members dial")
+      ->group(first);
+  app.add_option("--ipv4-subnet", options.ipv4_subnet, "tunnel IPv4 subnet")
+      ->group(first)
+      ->capture_default_str();
+  app.add_option("--ipv6-subnet", options.ipv6_subnet, "tunnel IPv6 ULA subnet")
+      ->group(first)
+      ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  try {
+    return picket::controller::run_daemon(options);
+  } catch (const std::exception& e) {
+    std::cerr << "picketd: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -158,6 +158,21 @@ std::vector<Cidr> LinkControl::addresses(const std::string& ifname) {
   return out;
 }
 
+std::vector<Cidr> LinkControl::all_addresses_except(const std::string& ifname) {
+  std::vector<Cidr> out;
+  const LinkPtr own = find_link(sock_, ifname);
+  const int own_index = own ? rtnl_link_get_ifindex(own.get()) : -1;
+  nl_cache* raw = nullptr;
+  check(rtnl_addr_alloc_cache(sock_, &raw), ifname, "listing addresses");
+  CachePtr cache(raw);
+  for (nl_object* obj = nl_cache_get_first(cache.get()); obj; obj = nl_cache_get_next(obj)) {
+    auto* addr = reinterpret_cast<rtnl_addr*>(obj);
+    if (rtnl_addr_get_ifindex(addr) == own_index) continue;
+    if (auto cidr = to_cidr(addr); cidr && !kernel_managed(*cidr)) out.push_back(*cidr);
+  }
+  return out;
+}
+
 void LinkControl::set_addresses(const std::string& ifname, const std::vector<Cidr>& wanted) {
   const int ifindex = rtnl_link_get_ifindex(get_link(sock_, ifname).get());
   nl_cache* raw = nullptr;

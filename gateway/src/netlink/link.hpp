@@ -36,6 +36,9 @@ class LinkControl {
   // Addresses as configured (host part kept, e.g. 10.77.0.1/24), without
   // kernel-made IPv6 link-local ones.
   std::vector<Cidr> addresses(const std::string& ifname);
+  // Addresses of every other link (IPv6 link-local ones excepted); `ifname`
+  // need not exist.
+  std::vector<Cidr> all_addresses_except(const std::string& ifname);
   // Adds the missing addresses and deletes every other one (IPv6 link-local
   // ones excepted). IPv6 addresses skip duplicate address detection.
   void set_addresses(const std::string& ifname, const std::vector<Cidr>& wanted);

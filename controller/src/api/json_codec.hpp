@@ -1,0 +1,16 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "picket/controller/service.hpp"
+
+namespace picket::controller::api {
+
+nlohmann::json to_json(const Member& member);
+nlohmann::json to_json(const Settings& settings, const std::vector<gateway::IpAddress>& dns);
+// A device as listed; never its preshared key.
+nlohmann::json to_json(const DeviceStatus& status);
+// What the admin's side needs to render the client config (includes the PSK).
+nlohmann::json to_json(const ClientParameters& params);
+
+}  // namespace picket::controller::api

@@ -1,0 +1,123 @@
+#include "api/unix_server.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <stdexcept>
+#include <system_error>
+
+namespace picket::controller::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using local = asio::local::stream_protocol;
+
+namespace {
+
+constexpr auto kSessionTimeout = std::chrono::seconds(30);
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(local::socket socket, const Handler& handler)
+      : stream_(std::move(socket)), handler_(handler) {}
+
+  void start() { read(); }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(kMaxRequestBody);
+    stream_.expires_after(kSessionTimeout);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == http::error::body_limit)
+      return respond_error(http::status::payload_too_large, "the request body is too large");
+    if (ec) return close();
+    const auto& request = parser_->get();
+    ApiRequest api_request{std::string(request.method_string()), std::string(request.target()),
+                           request.body()};
+    const auto result = handler_(api_request);
+    send(static_cast<http::status>(result.status), result.body, request.keep_alive());
+  }
+
+  void respond_error(http::status status, const char* message) {
+    send(status, std::string("{\"error\":\"") + message + "\"}", false);
+  }
+
+  void send(http::status status, std::string body, bool keep_alive) {
+    auto response = std::make_shared<http::response<http::string_body>>(status, 11);
+    response->set(http::field::content_type, "application/json");
+    response->set(http::field::cache_control, "no-store");
+    response->keep_alive(keep_alive);
+    response->body() = std::move(body);
+    response->prepare_payload();
+    stream_.expires_after(kSessionTimeout);
+    http::async_write(
+        stream_, *response,
+        [self = shared_from_this(), response, keep_alive](beast::error_code ec, std::size_t) {
+          if (ec || !keep_alive) return self->close();
+          self->read();
+        });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(local::socket::shutdown_both, ignored);
+  }
+
+  beast::basic_stream<local> stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  Handler handler_;
+};
+
+}  // namespace
+
+UnixServer::UnixServer(asio::io_context& io, std::filesystem::path socket_path, Handler handler)
+    : io_(io), path_(std::move(socket_path)), handler_(std::move(handler)), acceptor_(io) {
+  const auto dir = path_.parent_path();
+  std::filesystem::create_directories(dir);
+  if (::chmod(dir.c_str(), 0700) != 0) {
+    throw std::system_error(errno, std::generic_category(),
+                            "cannot restrict " + dir.string() + " to mode 0700");
+  }
+  std::error_code ignored;
+  std::filesystem::remove(path_, ignored);  // a stale socket from a crashed run
+  const auto old_mask = ::umask(0177);
+  try {
+    acceptor_.open(local());
+    acceptor_.bind(local::endpoint(path_.string()));
+    acceptor_.listen();
+  } catch (const std::exception& e) {
+    ::umask(old_mask);
+    throw std::runtime_error("cannot listen on " + path_.string() + ": " + e.what());
+  }
+  ::umask(old_mask);
+  accept();
+}
+
+UnixServer::~UnixServer() {
+  beast::error_code ignored;
+  acceptor_.close(ignored);
+  std::error_code ignored_fs;
+  std::filesystem::remove(path_, ignored_fs);
+}
+
+void UnixServer::accept() {
+  acceptor_.async_accept([this](beast::error_code ec, local::socket socket) {
+    if (ec == asio::error::operation_aborted) return;
+    if (!ec) std::make_shared<Session>(std::move(socket), handler_)->start();
+    accept();
+  });
+}
+
+}  // namespace picket::controller::api

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.hpp"
+
+namespace picket::controller::cli {
+
+// Each adds its subcommand(s) to `app`; the callbacks run against `context`.
+void add_init_command(CLI::App& app, Context& context);
+void add_member_commands(CLI::App& app, Context& context);
+void add_device_commands(CLI::App& app, Context& context);
+void add_status_command(CLI::App& app, Context& context);
+
+}  // namespace picket::controller::cli

@@ -1,0 +1,138 @@
+#include "daemon/daemon.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/system_timer.hpp>
+#include <chrono>
+#include <string>
+
+#include "api/unix_server.hpp"
+#include "daemon/backend_selection.hpp"
+#include "daemon/log.hpp"
+#include "daemon/state_dir.hpp"
+#include "picket/controller/service.hpp"
+#include "picket/gateway/host_network.hpp"
+
+namespace picket::controller {
+
+namespace asio = boost::asio;
+
+namespace {
+
+std::string counts(const ReconcileReport& report) {
+  return std::to_string(report.desired_peers) + " peers wanted, " +
+         std::to_string(report.result.added) + " added, " + std::to_string(report.result.updated) +
+         " updated, " + std::to_string(report.result.removed) + " removed";
+}
+
+// The daemon's timers: expiry (armed at the earliest expiry) and drift repair
+// (a full read of the interface at a fixed interval, which also recreates
+// the interface when it vanished, e.g. wireguard-go was killed).
+class Loop {
+ public:
+  Loop(asio::io_context& io, Service& service, gateway::WireGuardBackend& backend,
+       std::chrono::seconds drift)
+      : service_(service),
+        backend_(backend),
+        drift_interval_(drift),
+        expiry_timer_(io),
+        drift_timer_(io) {}
+
+  void start() {
+    arm_expiry();
+    arm_drift();
+  }
+
+  // After every API call: a change may have moved the earliest expiry.
+  void arm_expiry() {
+    const auto next = service_.next_expiry();
+    if (next == armed_expiry_) return;
+    armed_expiry_ = next;
+    if (!next) {
+      expiry_timer_.cancel();
+      return;
+    }
+    expiry_timer_.expires_at(std::chrono::system_clock::time_point(std::chrono::seconds(*next)));
+    expiry_timer_.async_wait([this](boost::system::error_code ec) {
+      if (ec) return;
+      armed_expiry_.reset();
+      try {
+        if (const auto removed = service_.expire_due()) {
+          log_info("expiry: removed " + std::to_string(removed) + " peers");
+        }
+      } catch (const std::exception& e) {
+        log_error(std::string("expiry failed, drift repair retries: ") + e.what());
+      }
+      arm_expiry();
+    });
+  }
+
+ private:
+  void arm_drift() {
+    drift_timer_.expires_after(drift_interval_);
+    drift_timer_.async_wait([this](boost::system::error_code ec) {
+      if (ec) return;
+      repair();
+      arm_drift();
+    });
+  }
+
+  void repair() {
+    try {
+      const bool recreate = !backend_.interface_exists();
+      const auto report = recreate ? service_.start() : service_.reconcile();
+      if (recreate)
+        log_info("the interface had vanished and was recreated: " + counts(report));
+      else if (report.result != gateway::ReconcileResult{})
+        log_info("drift repaired: " + counts(report));
+    } catch (const std::exception& e) {
+      log_error(std::string("drift repair failed, retrying at the next interval: ") + e.what());
+    }
+    arm_expiry();
+  }
+
+  Service& service_;
+  gateway::WireGuardBackend& backend_;
+  std::chrono::seconds drift_interval_;
+  asio::system_timer expiry_timer_;
+  asio::steady_timer drift_timer_;
+  std::optional<std::int64_t> armed_expiry_;
+};
+
+}  // namespace
+
+int run_daemon(const DaemonOptions& options) {
+  auto state = open_state(options);
+  auto settings = *state.store->settings();
+  auto backend = select_backend(options, settings.interface_name);
+  log_info(std::string("using the ") + std::string(backend->kind()) +
+           " WireGuard backend on interface " + settings.interface_name);
+
+  const auto interface_name = settings.interface_name;
+  Service service(*state.store, *backend, state.private_key, system_clock_now, [interface_name] {
+    return gateway::prefixes_on_other_interfaces(interface_name);
+  });
+  const auto report = service.start();
+  log_info("interface ready: " + counts(report));
+
+  asio::io_context io(1);
+  Loop loop(io, service, *backend, std::chrono::seconds(options.drift_interval_seconds));
+  api::UnixServer server(io, options.socket_path, [&](const ApiRequest& request) {
+    auto response = handle_api_request(service, request);
+    loop.arm_expiry();
+    return response;
+  });
+  loop.start();
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code, int) {
+    log_info("stopping; the interface stays up with its peers");
+    io.stop();
+  });
+  log_info("ready; the CLI talks to " + options.socket_path.string());
+  io.run();
+  return 0;
+}
+
+}  // namespace picket::controller

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Picket needs to build, run and test.
+# Idempotent and silent when everything is present. Run as root.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  build-essential cmake pkg-config git
+  libboost1.81-dev libssl-dev libsqlite3-dev nlohmann-json3-dev libqrcodegencpp-dev
+  libsodium-dev libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libcli11-dev libsystemd-dev catch2
+  # run: the userspace WireGuard backend, link set-up
+  wireguard-go wireguard-tools iproute2
+  # tests: QR decoding, namespaces, pings, sqlite inspection
+  zbar-tools iputils-ping procps sqlite3 psmisc curl
+)
+
+missing=()
+for package in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "picket: these packages are missing and installing them needs root: ${missing[*]}" >&2
+  exit 1
+fi
+echo "picket: installing ${#missing[@]} Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# --no-install-recommends: wireguard-tools would otherwise pull in a whole kernel.
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Command 2 of the README: install what is missing, build with AddressSanitizer
+# and UndefinedBehaviorSanitizer, and run every test (unit and integration;
+# the integration tests need root for network namespaces).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "$(id -u)" -eq 0 ] || { echo "picket: run the tests as root (they create network namespaces)" >&2; exit 1; }
+scripts/deps.sh
+echo "picket: building the test build (sanitizers on)"
+BUILD_DIR=${BUILD_DIR:-build-test} BUILD_TYPE=Debug scripts/build.sh -DPICKET_SANITIZE=ON
+cd "${BUILD_DIR:-build-test}"
+ctest --output-on-failure --timeout 600 "$@"

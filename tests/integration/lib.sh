@@ -1,0 +1,148 @@
+# Shared helpers for the integration tests: two network namespaces joined by
+# a veth pair ("gateway" and "member"), picketd with wireguard-go on the
+# gateway side, a wireguard-go client on the member side. Source it with the
+# build directory as $1. Everything created is removed on exit, also when a
+# test fails or is interrupted.
+set -euo pipefail
+
+BIN_DIR=$(cd "$1" && pwd)
+PICKETD="$BIN_DIR/controller/picketd"
+PICKET_CLI="$BIN_DIR/controller/picket"
+# Unique names: wireguard-go's control sockets are shared by all namespaces.
+ID=$(( ($$ % 90000) + 10000 ))
+GW_NS="pkt-gw-$ID"
+MEM_NS="pkt-mem-$ID"
+GW_IF="pg$ID"
+MEM_IF="pm$ID"
+GW_VETH="vg$ID"
+MEM_VETH="vm$ID"
+GW_OUTER=172.31.250.1
+MEM_OUTER=172.31.250.2
+WORK=$(mktemp -d /tmp/picket-it.XXXXXX)
+PICKETD_PID=""
+
+log() { echo "== $*"; }
+fail() {
+  echo "FAIL: $*" >&2
+  if [ -f "$WORK/picketd.log" ]; then echo "--- picketd log:" >&2; tail -n 30 "$WORK/picketd.log" >&2; fi
+  exit 1
+}
+
+cleanup() {
+  local status=$?
+  set +e
+  [ -n "$PICKETD_PID" ] && kill "$PICKETD_PID" 2>/dev/null && wait "$PICKETD_PID" 2>/dev/null
+  for ns in "$GW_NS" "$MEM_NS"; do
+    if ip netns list | grep -qw "$ns"; then
+      for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
+      ip netns delete "$ns"
+    fi
+  done
+  rm -f "/var/run/wireguard/$GW_IF.sock" "/var/run/wireguard/$MEM_IF.sock"
+  rm -rf "$WORK"
+  exit $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+setup_network() {
+  ip netns add "$GW_NS"
+  ip netns add "$MEM_NS"
+  ip link add "$GW_VETH" type veth peer name "$MEM_VETH"
+  ip link set "$GW_VETH" netns "$GW_NS"
+  ip link set "$MEM_VETH" netns "$MEM_NS"
+  ip -n "$GW_NS" addr add "$GW_OUTER/30" dev "$GW_VETH"
+  ip -n "$MEM_NS" addr add "$MEM_OUTER/30" dev "$MEM_VETH"
+  for ns in "$GW_NS" "$MEM_NS"; do ip -n "$ns" link set lo up; done
+  ip -n "$GW_NS" link set "$GW_VETH" up
+  ip -n "$MEM_NS" link set "$MEM_VETH" up
+}
+
+picket() { "$PICKET_CLI" --socket "$WORK/picket.sock" "$@"; }
+
+start_picketd() {
+  ip netns exec "$GW_NS" "$PICKETD" --state-dir "$WORK/state" --socket "$WORK/picket.sock" \
+    --interface "$GW_IF" --endpoint "$GW_OUTER:51820" --drift-interval 1 "$@" >>"$WORK/picketd.log" 2>&1 &
+  PICKETD_PID=$!
+  for _ in $(seq 100); do
+    if [ -S "$WORK/picket.sock" ] && picket init >/dev/null 2>&1; then return 0; fi
+    kill -0 "$PICKETD_PID" 2>/dev/null || fail "picketd exited at start"
+    sleep 0.1
+  done
+  fail "picketd did not open its socket"
+}
+
+stop_picketd() {
+  kill "$PICKETD_PID"
+  wait "$PICKETD_PID" || true
+  PICKETD_PID=""
+}
+
+# Reads `picket device add/reissue` output on stdin, renders its terminal QR
+# code to a PBM image (each half block is two modules; scaled 4x) and prints
+# what zbarimg decodes from it.
+qr_to_config() {
+  local image="$WORK/qr.pbm"
+  LC_ALL=C sed -n '/^Device /q; p' | LC_ALL=C sed 's/\xe2\x96\x88/F/g; s/\xe2\x96\x80/T/g; s/\xe2\x96\x84/B/g; s/ /./g' |
+    awk -v scale=4 '
+      { rows[NR] = $0; if (length($0) > width) width = length($0) }
+      END {
+        printf "P1\n%d %d\n", width * scale, NR * 2 * scale
+        for (r = 1; r <= NR; r++) {
+          for (half = 0; half < 2; half++) {
+            line = ""
+            for (c = 1; c <= width; c++) {
+              ch = substr(rows[r], c, 1)
+              dark = (ch == "F") || (half == 0 && ch == "T") || (half == 1 && ch == "B")
+              for (s = 0; s < scale; s++) line = line (dark ? "1" : "0")
+            }
+            for (s = 0; s < scale; s++) print line
+          }
+        }
+      }' >"$image"
+  # zbarimg reports to D-Bus when it can; there is none here.
+  zbarimg --raw -q "$image" 2>/dev/null | sed '${/^$/d}'
+}
+
+# Brings up (or re-configures) the member's wireguard-go interface from a
+# client config exactly as the QR code carries it.
+client_up() {
+  local conf="$WORK/$MEM_IF.conf"
+  cat >"$conf"
+  if ! ip -n "$MEM_NS" link show "$MEM_IF" >/dev/null 2>&1; then
+    ip netns exec "$MEM_NS" wireguard-go "$MEM_IF" >/dev/null 2>&1 || fail "wireguard-go did not start"
+  fi
+  wg-quick strip "$conf" >"$WORK/stripped.conf"
+  ip netns exec "$MEM_NS" wg setconf "$MEM_IF" "$WORK/stripped.conf"
+  ip -n "$MEM_NS" addr flush dev "$MEM_IF"
+  local address
+  for address in $(sed -n 's/^Address = //p' "$conf" | tr ',' ' '); do
+    ip -n "$MEM_NS" addr add "$address" dev "$MEM_IF"
+  done
+  ip -n "$MEM_NS" link set "$MEM_IF" up
+  ip -n "$MEM_NS" route replace 10.77.0.0/24 dev "$MEM_IF"
+}
+
+# Drops the client's sessions so the next packet starts a fresh handshake
+# (after a peer is removed and re-added on one side, the other side would
+# keep its old session for a while).
+client_rehandshake() {
+  ip netns exec "$MEM_NS" wg setconf "$MEM_IF" /dev/null
+  ip netns exec "$MEM_NS" wg setconf "$MEM_IF" "$WORK/stripped.conf"
+}
+
+# Succeeds when the member reaches the gateway's tunnel address within ~N s.
+member_reaches_gateway() {
+  local tries=${1:-10}
+  for _ in $(seq "$tries"); do
+    ip netns exec "$MEM_NS" ping -c1 -W1 10.77.0.1 >/dev/null 2>&1 && return 0
+  done
+  return 1
+}
+
+member_cut_off() {
+  # Three silent seconds in a row: no reply gets through any more.
+  ! ip netns exec "$MEM_NS" ping -c3 -i0.5 -W1 10.77.0.1 >/dev/null 2>&1
+}
+
+gateway_peers() { ip netns exec "$GW_NS" wg show "$GW_IF" peers; }
