@@ -101,6 +101,21 @@ picket init --ipv4 10.77.0.0/30 >/dev/null
 picket device add alice one --no-qr >/dev/null
 refused "full" -- device add alice two --no-qr
 
+log "CLI argument errors: exit status 2 and one line, before picketd is asked"
+for args in "device add alice" "device add" "member" "device frobnicate" "device add alice x --keepalive soon" \
+            "device expire alice phone --at 1h --never" "--no-such-flag status"; do
+  before=$(snapshot)
+  set +e
+  # shellcheck disable=SC2086
+  picket $args >/dev/null 2>"$WORK/err"
+  status=$?
+  set -e
+  [ $status -eq 2 ] || fail "picket $args exited $status, not 2"
+  [ "$(wc -l <"$WORK/err")" -eq 1 ] || { cat "$WORK/err"; fail "not one line of error for: picket $args"; }
+  [ "$before" = "$(snapshot)" ] || fail "state changed by: picket $args"
+  echo "   refused as expected: picket $args -> $(cat "$WORK/err")"
+done
+
 log "a stopped picketd"
 stop_picketd
 refused "is picketd running" -- member list
