@@ -72,10 +72,13 @@ start_picketd() {
   fail "picketd did not open its socket"
 }
 
+# A clean stop exits 0; under the sanitizers a leak or error would not.
 stop_picketd() {
   kill "$PICKETD_PID"
-  wait "$PICKETD_PID" || true
+  local status=0
+  wait "$PICKETD_PID" || status=$?
   PICKETD_PID=""
+  [ $status -eq 0 ] || fail "picketd exited with status $status on SIGTERM"
 }
 
 # Reads `picket device add/reissue` output on stdin, renders its terminal QR

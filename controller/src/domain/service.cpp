@@ -109,10 +109,17 @@ gateway::DesiredDevice Service::desired() {
   desired.private_key = private_key_;
   desired.listen_port = settings_.listen_port;
   expiries_.clear();
-  for (const auto& device : store_.list_devices(DeviceFilter{.member_id = {}, .enabled = true})) {
+  active_at_last_plan_.clear();
+  std::map<std::int64_t, std::string> labels;
+  if (!listeners_.empty()) {
+    for (auto& member : store_.list_members()) labels.emplace(member.id, std::move(member.label));
+  }
+  for (auto& device : store_.list_devices(DeviceFilter{.member_id = {}, .enabled = true})) {
     if (!should_be_active(device)) continue;
     desired.peers.push_back(peer_of(device));
     track_expiry(device);
+    if (!listeners_.empty())
+      active_at_last_plan_.push_back({std::move(device), labels[device.member_id]});
   }
   return desired;
 }
@@ -122,6 +129,9 @@ ReconcileReport Service::reconcile() {
   ReconcileReport report;
   report.desired_peers = wanted.peers.size();
   report.result = reconciler_.reconcile(wanted);
+  for (auto* listener : listeners_) listener->sync(active_at_last_plan_);
+  active_at_last_plan_.clear();
+  listener_repair_needed_ = false;
   return report;
 }
 
@@ -132,6 +142,37 @@ void Service::track_expiry(const Device& device) {
 void Service::untrack_expiry(const Device& device) {
   for (auto it = expiries_.begin(); it != expiries_.end();) {
     it = it->second == device.id ? expiries_.erase(it) : std::next(it);
+  }
+}
+
+std::string Service::member_label_of(const Device& device) {
+  auto member = store_.member_by_id(device.member_id);
+  return member ? member->label : std::string();
+}
+
+// A listener that refuses a new device makes the whole change fail: the
+// caller takes the peer off again and rolls back.
+void Service::notify_activated(const Device& device, const std::string& member_label) {
+  const ActiveDevice active{device, member_label};
+  for (auto* listener : listeners_) {
+    try {
+      listener->activated(active);
+    } catch (const std::exception& e) {
+      throw gateway::Error(std::string("a device listener refused the device: ") + e.what());
+    }
+  }
+}
+
+// Cutting off never waits on a listener: a failure here is left to the next
+// drift repair, which re-syncs every listener.
+void Service::notify_deactivated(const Device& device, const std::string& member_label) {
+  const ActiveDevice active{device, member_label};
+  for (auto* listener : listeners_) {
+    try {
+      listener->deactivated(active);
+    } catch (const std::exception&) {
+      listener_repair_needed_ = true;
+    }
   }
 }
 
@@ -149,6 +190,7 @@ std::size_t Service::expire_due() {
     auto device = store_.device_by_id(id);
     if (!device) continue;
     reconciler_.remove_peer(device->public_key);
+    notify_deactivated(*device, member_label_of(*device));
     ++removed;
   }
   return removed;
@@ -246,6 +288,7 @@ void Service::remove_member(const std::string& label) {
   for (const auto& device : devices) {
     untrack_expiry(device);
     pool_.release(device.host_index);
+    if (should_be_active(device)) notify_deactivated(device, member.label);
   }
 }
 
@@ -299,6 +342,7 @@ ClientParameters Service::add_device(const std::string& member_label, const NewD
     apply_then_commit(tx, [&] {
       sent_to_interface = true;
       reconciler_.upsert_peer(peer_of(device));
+      notify_activated(device, member.label);
     });
   } catch (...) {
     pool_.release(device.host_index);
@@ -353,16 +397,24 @@ Device Service::set_enabled(const std::string& member_label, const std::string& 
   const auto member = member_or_throw(member_label);
   auto device = device_or_throw(member, label);
   if (device.enabled == enabled) return device;
+  const bool was_active = should_be_active(device);
   device.enabled = enabled;
   Store::Transaction tx(store_);
   store_.update_device(device);
   apply_then_commit(tx, [&] {
     if (should_be_active(device)) {
       reconciler_.upsert_peer(peer_of(device));
+      try {
+        notify_activated(device, member.label);
+      } catch (...) {
+        reconciler_.remove_peer(device.public_key);
+        throw;
+      }
     } else {
       reconciler_.remove_peer(device.public_key);
     }
   });
+  if (was_active) notify_deactivated(device, member.label);
   untrack_expiry(device);
   if (should_be_active(device)) track_expiry(device);
   return device;
@@ -376,6 +428,7 @@ void Service::revoke_device(const std::string& member_label, const std::string& 
   apply_then_commit(tx, [&] { reconciler_.remove_peer(device.public_key); });
   untrack_expiry(device);
   pool_.release(device.host_index);
+  if (should_be_active(device)) notify_deactivated(device, member.label);
 }
 
 ClientParameters Service::reissue_device(const std::string& member_label, const std::string& label,
@@ -402,6 +455,14 @@ ClientParameters Service::reissue_device(const std::string& member_label, const 
     change.peers.push_back(gateway::plan_remove(old_device.public_key).peers.at(0));
     backend_.apply(change);
   });
+  if (should_be_active(device)) {
+    notify_deactivated(old_device, member.label);
+    try {
+      notify_activated(device, member.label);
+    } catch (const std::exception&) {
+      listener_repair_needed_ = true;
+    }
+  }
   return client_parameters(device, member.label);
 }
 
@@ -418,7 +479,15 @@ Device Service::set_expiry(const std::string& member_label, const std::string& l
   Store::Transaction tx(store_);
   store_.update_device(device);
   apply_then_commit(tx, [&] {
-    if (should_be_active(device) && !was_active) reconciler_.upsert_peer(peer_of(device));
+    if (should_be_active(device) && !was_active) {
+      reconciler_.upsert_peer(peer_of(device));
+      try {
+        notify_activated(device, member.label);
+      } catch (...) {
+        reconciler_.remove_peer(device.public_key);
+        throw;
+      }
+    }
   });
   untrack_expiry(device);
   if (should_be_active(device)) track_expiry(device);

@@ -4,6 +4,7 @@
 #include "picket/controller/service.hpp"
 
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "picket/controller/errors.hpp"
 #include "picket/gateway/error.hpp"
@@ -262,4 +263,63 @@ TEST_CASE("the gateway key must match the stored public key", "[service]") {
   Fixture f;
   CHECK_THROWS_WITH(Service(f.store, f.backend, picket::gateway::generate_private_key()),
                     Catch::Contains("does not match"));
+}
+
+namespace {
+
+// Records what the service tells it; can be told to refuse activations.
+struct RecordingListener : DeviceListener {
+  std::set<std::string> active;
+  bool refuse = false;
+  int syncs = 0;
+  void sync(const std::vector<ActiveDevice>& all) override {
+    ++syncs;
+    active.clear();
+    for (const auto& d : all) active.insert(d.member_label + "/" + d.device.label);
+  }
+  void activated(const ActiveDevice& d) override {
+    if (refuse) throw std::runtime_error("refused by the test");
+    active.insert(d.member_label + "/" + d.device.label);
+  }
+  void deactivated(const ActiveDevice& d) override {
+    active.erase(d.member_label + "/" + d.device.label);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("listeners follow the active devices in the same call", "[service]") {
+  Fixture f;
+  RecordingListener listener;
+  f.service->add_listener(listener);
+  f.service->add_member("alice", "");
+  auto phone = f.service->add_device("alice", f.device("phone"));
+  auto request = f.device("tablet");
+  request.expires_at = f.now + 10;
+  f.service->add_device("alice", request);
+  CHECK(listener.active == std::set<std::string>{"alice/phone", "alice/tablet"});
+
+  f.service->set_enabled("alice", "phone", false);
+  CHECK(listener.active == std::set<std::string>{"alice/tablet"});
+  f.service->set_enabled("alice", "phone", true);
+  f.now += 10;
+  f.service->expire_due();
+  CHECK(listener.active == std::set<std::string>{"alice/phone"});
+
+  SECTION("a refusing listener undoes the peer and the row") {
+    listener.refuse = true;
+    const auto peers = f.backend.state().peers;
+    CHECK_THROWS_AS(f.service->add_device("alice", f.device("laptop")), ApplyError);
+    CHECK(f.backend.state().peers == peers);
+    CHECK_THROWS_AS(f.service->show_device("alice", "laptop"), NotFoundError);
+  }
+  SECTION("revoke and member removal") {
+    f.service->revoke_device("alice", "phone");
+    CHECK(listener.active.empty());
+  }
+  SECTION("reconcile re-syncs everything") {
+    listener.active.insert("stale/entry");
+    f.service->reconcile();
+    CHECK(listener.active == std::set<std::string>{"alice/phone"});
+  }
 }

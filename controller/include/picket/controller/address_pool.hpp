@@ -33,7 +33,7 @@ class AddressPool {
  private:
   gateway::Cidr v4_;
   gateway::Cidr v6_;
-  std::uint32_t last_ = 0;  // highest usable host index (broadcast excluded)
+  std::uint32_t last_ = 0;           // highest usable host index (broadcast excluded)
   std::vector<std::uint64_t> bits_;  // bit i set = index i in use
   std::size_t used_count_ = 0;
 };

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "picket/controller/address_pool.hpp"
+#include "picket/controller/device_listener.hpp"
 #include "picket/controller/model.hpp"
 #include "picket/controller/store.hpp"
 #include "picket/gateway/backend.hpp"
@@ -75,6 +76,10 @@ class Service {
   Service(Store& store, gateway::WireGuardBackend& backend, gateway::SecretKey gateway_private_key,
           Clock clock = system_clock_now, HostPrefixes host_prefixes = {});
 
+  // Registers something that follows the active devices (firewall sets,
+  // local DNS zone). Call before start(); `listener` must outlive the service.
+  void add_listener(DeviceListener& listener) { listeners_.push_back(&listener); }
+
   // Creates or adopts the interface and brings its peers to exactly the
   // enabled, unexpired devices.
   ReconcileReport start();
@@ -118,6 +123,9 @@ class Service {
   void track_expiry(const Device& device);
   void untrack_expiry(const Device& device);
   gateway::LinkSettings link_settings() const;
+  void notify_activated(const Device& device, const std::string& member_label);
+  void notify_deactivated(const Device& device, const std::string& member_label);
+  std::string member_label_of(const Device& device);
 
   Store& store_;
   gateway::WireGuardBackend& backend_;
@@ -129,6 +137,9 @@ class Service {
   AddressPool pool_;
   // Active devices with an expiry, by time: the expiry timer's work list.
   std::multimap<std::int64_t, std::int64_t> expiries_;  // expires_at -> device id
+  std::vector<DeviceListener*> listeners_;
+  std::vector<ActiveDevice> active_at_last_plan_;
+  bool listener_repair_needed_ = false;  // a deactivation failed; the next reconcile re-syncs
 };
 
 }  // namespace picket::controller
