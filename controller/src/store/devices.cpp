@@ -6,6 +6,7 @@
 #include "picket/controller/store.hpp"
 #include "picket/gateway/error.hpp"
 #include "store/clock.hpp"
+#include "store/durability.hpp"
 #include "store/lists.hpp"
 #include "store/sqlite.hpp"
 
@@ -136,7 +137,10 @@ void Store::update_device(const Device& device) {
   update.bind(1, device.id);
   bind_mutable(update, device);
   update.run();
-  if (sqlite3_changes(db_) == 0) {
+  // Read before syncing: clearing the revocation flag resets the count.
+  const int changed = sqlite3_changes(db_);
+  sync_if_revoked(db_);
+  if (changed == 0) {
     throw StoreError("cannot update device " + std::to_string(device.id) +
                      ": it does not exist (deleted meanwhile?)");
   }
@@ -147,6 +151,7 @@ void Store::delete_device(std::int64_t id) {
   sqlite::Statement remove(db_, "DELETE FROM devices WHERE id = ?1", "deleting a device");
   remove.bind(1, id);
   remove.run();
+  sync_if_revoked(db_);
 }
 
 std::vector<std::uint32_t> Store::used_host_indices() {

@@ -1,5 +1,6 @@
 #include "picket/controller/store.hpp"
 #include "store/clock.hpp"
+#include "store/durability.hpp"
 #include "store/sqlite.hpp"
 
 namespace picket::controller {
@@ -62,6 +63,7 @@ void Store::delete_member(std::int64_t id) {
   sqlite::Statement remove(db_, "DELETE FROM members WHERE id = ?1", "deleting a member");
   remove.bind(1, id);
   remove.run();
+  sync_if_revoked(db_);
 }
 
 }  // namespace picket::controller

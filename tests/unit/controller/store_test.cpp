@@ -135,7 +135,7 @@ TEST_CASE("store: PRAGMAs are in effect", "[store]") {
   REQUIRE(pragma_text(store, "PRAGMA foreign_keys") == "1");
   REQUIRE(pragma_text(store, "PRAGMA secure_delete") == "1");
   REQUIRE(pragma_text(store, "PRAGMA busy_timeout") == std::to_string(Store::kBusyTimeoutMs));
-  REQUIRE(pragma_text(store, "PRAGMA synchronous") == "2");  // FULL
+  REQUIRE(pragma_text(store, "PRAGMA synchronous") == "1");  // NORMAL, see durability.hpp
 }
 
 TEST_CASE("store: settings round-trip", "[store]") {
@@ -378,4 +378,44 @@ TEST_CASE("store: deleted secrets are overwritten in the file", "[store]") {
     INFO(name);
     REQUIRE(content.find(marker) == std::string::npos);
   }
+}
+
+TEST_CASE("store: revoking changes are flagged for a WAL sync, additions are not", "[store]") {
+  TempDir dir;
+  Store store(dir / "picket.db");
+  const auto pending = [&] {
+    return pragma_text(store, "SELECT count(*) FROM temp.revocation_pending");
+  };
+  const auto alice = store.insert_member("alice", "");
+  const auto phone = store.insert_device(make_device(alice.id, "phone", 2));
+  REQUIRE(pending() == "0");
+  {
+    Store::Transaction transaction(store);
+    store.insert_device(make_device(alice.id, "laptop", 3));
+    store.delete_device(phone.id);
+    REQUIRE(pending() == "1");  // set inside, synced at commit
+    transaction.commit();
+  }
+  REQUIRE(pending() == "0");
+  {
+    Store::Transaction transaction(store);
+    store.delete_member(alice.id);
+    REQUIRE(pending() == "1");
+  }  // rolled back: nothing to sync
+  REQUIRE(pending() == "0");
+  REQUIRE(store.device_count_of(alice.id) == 1);
+
+  auto laptop = store.list_devices().at(0);
+  laptop.enabled = false;
+  store.update_device(laptop);  // autocommit: synced straight away
+  REQUIRE(pending() == "0");
+  REQUIRE_FALSE(store.device_by_id(laptop.id)->enabled);
+}
+
+TEST_CASE("store: migrations are numbered 1, 2, 3, … without gaps", "[store]") {
+  int expected = 1;
+  for (const auto& migration : picket::controller::migrations()) {
+    REQUIRE(migration.version == expected++);
+  }
+  REQUIRE(picket::controller::latest_schema_version() == expected - 1);
 }
