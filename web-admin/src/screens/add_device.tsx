@@ -1,0 +1,125 @@
+// Adds a member (if new) and a device. The key pair is made here; only the
+// public key is sent.
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, errorText, seg } from '../api';
+import { ExpiryPicker, useExpiry } from '../components/expiry_picker';
+import { ErrorText, Field } from '../components/field';
+import { generateKeyPair } from '../lib/keys';
+import type { Member, NewDeviceAnswer } from '../types';
+import { useShowConfig } from './show_config';
+
+export function parseRoutes(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function AddDevice({ onCancel }: { onCancel: () => void }) {
+  const [member, setMember] = useState('');
+  const [note, setNote] = useState('');
+  const [label, setLabel] = useState('phone');
+  const [split, setSplit] = useState(false);
+  const [routes, setRoutes] = useState('');
+  const [members, setMembers] = useState<Member[]>([]);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const expiryState = useExpiry();
+  const showConfig = useShowConfig();
+
+  // Suggestions for the member field; a page is enough to jog the memory.
+  useEffect(() => {
+    const query = new URLSearchParams({ limit: '100' });
+    if (member.trim()) query.set('q', member.trim());
+    api<{ members: Member[] }>('GET', `/members?${query}`)
+      .then((r) => setMembers(r.members))
+      .catch(() => setMembers([]));
+  }, [member]);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      const expires_at = expiryState.value();
+      const allowed_ips = split ? parseRoutes(routes) : undefined;
+      if (split && allowed_ips!.length === 0) throw new Error('List at least one network for the split tunnel, e.g. 10.0.0.0/8.');
+      const name = member.trim();
+      try {
+        await api('POST', '/members', note.trim() ? { label: name, note: note.trim() } : { label: name });
+      } catch (err) {
+        // An existing member is fine: the device is added to them.
+        if (!(err instanceof ApiError && err.status === 409)) throw err;
+      }
+      const keys = generateKeyPair();
+      const body: Record<string, unknown> = { label: label.trim(), public_key: keys.publicKey };
+      if (allowed_ips) body.allowed_ips = allowed_ips;
+      if (expires_at !== null) body.expires_at = expires_at;
+      const answer = await api<NewDeviceAnswer>('POST', `/members/${seg(name)}/devices`, body);
+      showConfig(answer, keys.privateKey);
+    } catch (err) {
+      setError(errorText(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby="add-title" class="narrow">
+      <h1 id="add-title">Add a member or device</h1>
+      <form onSubmit={submit} aria-label="Add a device">
+        <Field
+          label="Member"
+          value={member}
+          onValue={setMember}
+          list="member-suggestions"
+          autocomplete="off"
+          hint="A pseudonym is best. An existing member gets one more device."
+          required
+        />
+        <datalist id="member-suggestions">
+          {members.map((m) => (
+            <option key={m.id} value={m.label} />
+          ))}
+        </datalist>
+        <Field label="Note about a new member (optional)" value={note} onValue={setNote} autocomplete="off" />
+        <Field label="Device name" value={label} onValue={setLabel} autocomplete="off" hint="For example phone or laptop." required />
+        <fieldset>
+          <legend>What goes through the VPN</legend>
+          <label class="choice">
+            <input type="radio" name="routing" checked={!split} onChange={() => setSplit(false)} /> All traffic (safest)
+          </label>
+          <label class="choice">
+            <input type="radio" name="routing" checked={split} onChange={() => setSplit(true)} /> Only some networks (split
+            tunnel)
+          </label>
+          {split && (
+            <div class="field">
+              <label for="split-routes">Networks, one per line</label>
+              <textarea
+                id="split-routes"
+                rows={3}
+                value={routes}
+                placeholder="10.0.0.0/8"
+                onInput={(e) => setRoutes((e.target as HTMLTextAreaElement).value)}
+              />
+            </div>
+          )}
+        </fieldset>
+        <ExpiryPicker state={expiryState} id="add-expiry" />
+        <p class="muted">
+          The key pair is made in this browser. picketd receives only the public key; the private key appears once, in
+          the QR code and the file on the next screen.
+        </p>
+        <ErrorText text={error} />
+        <div class="button-row">
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="submit" class="primary" disabled={busy}>
+            {busy ? 'Adding…' : 'Add and show the QR code'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

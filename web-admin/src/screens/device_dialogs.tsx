@@ -1,0 +1,148 @@
+import { useState } from 'preact/hooks';
+import { api, errorText, seg } from '../api';
+import { Dialog } from '../components/dialog';
+import { ExpiryPicker, useExpiry } from '../components/expiry_picker';
+import { ErrorText } from '../components/field';
+import { dateTime, expiry } from '../lib/format';
+import { generateKeyPair } from '../lib/keys';
+import { useShowConfig } from './show_config';
+import type { Device, NewDeviceAnswer } from '../types';
+
+const path = (d: Device) => `/members/${seg(d.member)}/devices/${seg(d.label)}`;
+const nameOf = (d: Device) => `${d.member}'s ${d.label}`;
+
+export function RevokeDialog({
+  device,
+  onClose,
+  onDone,
+}: {
+  device: Device;
+  onClose: () => void;
+  onDone: (message: string) => void;
+}) {
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  async function revoke() {
+    setBusy(true);
+    setError('');
+    try {
+      await api('DELETE', path(device));
+      // picketd answers only once the interface no longer holds the peer.
+      onDone(`Done: ${nameOf(device)} is cut off. Its key no longer works, and the device is deleted.`);
+    } catch (err) {
+      setError(errorText(err));
+      setBusy(false);
+    }
+  }
+  return (
+    <Dialog title={`Revoke ${nameOf(device)}?`} onClose={onClose}>
+      <p>
+        <strong>{device.member}</strong> loses access from <strong>{device.label}</strong> ({device.ipv4}) at once. This
+        cannot be undone: to let them back in, add a new device.
+      </p>
+      <ErrorText text={error} />
+      <div class="button-row">
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="button" class="danger" onClick={revoke} disabled={busy} data-testid="confirm-revoke">
+          {busy ? 'Revoking…' : `Cut off ${nameOf(device)}`}
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
+export function DeviceDialog({
+  device,
+  onClose,
+  onDone,
+  onRevoke,
+}: {
+  device: Device;
+  onClose: () => void;
+  onDone: (message: string) => void;
+  onRevoke: () => void;
+}) {
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const expiryState = useExpiry();
+  const showConfig = useShowConfig();
+
+  async function run(action: () => Promise<string>) {
+    setBusy(true);
+    setError('');
+    try {
+      onDone(await action());
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const toggle = () =>
+    run(async () => {
+      await api('POST', `${path(device)}/${device.enabled ? 'disable' : 'enable'}`, {});
+      return device.enabled
+        ? `${nameOf(device)} is disabled: cut off until you enable it again.`
+        : `${nameOf(device)} is enabled again.`;
+    });
+
+  const setExpiry = () =>
+    run(async () => {
+      const at = expiryState.value();
+      await api('PUT', `${path(device)}/expiry`, { expires_at: at });
+      return at === null ? `${nameOf(device)} no longer expires.` : `${nameOf(device)}'s access ends ${dateTime(at)}.`;
+    });
+
+  const reissue = () =>
+    run(async () => {
+      const keys = generateKeyPair();
+      const answer = await api<NewDeviceAnswer>('POST', `${path(device)}/reissue`, { public_key: keys.publicKey });
+      showConfig(answer, keys.privateKey);
+      return `${nameOf(device)} has a new key; the old one no longer works.`;
+    });
+
+  return (
+    <Dialog title={nameOf(device)} onClose={onClose}>
+      <dl class="details">
+        <dt>Addresses</dt>
+        <dd>
+          {device.ipv4}, {device.ipv6}
+        </dd>
+        <dt>Routes through the VPN</dt>
+        <dd>{device.allowed_ips.join(', ')}</dd>
+        <dt>Public key</dt>
+        <dd>
+          <code>{device.public_key}</code>
+        </dd>
+        <dt>Added</dt>
+        <dd>{dateTime(device.created_at)}</dd>
+        <dt>Status</dt>
+        <dd>
+          {device.enabled ? 'enabled' : 'disabled'}, {expiry(device.expires_at)}
+        </dd>
+      </dl>
+      <ExpiryPicker state={expiryState} id="manage-expiry" />
+      <ErrorText text={error} />
+      <div class="button-row wrap">
+        <button type="button" onClick={setExpiry} disabled={busy}>
+          Set end of access
+        </button>
+        <button type="button" onClick={toggle} disabled={busy}>
+          {device.enabled ? 'Disable' : 'Enable'}
+        </button>
+        <button type="button" onClick={reissue} disabled={busy}>
+          Reissue (lost phone)
+        </button>
+        <button type="button" class="danger" onClick={onRevoke} disabled={busy}>
+          Revoke…
+        </button>
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </Dialog>
+  );
+}

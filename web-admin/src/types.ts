@@ -1,0 +1,51 @@
+// JSON shapes of picketd's API (controller/src/api/json_codec.cpp).
+import type { ClientParameters } from './lib/client_config';
+
+export interface Member {
+  id: number;
+  label: string;
+  note: string;
+  created_at: number;
+}
+
+export interface Device {
+  id: number;
+  member: string;
+  label: string;
+  public_key: string;
+  ipv4: string;
+  ipv6: string;
+  allowed_ips: string[];
+  keepalive: number;
+  mtu: number;
+  enabled: boolean;
+  expires_at: number | null;
+  created_at: number;
+  // Live, read from the interface; never stored by picketd.
+  active?: boolean;
+  last_handshake?: number;
+  rx_bytes?: number;
+  tx_bytes?: number;
+}
+
+export type NewDeviceAnswer = Device & ClientParameters;
+
+export interface Page<K extends string, T> {
+  total: number;
+  offset: number;
+  limit: number | null;
+  items: T[];
+  key: K;
+}
+
+export interface Settings {
+  interface_name: string;
+  listen_port: number;
+  endpoint: string;
+  ipv4_subnet: string;
+  ipv6_subnet: string;
+  dns: string[];
+  mtu: number;
+  public_key: string;
+  fingerprint: string;
+}
