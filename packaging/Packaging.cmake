@@ -1,0 +1,39 @@
+# The Debian package (CPack DEB): `cpack -G DEB` in a build directory, or the
+# `package` target. See packaging/README.md.
+#
+# Files outside the install prefix: the unit and the default config. They use
+# absolute destinations because Debian puts them at fixed places, whatever
+# CMAKE_INSTALL_PREFIX says.
+install(FILES ${PROJECT_SOURCE_DIR}/systemd/picketd.service DESTINATION /lib/systemd/system)
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/picketd.conf DESTINATION /etc/picket)
+install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION share/doc/picket)
+
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME picket)
+set(CPACK_PACKAGE_VENDOR "Picket")
+set(CPACK_PACKAGE_CONTACT "Picket maintainers <picket@localhost>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "self-hosted WireGuard VPN control plane and gateway")
+set(CPACK_PACKAGE_DESCRIPTION
+    "picketd programs a WireGuard interface (kernel, or wireguard-go where the kernel has\n\
+none) from a small member database; the picket CLI adds devices and prints their\n\
+QR codes. It stores no endpoint addresses, handshake times or private keys of members.")
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION net)
+set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+# Library dependencies come from dpkg-shlibdeps; these are the programs picketd
+# runs or the admin needs. wireguard-tools recommends a kernel module package:
+# install with --no-install-recommends (README, "Deploying"). picket itself
+# recommends nothing.
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "wireguard-go, wireguard-tools, iproute2, passwd")
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
+    ${PROJECT_SOURCE_DIR}/packaging/debian/conffiles
+    ${PROJECT_SOURCE_DIR}/packaging/debian/postinst
+    ${PROJECT_SOURCE_DIR}/packaging/debian/prerm
+    ${PROJECT_SOURCE_DIR}/packaging/debian/postrm)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+# Stripped in the package (a third of the size); the build directory keeps
+# the unstripped binaries for debugging.
+set(CPACK_STRIP_FILES ON)
+include(CPack)

@@ -1,0 +1,85 @@
+# Shared helpers for the deployment tests: a throw-away Debian 12 root made
+# from the cached debootstrap tarball, with the mounts dpkg and apt need.
+# Source it; everything created is undone on exit, also on failure or ^C.
+set -euo pipefail
+
+DEPLOY_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SOURCE_DIR=$(cd "$DEPLOY_DIR/../.." && pwd)
+CACHE=${PICKET_DEPLOY_CACHE:-/var/cache/picket-test-deploy}
+WORK=$(mktemp -d /tmp/picket-deploy.XXXXXX)
+ROOT="$WORK/root"
+MOUNTS=()
+NETNS=""
+
+log() { echo "== $*"; }
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+# Processes whose root directory is inside $ROOT (a daemon a maintainer
+# script might have started despite policy-rc.d, or a test's picketd).
+chroot_pids() {
+  local link
+  for link in /proc/[0-9]*/root; do
+    [ "$(readlink "$link" 2>/dev/null)" = "$ROOT" ] && basename "$(dirname "$link")"
+  done
+  return 0
+}
+
+cleanup() {
+  local status=$?
+  set +e
+  if [ -n "$NETNS" ] && ip netns list | grep -qw "$NETNS"; then
+    for pid in $(ip netns pids "$NETNS" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
+    ip netns delete "$NETNS"
+  fi
+  for pid in $(chroot_pids); do kill -9 "$pid" 2>/dev/null; done
+  local i
+  for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
+    umount "${MOUNTS[i]}" 2>/dev/null || umount -l "${MOUNTS[i]}"
+  done
+  # Never delete through a mount that is still there (the apt cache, /dev).
+  if ! grep -q " $WORK/" /proc/self/mounts; then rm -rf "$WORK"; else echo "left $WORK: still mounted" >&2; fi
+  exit $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+bind() {
+  mkdir -p "$2"
+  mount "${@:3}" "$1" "$2"
+  MOUNTS+=("$2")
+}
+
+# A fresh Debian 12 root in $ROOT, as a VPS provider hands it over.
+make_root() {
+  local tarball
+  tarball=$("$DEPLOY_DIR/base_root.sh" "$CACHE")
+  mkdir -p "$ROOT"
+  tar -C "$ROOT" -xf "$tarball"
+  bind proc "$ROOT/proc" -t proc
+  bind /dev "$ROOT/dev" --bind
+  # Downloaded packages survive between runs; the installs stay real.
+  mkdir -p "$CACHE/apt-archives/partial"
+  bind "$CACHE/apt-archives" "$ROOT/var/cache/apt/archives" --bind
+  cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+  # There is no init in a chroot: maintainer scripts must not start daemons.
+  printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
+  chmod 755 "$ROOT/usr/sbin/policy-rc.d"
+}
+
+# The package under test: PICKET_DEPLOY_DEB, or one made now with cpack from
+# the build directory $1.
+make_package() {
+  if [ -n "${PICKET_DEPLOY_DEB:-}" ]; then
+    DEB=$(realpath "$PICKET_DEPLOY_DEB")
+  else
+    (cd "$1" && cpack -G DEB -B "$WORK/package" >"$WORK/cpack.log" 2>&1) ||
+      { tail -n 20 "$WORK/cpack.log" >&2; fail "cpack could not build the package"; }
+    DEB=$(ls "$WORK"/package/picket_*.deb)
+  fi
+  [ -f "$DEB" ] || fail "no package at $DEB"
+}
+
+in_root() { chroot "$ROOT" "$@"; }

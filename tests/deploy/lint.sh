@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Static checks of the deployment: the playbook's syntax, ansible-lint's
+# production profile, and the unit's systemd-analyze exposure (at most 2.0).
+# `systemd-analyze verify` needs the installed binary: playbook_chroot.sh runs it.
+set -euo pipefail
+SOURCE_DIR=$(cd "$(dirname "$0")/../.." && pwd)
+fail() { echo "FAIL: $*" >&2; exit 1; }
+cd "$SOURCE_DIR/ansible"
+
+ANSIBLE_NOCOLOR=1 ansible-playbook --syntax-check -i inventory.example.ini site.yml >/dev/null ||
+  fail "ansible-playbook --syntax-check"
+# --offline: no collection installs; Debian's ansible-lint makes no other requests.
+ansible-lint --offline --nocolor --profile production site.yml roles/picket ||
+  fail "ansible-lint --profile production"
+
+report=$(systemd-analyze security --offline=true "$SOURCE_DIR/systemd/picketd.service" 2>&1) ||
+  fail "systemd-analyze security: $report"
+exposure=$(sed -n 's/.*Overall exposure level for picketd.service: \([0-9.]*\).*/\1/p' <<<"$report")
+[ -n "$exposure" ] || fail "no exposure figure: $report"
+echo "systemd-analyze security --offline=true: exposure $exposure"
+systemd-analyze security --offline=true --threshold=20 "$SOURCE_DIR/systemd/picketd.service" >/dev/null ||
+  fail "exposure $exposure is above 2.0"
+echo PASS

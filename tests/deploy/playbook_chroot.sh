@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The Ansible playbook applied for real to a fresh Debian 12 root (debootstrap,
+# reached through Ansible's chroot connection), twice: the package and its
+# dependencies installed by apt from the Debian archive, the unit enabled and
+# checked with systemd-analyze, sysctls, journal, upgrades and firewall files
+# written, file modes right, and nothing changed by the second run. Then the
+# installed picketd runs as user picket with only the unit's capabilities in
+# a network namespace, and root adds a device through its socket.
+# Usage: playbook_chroot.sh BUILD_DIR   (root; PICKET_DEPLOY_DEB=file to test a given package)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+[ "$(id -u)" -eq 0 ] || fail "run as root (chroot, mounts, network namespaces)"
+BUILD_DIR=$(cd "${1:?usage: playbook_chroot.sh BUILD_DIR}" && pwd)
+START=$SECONDS
+
+log "package"
+make_package "$BUILD_DIR"
+"$DEPLOY_DIR/check_package.sh" "$DEB"
+
+log "fresh Debian 12 root"
+make_root
+
+cat >"$WORK/inventory.ini" <<EOF
+[picket]
+$ROOT ansible_connection=community.general.chroot ansible_python_interpreter=/usr/bin/python3
+EOF
+play() {
+  ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ANSIBLE_RETRY_FILES_ENABLED=0 \
+    ansible-playbook -i "$WORK/inventory.ini" "$SOURCE_DIR/ansible/site.yml" \
+    -e picket_deb="$DEB" -e picket_live_system=false \
+    -e picket_endpoint_host=vpn.test.example -e picket_listen_port=51999 "$@"
+}
+recap() { grep -A1 '^PLAY RECAP' "$1" | tail -n1; }
+
+log "playbook, first run"
+play >"$WORK/run1.log" 2>&1 || { tail -n 40 "$WORK/run1.log" >&2; fail "the first run failed"; }
+echo "   $(recap "$WORK/run1.log")"
+log "playbook, second run"
+play >"$WORK/run2.log" 2>&1 || { tail -n 40 "$WORK/run2.log" >&2; fail "the second run failed"; }
+echo "   $(recap "$WORK/run2.log")"
+recap "$WORK/run2.log" | grep -q ' changed=0 ' ||
+  { grep -B2 '^changed:' "$WORK/run2.log" >&2; fail "the second run changed something"; }
+recap "$WORK/run1.log" | grep -Eq ' changed=[1-9]' || fail "the first run changed nothing: did it run at all?"
+
+log "what the playbook left"
+mode() { stat -c '%a %U:%G' "$ROOT$1"; }
+expect_mode() { [ "$(mode "$1")" = "$2" ] || fail "$1 is $(mode "$1"), expected $2"; }
+in_root dpkg-query -W -f='${Status} ${Version}\n' picket | grep -q '^install ok installed' ||
+  fail "picket is not installed"
+for p in wireguard-go wireguard-tools iproute2 nftables unattended-upgrades; do
+  in_root dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' || fail "$p is not installed"
+done
+if in_root dpkg-query -W -f='${Package} ${Status}\n' 'linux-image-*' 'wireguard-dkms' 2>/dev/null | grep -q 'ok installed'; then
+  fail "a kernel or DKMS package came in through Recommends"
+fi
+in_root getent passwd picket | grep -q ':/var/lib/picket:/usr/sbin/nologin$' ||
+  fail "no system user picket with home /var/lib/picket and no shell: $(in_root getent passwd picket)"
+uid=$(in_root id -u picket)
+[ "$uid" -lt 1000 ] || fail "user picket has uid $uid, not a system uid"
+expect_mode /var/lib/picket "700 picket:picket"
+expect_mode /etc/picket/picketd.conf "644 root:root"
+expect_mode /usr/sbin/picketd "755 root:root"
+expect_mode /lib/systemd/system/picketd.service "644 root:root"
+expect_mode /var/cache/picket "700 root:root"
+grep -qx 'endpoint = "vpn.test.example:51999"' "$ROOT/etc/picket/picketd.conf" ||
+  fail "the config does not carry the endpoint"
+grep -qx 'listen-port = 51999' "$ROOT/etc/picket/picketd.conf" || fail "the config does not carry the port"
+[ "$(in_root systemctl is-enabled picketd.service)" = enabled ] || fail "picketd.service is not enabled"
+[ "$(in_root systemctl is-enabled nftables.service)" = enabled ] || fail "nftables.service is not enabled"
+grep -qx 'net.ipv4.ip_forward = 1' "$ROOT/etc/sysctl.d/60-picket.conf" || fail "no IPv4 forwarding sysctl"
+grep -qx 'net.ipv6.conf.all.forwarding = 1' "$ROOT/etc/sysctl.d/60-picket.conf" || fail "no IPv6 forwarding sysctl"
+grep -qx 'Storage=volatile' "$ROOT/etc/systemd/journald.conf.d/60-picket.conf" || fail "the journal is not volatile"
+grep -qx 'APT::Periodic::Unattended-Upgrade "1";' "$ROOT/etc/apt/apt.conf.d/20auto-upgrades" ||
+  fail "unattended upgrades are off"
+grep -q 'udp dport 51999 accept' "$ROOT/etc/nftables.conf" || fail "the firewall does not let WireGuard in"
+grep -q 'policy drop' "$ROOT/etc/nftables.conf" || fail "the firewall does not drop by default"
+grep -q 'flush ruleset' "$ROOT/etc/nftables.conf" && fail "the firewall would flush picketd's own table"
+# Only `nft --check`: loading it would change the build host's firewall.
+nft --check --file "$ROOT/etc/nftables.conf" || fail "the firewall does not load"
+
+log "the installed unit"
+verify=$(systemd-analyze verify --root="$ROOT" picketd.service 2>&1) || fail "systemd-analyze verify: $verify"
+[ -z "$verify" ] || fail "systemd-analyze verify is not clean: $verify"
+exposure=$(systemd-analyze security --offline=true --root="$ROOT" picketd.service 2>&1 | sed -n 's/.*Overall exposure level for picketd.service: \([0-9.]*\).*/\1/p')
+[ -n "$exposure" ] || fail "systemd-analyze security gave no exposure figure"
+echo "   systemd-analyze security --offline=true: exposure $exposure"
+systemd-analyze security --offline=true --root="$ROOT" --threshold=20 picketd.service >/dev/null ||
+  fail "exposure $exposure is above 2.0"
+
+source "$DEPLOY_DIR/as_picket.sh"
+check_picketd_as_picket
+
+echo "PASS ($((SECONDS - START)) s)"
