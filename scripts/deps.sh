@@ -12,7 +12,13 @@ PACKAGES=(
   wireguard-go wireguard-tools iproute2
   # tests: QR decoding, namespaces, pings, sqlite inspection
   zbar-tools iputils-ping procps sqlite3 psmisc curl
+  # the web admin's browser test (tests/browser/): Debian's Chromium
+  chromium
 )
+# The web admin's build needs Node 18+ with npm. A Node that came from
+# elsewhere (nodesource's nodejs bundles npm, and Debian's npm would clash
+# with it) counts.
+command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 
 missing=()
 for package in "${PACKAGES[@]}"; do

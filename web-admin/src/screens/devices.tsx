@@ -1,6 +1,6 @@
 // Members' devices with live status, searched and paged on the server so a
 // list of 5,000 devices costs one page of JSON per refresh.
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { api, errorText } from '../api';
 import { ErrorText } from '../components/field';
 import { ago, bytes, expiry } from '../lib/format';
@@ -43,19 +43,23 @@ export function Devices({ onAdd, notice }: { onAdd: () => void; notice: string }
   const [message, setMessage] = useState(notice);
   const [now, setNow] = useState(Date.now());
 
+  // Typing fires a request per key; only the newest answer may draw.
+  const latest = useRef(0);
   const load = async () => {
+    const ticket = ++latest.current;
     const query = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(offset) });
     if (search.trim()) query.set('q', search.trim());
     if (state) query.set('state', state);
     try {
       const next = await api<DevicePage>('GET', `/devices?${query}`);
+      if (ticket !== latest.current) return;
       setPage(next);
       setNow(Date.now());
       setError('');
       // Keep an open dialog's device current (it may have been changed elsewhere).
       if (open) setOpen(next.devices.find((d) => d.id === open.id) ?? open);
     } catch (err) {
-      setError(errorText(err));
+      if (ticket === latest.current) setError(errorText(err));
     }
   };
   usePoll(load, REFRESH_MS, [search, state, offset]);

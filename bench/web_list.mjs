@@ -1,0 +1,77 @@
+// Fills picketd with devices over the HTTP API, then measures in headless
+// Chromium the time from navigation to a usable device list: the first
+// page of rows drawn and the total known. Also the time a search takes to
+// redraw the list. Median of 7 loads each. Called by web_list.sh.
+import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { launch } from '../tests/browser/chromium.mjs';
+
+const BASE = process.env.PICKET_URL;
+const counts = process.argv.slice(2).map(Number);
+const RUNS = 7;
+
+function totp(base32) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of base32.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const o = mac[19] & 0xf;
+  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, '0');
+}
+
+async function call(method, path, body, session) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (session) Object.assign(headers, { Cookie: session.cookie, 'X-CSRF-Token': session.csrf });
+  const r = await fetch(`${BASE}/api/v1${path}`, { method, headers, body: body && JSON.stringify(body) });
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+  return { json: await r.json(), cookie: r.headers.get('set-cookie') };
+}
+
+const publicKey = () =>
+  generateKeyPairSync('x25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64');
+
+const username = 'bench';
+const password = 'quartz-heron-lattice-94';
+const enrol = await call('POST', '/setup', { setup_token: process.env.PICKET_SETUP_TOKEN, username, password });
+const login = await call('POST', '/session', { username, password, totp: totp(enrol.json.totp_secret) });
+const session = { cookie: login.cookie.split(';')[0], csrf: login.json.csrf_token };
+
+const { context, close } = await launch();
+await context.addCookies([{ name: session.cookie.split('=')[0], value: session.cookie.split('=').slice(1).join('='), url: BASE }]);
+const page = await context.newPage();
+const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+let have = 0;
+try {
+  for (const count of counts) {
+    const started = Date.now();
+    for (; have < count; have++) {
+      const member = `member${String(Math.floor(have / 5)).padStart(5, '0')}`;
+      if (have % 5 === 0) await call('POST', '/members', { label: member }, session);
+      await call('POST', `/members/${member}/devices`, { label: `dev${have % 5}`, public_key: publicKey() }, session);
+    }
+    console.log(`== ${count} devices (filled in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    const loads = [];
+    const searches = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t0 = Date.now();
+      await page.goto(`${BASE}/#/devices`);
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('[data-testid=device-row]').length > 0 &&
+               document.querySelector('[data-testid=device-count]')?.textContent?.endsWith(`of ${n}`),
+        count,
+      );
+      loads.push(Date.now() - t0);
+      const t1 = Date.now();
+      await page.getByLabel('Search members and devices').fill(`member${String(count / 5 - 1).padStart(5, '0')}`);
+      await page.waitForFunction(() => document.querySelector('[data-testid=device-count]')?.textContent === 'Showing 1–5 of 5');
+      searches.push(Date.now() - t1);
+    }
+    console.log(`   time to a usable list: median ${median(loads)} ms (min ${Math.min(...loads)}, max ${Math.max(...loads)}) over ${RUNS} loads`);
+    console.log(`   search to redrawn list: median ${median(searches)} ms`);
+  }
+} finally {
+  await close();
+}

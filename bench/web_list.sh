@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Benchmark: time until the web admin's device list is usable in headless
+# Chromium with 1,000 and 5,000 devices, and the UI's size on the wire.
+# picketd runs in a throw-away network namespace (tests/integration/lib.sh);
+# the devices are added through the HTTP API as the UI would add them.
+# Usage (root, after scripts/build.sh): bench/web_list.sh [BUILD_DIR] [COUNTS...]
+HERE=$(cd "$(dirname "$0")" && pwd)
+BUILD=${1:-$HERE/../build}
+shift || true
+COUNTS=${*:-1000 5000}
+source "$HERE/../tests/integration/lib.sh" "$BUILD"
+
+DIST="$HERE/../web-admin/dist"
+[ -f "$DIST/index.html" ] || fail "web-admin/dist is missing: run scripts/build.sh"
+echo "== bundle (what a first visit downloads; gzip as served)"
+total_raw=0
+total_gz=0
+for file in "$DIST/index.html" "$DIST"/assets/*.js "$DIST"/assets/*.css; do
+  raw=$(stat -c %s "$file")
+  gz=$raw
+  [ -f "$file.gz" ] && gz=$(stat -c %s "$file.gz")
+  printf '   %-34s %7d B  gzip %7d B\n' "${file#"$DIST"/}" "$raw" "$gz"
+  total_raw=$((total_raw + raw))
+  total_gz=$((total_gz + gz))
+done
+printf '   %-34s %7d B  gzip %7d B (%.1f KiB; budget 100 KB)\n' total "$total_raw" "$total_gz" "$(echo "$total_gz/1024" | bc -l)"
+
+setup_network
+start_picketd --api-port 18081
+TOKEN=$(sed -n 's/.*one-time setup token.*: \([^ ]*\)$/\1/p' "$WORK/picketd.log" | tail -n1)
+[ -n "$TOKEN" ] || fail "picketd printed no setup token"
+export PICKET_URL="http://127.0.0.1:18081" PICKET_SETUP_TOKEN="$TOKEN" PICKET_WEB_DIR="$HERE/../web-admin"
+ip netns exec "$GW_NS" node "$HERE/web_list.mjs" $COUNTS

@@ -1,0 +1,166 @@
+// Driven by journey.sh; see there. Throws (exit 1) at the first failed check.
+import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { axeSource, launch } from './chromium.mjs';
+
+const URL_BASE = process.env.PICKET_URL;
+const TOKEN = process.env.PICKET_SETUP_TOKEN;
+const WORK = process.env.WORK;
+const ARTIFACTS = process.env.ARTIFACTS;
+const HOOK = process.env.PICKET_HOOK;
+const PHONE = { width: 375, height: 812 };
+const DESKTOP = { width: 1280, height: 900 };
+
+function check(ok, what) {
+  if (!ok) throw new Error(`check failed: ${what}`);
+  console.log(`ok - ${what}`);
+}
+
+const hook = (...args) => execFileSync(HOOK, args, { encoding: 'utf8' });
+const hookOk = (...args) => {
+  try {
+    execFileSync(HOOK, args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+// RFC 6238 with the parameters picketd uses: HMAC-SHA-1, 30 s, 6 digits.
+function totp(base32) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of base32.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[19] & 0xf;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+async function shot(page, name, size) {
+  if (size) await page.setViewportSize(size);
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+async function axe(page, where) {
+  const result = await page.evaluate(`${axeSource()}; axe.run(document, { resultTypes: ['violations'] })`);
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of bad) console.log(`axe ${where}: ${v.impact} ${v.id}: ${v.help} (${v.nodes.length} nodes)`);
+  check(bad.length === 0, `axe-core finds nothing serious on ${where}`);
+}
+
+const { context, close } = await launch();
+const cspViolations = [];
+try {
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
+  });
+  await page.setViewportSize(PHONE);
+
+  const first = await page.goto(`${URL_BASE}/#/setup?token=${encodeURIComponent(TOKEN)}`);
+  const headers = first.headers();
+  check(/script-src 'self'/.test(headers['content-security-policy'] ?? '') &&
+        /frame-ancestors 'none'/.test(headers['content-security-policy'] ?? ''), 'index.html carries a strict CSP');
+  check(headers['x-content-type-options'] === 'nosniff', 'nosniff is set');
+  check(headers['referrer-policy'] === 'no-referrer', 'no Referer is sent');
+
+  log('first-run setup');
+  await page.getByLabel('Setup token').waitFor();
+  check((await page.getByLabel('Setup token').inputValue()) === TOKEN, 'the setup link fills in the token');
+  await axe(page, 'the setup screen');
+  await shot(page, 'phone-1-setup');
+  await page.getByLabel('Your admin username').fill('organizer');
+  await page.getByLabel('Password').fill('tin-lantern-orbit-meadow-71');
+  await page.getByRole('button', { name: 'Create admin' }).click();
+  const secret = (await page.getByTestId('totp-secret').textContent()).trim();
+  check(/^[A-Z2-7]+=*$/.test(secret), 'the TOTP secret is shown for enrolment');
+  check(await page.getByRole('img', { name: /authenticator app/ }).isVisible(), 'with its QR code');
+  await shot(page, 'phone-2-totp-enrolment');
+  await page.getByLabel('Code from your authenticator app').fill(totp(secret));
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: 'Devices' }).waitFor();
+  check(true, 'logged in with the TOTP code computed from the shown secret');
+
+  log('add a member and a device');
+  await page.getByRole('button', { name: 'Add member or device' }).click();
+  await page.getByLabel('Member', { exact: true }).fill('alice');
+  await page.getByLabel('Device name').fill('phone');
+  await axe(page, 'the add form');
+  await shot(page, 'phone-3-add');
+  const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/members/alice/devices'));
+  await page.getByRole('button', { name: 'Add and show the QR code' }).click();
+  const body = JSON.parse((await sent).postData());
+  check(Object.keys(body).sort().join() === 'label,public_key', 'only the label and the public key are sent');
+  const qr = page.getByTestId('qr');
+  await qr.waitFor();
+  check(await page.getByText('shown once').isVisible(), 'the page says the key is shown once');
+  const fingerprint = (await page.getByTestId('fingerprint').textContent()).trim();
+  const settings = await (await page.request.get(`${URL_BASE}/api/v1/settings`)).json();
+  check(fingerprint === settings.fingerprint, `the gateway fingerprint is shown (${fingerprint})`);
+  await shot(page, 'phone-4-qr');
+  await page.setViewportSize(DESKTOP);
+  await shot(page, 'desktop-4-qr');
+  await page.setViewportSize(PHONE);
+  await qr.screenshot({ path: join(WORK, 'qr.png') });
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: /^Download / }).click(),
+  ]);
+  check(download.suggestedFilename() === 'alice-phone.conf', 'the .conf download is named for the app');
+  const confPath = join(WORK, 'alice-phone.conf');
+  await download.saveAs(confPath);
+  const conf = readFileSync(confPath, 'utf8');
+  const decoded = hook('decode', join(WORK, 'qr.png'));
+  check(decoded === conf, 'zbarimg reads the screenshotted QR code as exactly the downloaded .conf');
+  check(conf.includes(`PublicKey = ${settings.public_key}\n`), 'the config names the gateway key');
+
+  log('the config brings up a client that reaches the gateway');
+  hook('connect', confPath);
+  check(hookOk('reaches'), 'the member pings the gateway through the tunnel');
+
+  await page.getByRole('button', { name: 'Done, forget the key' }).click();
+  const row = page.locator('[data-device="alice/phone"]');
+  await row.getByText('online').waitFor({ timeout: 15000 });
+  check(/handshake \d+ s ago/.test(await row.textContent()), 'the list shows the device online, with its last handshake, without a reload');
+  await axe(page, 'the device list');
+  await shot(page, 'phone-5-devices');
+  await shot(page, 'desktop-5-devices', DESKTOP);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'desktop-5-devices-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  log('an API error reads as words');
+  await page.getByRole('button', { name: 'Add member or device' }).click();
+  await page.getByLabel('Member', { exact: true }).fill('alice');
+  await page.getByLabel('Device name').fill('phone');
+  await page.getByRole('button', { name: 'Add and show the QR code' }).click();
+  const alert = await page.getByRole('alert').textContent();
+  check(/already|exists|taken/i.test(alert) && !alert.includes('{'), `a duplicate device is refused in words: "${alert}"`);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  log('one-click revoke');
+  await page.setViewportSize(PHONE);
+  await page.getByRole('button', { name: 'Revoke alice · phone' }).click();
+  const dialog = page.getByRole('dialog');
+  check(/alice's phone/.test(await dialog.textContent()), 'the confirmation names who is cut off');
+  await axe(page, 'the revoke confirmation');
+  await shot(page, 'phone-6-revoke-confirm');
+  await dialog.getByTestId('confirm-revoke').click();
+  const notice = await page.getByTestId('notice').textContent();
+  check(/Done: alice's phone is cut off/.test(notice), 'the result says it is done');
+  await shot(page, 'phone-7-revoked');
+  check(hookOk('cut-off'), 'after the revoke click the pings stop');
+  check(cspViolations.length === 0, `no CSP violation in the console${cspViolations.length ? ': ' + cspViolations[0] : ''}`);
+} finally {
+  await close();
+}
+
+function log(text) {
+  console.log(`== ${text}`);
+}
