@@ -8,6 +8,8 @@ PACKAGES=(
   build-essential cmake pkg-config git
   libboost1.81-dev libssl-dev libsqlite3-dev nlohmann-json3-dev libqrcodegencpp-dev
   libsodium-dev libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libcli11-dev libsystemd-dev catch2
+  # the gateway firewall (libnftables); nft and socat for its tests and benchmark
+  libnftables-dev nftables socat
   # run: the userspace WireGuard backend, link set-up
   wireguard-go wireguard-tools iproute2
   # tests: QR decoding, namespaces, pings, sqlite inspection
