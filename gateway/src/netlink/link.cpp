@@ -117,6 +117,11 @@ void LinkControl::remove(const std::string& ifname) {
   check(rc, ifname, "deleting the link");
 }
 
+std::string LinkControl::kind(const std::string& ifname) {
+  const char* type = rtnl_link_get_type(get_link(sock_, ifname).get());
+  return type == nullptr ? std::string() : std::string(type);
+}
+
 std::uint32_t LinkControl::mtu(const std::string& ifname) {
   return rtnl_link_get_mtu(get_link(sock_, ifname).get());
 }

@@ -27,6 +27,9 @@ class LinkControl {
   // e.g. kind "wireguard" for the kernel backend.
   void create(const std::string& ifname, const std::string& kind);
   void remove(const std::string& ifname);
+  // The link's kind ("wireguard", "tun", "veth", ...); empty when the kernel
+  // reports none. Throws Error when the link does not exist.
+  std::string kind(const std::string& ifname);
 
   std::uint32_t mtu(const std::string& ifname);
   bool is_up(const std::string& ifname);
