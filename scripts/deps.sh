@@ -8,12 +8,18 @@ PACKAGES=(
   build-essential cmake pkg-config git
   libboost1.81-dev libssl-dev libsqlite3-dev nlohmann-json3-dev libqrcodegencpp-dev
   libsodium-dev libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libcli11-dev libsystemd-dev catch2
+  # the DNS resolver: libunbound's pkg-config file needs nettle and libevent too
+  libunbound-dev nettle-dev libevent-dev
   # the gateway firewall (libnftables); nft and socat for its tests and benchmark
   libnftables-dev nftables socat
   # run: the userspace WireGuard backend, link set-up
   wireguard-go wireguard-tools iproute2
   # tests: QR decoding, namespaces, pings, sqlite inspection
   zbar-tools iputils-ping procps sqlite3 psmisc curl
+  # tests: the kernel WireGuard backend inside Debian's kernel under qemu (tests/vm/)
+  qemu-system-x86 busybox-static cpio kmod xz-utils zstd
+  # DNS tests and benchmark: a test upstream, dig, dnsperf, clang for libFuzzer
+  unbound bind9-dnsutils dnsperf clang
   # the web admin's browser test (tests/browser/): Debian's Chromium
   chromium
 )

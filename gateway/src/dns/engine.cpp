@@ -1,0 +1,144 @@
+#include "dns/engine.hpp"
+
+#include "dns/local_answer.hpp"
+#include "dns/responses.hpp"
+#include "picket/gateway/dns/name.hpp"
+
+namespace picket::gateway::dns {
+
+namespace {
+constexpr auto relaxed = std::memory_order_relaxed;
+}
+
+Engine::Engine(boost::asio::io_context& io, const ResolverConfig& config)
+    : io_(io),
+      allowed_(config.allowed_sources),
+      limiter_(config.rate_limit_per_source),
+      block_answer_(config.block_answer),
+      cache_(config.packet_cache_bytes),
+      upstream_(std::make_unique<Upstream>(io, config.upstream)) {}
+
+bool Engine::allowed(const IpAddress& source) {
+  for (const auto& subnet : allowed_)
+    if (subnet.contains(source)) return true;
+  counters_.refused_sources.fetch_add(1, relaxed);
+  return false;
+}
+
+bool Engine::within_rate(const IpAddress& source) {
+  if (limiter_.allow(source, Clock::now())) return true;
+  counters_.rate_limited.fetch_add(1, relaxed);
+  return false;
+}
+
+void Engine::send(const Query& query, Transport transport, const Reply& reply, Bytes answer) {
+  reply(transport == Transport::udp ? fit_for_udp(std::move(answer), query) : std::move(answer));
+}
+
+void Engine::handle(std::span<const std::uint8_t> packet, Transport transport, Reply reply) {
+  counters_.queries.fetch_add(1, relaxed);
+  const auto parsed = parse_query(packet);
+  switch (parsed.status) {
+    case QueryStatus::ok:
+      break;
+    case QueryStatus::drop:
+      counters_.malformed.fetch_add(1, relaxed);
+      return;
+    case QueryStatus::formerr:
+      counters_.malformed.fetch_add(1, relaxed);
+      reply(error_response(parsed, rcode::FormErr));
+      return;
+    case QueryStatus::notimp:
+      reply(error_response(parsed, rcode::NotImp));
+      return;
+    case QueryStatus::badvers:
+      reply(error_response(parsed, static_cast<std::uint8_t>(rcode::BadVers & 0x0f)));
+      return;
+  }
+  const Query& query = parsed.query;
+  // Zone transfers and non-Internet classes are nothing a member needs.
+  if (query.qclass != kClassIn || query.qtype == type::AXFR || query.qtype == type::IXFR) {
+    send(query, transport, reply, error_response(parsed, rcode::Refused));
+    return;
+  }
+  if (auto local = local_answer(zone_, query)) {
+    counters_.local.fetch_add(1, relaxed);
+    send(query, transport, reply, std::move(*local));
+    return;
+  }
+  if (blocklist_.blocks(query.key_name)) {
+    counters_.blocked.fetch_add(1, relaxed);
+    send(query, transport, reply, blocked_response(query, block_answer_));
+    return;
+  }
+  auto key = PacketCache::key(query);
+  const auto now = Clock::now();
+  if (const auto* entry = cache_.find(key, now)) {
+    counters_.cache_hits.fetch_add(1, relaxed);
+    send(query, transport, reply, answer_from_cache(*entry, query, now));
+    return;
+  }
+  ask_upstream(key, Waiter{query, transport, std::move(reply)});
+}
+
+void Engine::ask_upstream(const std::string& key, Waiter waiter) {
+  auto it = in_flight_.find(key);
+  if (it != in_flight_.end()) {
+    if (it->second.size() < kMaxWaitersPerLookup) it->second.push_back(std::move(waiter));
+    return;
+  }
+  if (!upstream_ || in_flight_.size() >= kMaxInFlight) {
+    ParsedQuery parsed{QueryStatus::ok, waiter.query, true};
+    send(waiter.query, waiter.transport, waiter.reply, error_response(parsed, rcode::ServFail));
+    return;
+  }
+  counters_.upstream.fetch_add(1, relaxed);
+  const auto name = wire_to_text(waiter.query.key_name);
+  const auto qtype = waiter.query.qtype;
+  const auto qclass = waiter.query.qclass;
+  in_flight_[key].push_back(std::move(waiter));
+  upstream_->resolve(name, qtype, qclass,
+                     [this, key](Upstream::Answer answer) { finish(key, std::move(answer)); });
+}
+
+void Engine::finish(const std::string& key, Upstream::Answer answer) {
+  auto node = in_flight_.extract(key);
+  if (node.empty() || node.mapped().empty()) return;
+  auto& waiters = node.mapped();
+  const auto now = Clock::now();
+  std::optional<Prepared> prepared;
+  if (answer.ok) prepared = prepare_upstream_answer(answer.packet, waiters.front().query, answer.secure, now);
+  for (auto& waiter : waiters) {
+    if (!prepared) {
+      ParsedQuery parsed{QueryStatus::ok, waiter.query, true};
+      send(waiter.query, waiter.transport, waiter.reply, error_response(parsed, rcode::ServFail));
+    } else {
+      send(waiter.query, waiter.transport, waiter.reply,
+           answer_from_cache(prepared->entry, waiter.query, now));
+    }
+  }
+  if (prepared && prepared->cacheable) cache_.insert(key, std::move(prepared->entry));
+}
+
+void Engine::set_upstream(const UpstreamConfig& config) {
+  auto fresh = std::make_unique<Upstream>(io_, config);
+  auto old = std::move(upstream_);
+  upstream_ = std::move(fresh);
+  old.reset();  // its lookups in flight answer SERVFAIL now
+  cache_.clear();
+}
+
+ResolverStats Engine::stats() const {
+  ResolverStats s;
+  s.queries = counters_.queries.load(relaxed);
+  s.cache_hits = counters_.cache_hits.load(relaxed);
+  s.local = counters_.local.load(relaxed);
+  s.blocked = counters_.blocked.load(relaxed);
+  s.upstream = counters_.upstream.load(relaxed);
+  s.refused_sources = counters_.refused_sources.load(relaxed);
+  s.rate_limited = counters_.rate_limited.load(relaxed);
+  s.malformed = counters_.malformed.load(relaxed);
+  return s;
+}
+
+}  // namespace picket::gateway::dns

@@ -1,0 +1,93 @@
+#include "picket/gateway/dns/resolver.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <future>
+#include <thread>
+
+#include "dns/engine.hpp"
+#include "dns/listeners.hpp"
+#include "picket/gateway/error.hpp"
+
+namespace picket::gateway::dns {
+
+namespace asio = boost::asio;
+
+struct Resolver::Impl {
+  // Declared first, destroyed last: handlers still queued hold sessions.
+  asio::io_context io{1};
+  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
+  std::unique_ptr<Engine> engine;
+  std::vector<std::unique_ptr<UdpListener>> udp;
+  std::vector<std::unique_ptr<TcpListener>> tcp;
+  std::thread thread;
+
+  // Runs `f` on the resolver's thread and waits, so errors reach the caller.
+  template <typename F>
+  auto on_loop(F f) {
+    std::packaged_task<decltype(f())()> task(std::move(f));
+    auto result = task.get_future();
+    asio::post(io, [&task] { task(); });
+    return result.get();
+  }
+
+  ~Impl() {
+    if (thread.joinable()) {
+      on_loop([this] {
+        // Lookups in flight answer SERVFAIL while their sockets still exist.
+        engine->shutdown();
+        udp.clear();
+        tcp.clear();
+      });
+      work.reset();
+      io.stop();
+      thread.join();
+    }
+  }
+};
+
+Resolver::Resolver(ResolverConfig config) : impl_(std::make_unique<Impl>()) {
+  if (config.listen.empty()) throw Error("the DNS resolver has no address to listen on");
+  impl_->engine = std::make_unique<Engine>(impl_->io, config);
+  for (const auto& address : config.listen) {
+    impl_->udp.push_back(std::make_unique<UdpListener>(impl_->io, *impl_->engine, address, config.port));
+    // With port 0 the TCP socket takes the port the UDP one got.
+    const auto port = config.port ? config.port : impl_->udp.back()->port();
+    impl_->tcp.push_back(
+        std::make_unique<TcpListener>(impl_->io, *impl_->engine, address, port, config));
+  }
+  impl_->thread = std::thread([io = &impl_->io] { io->run(); });
+}
+
+Resolver::~Resolver() = default;
+
+LocalZone& Resolver::local_zone() {
+  return impl_->engine->zone();
+}
+
+void Resolver::set_blocklist(Blocklist blocklist) {
+  impl_->on_loop([&] { impl_->engine->set_blocklist(std::move(blocklist)); });
+}
+
+void Resolver::set_block_answer(BlockAnswer answer) {
+  impl_->on_loop([&] { impl_->engine->set_block_answer(answer); });
+}
+
+void Resolver::set_upstream(const UpstreamConfig& upstream) {
+  impl_->on_loop([&] { impl_->engine->set_upstream(upstream); });
+}
+
+std::vector<std::uint16_t> Resolver::bound_ports() const {
+  std::vector<std::uint16_t> ports;
+  for (std::size_t i = 0; i < impl_->udp.size(); ++i) {
+    ports.push_back(impl_->udp[i]->port());
+    ports.push_back(impl_->tcp[i]->port());
+  }
+  return ports;
+}
+
+ResolverStats Resolver::stats() const {
+  return impl_->engine->stats();
+}
+
+}  // namespace picket::gateway::dns

@@ -1,0 +1,135 @@
+#include "dns/upstream.hpp"
+
+#include <unbound.h>
+
+#include <string>
+
+#include "picket/gateway/error.hpp"
+
+namespace picket::gateway::dns {
+
+namespace {
+
+// The root zone's key-signing keys (2017 and 2024), as DS records. Built in,
+// so validation needs no trust-anchor file that libunbound would rewrite.
+constexpr const char* kRootAnchors[] = {
+    ". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D",
+    ". IN DS 38696 8 2 683D2D0ACB8C9B712A1948B27F741219298D0A450D612C483AF444A4C0FB2B16",
+};
+
+void check(int rc, const std::string& doing) {
+  if (rc != 0) throw Error("libunbound: " + doing + ": " + ub_strerror(rc));
+}
+
+}  // namespace
+
+Upstream::Upstream(boost::asio::io_context& io, const UpstreamConfig& config) : fd_(io) {
+  ctx_ = ub_ctx_create();
+  if (!ctx_) throw Error("libunbound: cannot create a context");
+  try {
+    auto set = [&](const char* option, const std::string& value) {
+      check(ub_ctx_set_option(ctx_, option, value.c_str()), std::string("setting ") + option);
+    };
+    // Never a query name in a log: nothing at all is logged, and what
+    // libunbound would print goes to /dev/null, not to our stderr.
+    devnull_ = std::fopen("/dev/null", "w");
+    if (!devnull_) throw Error("cannot open /dev/null for libunbound's log");
+    check(ub_ctx_debugout(ctx_, devnull_), "redirecting its log");
+    check(ub_ctx_debuglevel(ctx_, 0), "setting verbosity 0");
+    set("use-syslog:", "no");
+    set("log-queries:", "no");
+    set("log-replies:", "no");
+    set("log-servfail:", "no");
+    set("log-local-actions:", "no");
+    set("val-log-level:", "0");
+    // Caches sized explicitly; nothing on disk (no trust-anchor file, no
+    // root-hints file, no cachedb).
+    set("msg-cache-size:", std::to_string(config.msg_cache_bytes));
+    set("rrset-cache-size:", std::to_string(config.rrset_cache_bytes));
+    set("key-cache-size:", std::to_string(1 << 20));
+    set("neg-cache-size:", std::to_string(1 << 20));
+    set("prefetch:", "yes");
+    set("qname-minimisation:", "yes");
+    check(ub_ctx_async(ctx_, 1), "selecting thread mode");
+    if (config.dnssec) {
+      for (const char* anchor : kRootAnchors) check(ub_ctx_add_ta(ctx_, anchor), "adding the root trust anchor");
+    } else {
+      set("module-config:", "iterator");
+    }
+    if (config.mode != UpstreamConfig::Mode::recursive) {
+      if (config.servers.empty()) throw Error("forwarding needs at least one upstream server");
+      // Test and LAN upstreams are often on loopback.
+      set("do-not-query-localhost:", "no");
+      for (const auto& server : config.servers)
+        check(ub_ctx_set_fwd(ctx_, server.c_str()), "forwarding to '" + server + "'");
+      if (config.mode == UpstreamConfig::Mode::tls) {
+        check(ub_ctx_set_tls(ctx_, 1), "enabling DNS-over-TLS");
+        set("tls-system-cert:", "yes");
+      }
+    }
+    const int fd = ub_fd(ctx_);
+    if (fd < 0) throw Error("libunbound: no file descriptor to wait on");
+    fd_.assign(fd);
+  } catch (...) {
+    ub_ctx_delete(ctx_);
+    if (devnull_) std::fclose(devnull_);
+    throw;
+  }
+  arm();
+}
+
+Upstream::~Upstream() {
+  *alive_ = false;
+  boost::system::error_code ignored;
+  fd_.cancel(ignored);
+  fd_.release();  // libunbound owns the descriptor
+  ub_ctx_delete(ctx_);
+  for (auto* pending : pending_) {
+    // Whoever waits gets SERVFAIL rather than silence.
+    auto callback = std::move(pending->callback);
+    delete pending;
+    if (callback) callback(Answer{});
+  }
+  std::fclose(devnull_);
+}
+
+void Upstream::arm() {
+  fd_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                 [this, alive = alive_](boost::system::error_code ec) {
+                   if (ec || !*alive) return;
+                   ub_process(ctx_);
+                   if (*alive) arm();
+                 });
+}
+
+void Upstream::resolve(const std::string& name, std::uint16_t qtype, std::uint16_t qclass,
+                       Callback callback) {
+  auto* pending = new Pending{this, std::move(callback)};
+  pending_.insert(pending);
+  int id = 0;
+  const int rc = ub_resolve_async(ctx_, name.c_str(), qtype, qclass, pending, &Upstream::on_result, &id);
+  if (rc != 0) {
+    pending_.erase(pending);
+    auto cb = std::move(pending->callback);
+    delete pending;
+    cb(Answer{});
+  }
+}
+
+void Upstream::on_result(void* data, int err, ub_result* result) {
+  auto* pending = static_cast<Pending*>(data);
+  pending->owner->pending_.erase(pending);
+  Answer answer;
+  if (err == 0 && result && !result->bogus && result->answer_packet && result->answer_len > 0) {
+    answer.ok = true;
+    answer.secure = result->secure;
+    const auto* bytes = static_cast<const std::uint8_t*>(result->answer_packet);
+    answer.packet.assign(bytes, bytes + result->answer_len);
+  }
+  if (result) ub_resolve_free(result);
+  auto callback = std::move(pending->callback);
+  delete pending;
+  callback(std::move(answer));
+}
+
+}  // namespace picket::gateway::dns
