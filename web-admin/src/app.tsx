@@ -45,7 +45,8 @@ export function App() {
   useEffect(() => {
     whenSessionLost(() => setSession(null));
     currentSession().then(setSession, (err) => {
-      if (!(err instanceof ApiError) || err.status !== 401) setStartError(err.message);
+      // 401 is the normal "not logged in"; only trouble reaching picketd is worth saying.
+      if (!(err instanceof ApiError) || err.status === 0 || err.status >= 500) setStartError(err.message);
       setSession(null);
     });
   }, []);
