@@ -80,7 +80,9 @@ std::uint32_t GenlSocket::send(Bytes& message, std::error_code& ec) {
   header->nlmsg_seq = nl_socket_use_seq(sock_);
   header->nlmsg_pid = nl_socket_get_local_port(sock_);
   const int rc = nl_sendto(sock_, message.data(), message.size());
-  if (rc < 0) ec = from_nl(rc);
+  // libnl folds errno into coarse codes (EMSGSIZE becomes a generic
+  // failure); sendto's own errno is still there and says more.
+  if (rc < 0) ec = errno != 0 ? errno_code(errno) : from_nl(rc);
   return header->nlmsg_seq;
 }
 

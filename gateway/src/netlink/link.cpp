@@ -118,7 +118,8 @@ void LinkControl::remove(const std::string& ifname) {
 }
 
 std::string LinkControl::kind(const std::string& ifname) {
-  const char* type = rtnl_link_get_type(get_link(sock_, ifname).get());
+  const LinkPtr link = get_link(sock_, ifname);  // owns the string below
+  const char* type = rtnl_link_get_type(link.get());
   return type == nullptr ? std::string() : std::string(type);
 }
 

@@ -99,8 +99,11 @@ TEST_CASE("kernel backend: a message larger than the kernel takes", "[.][kernel]
   options.max_message_size = 8 << 20;  // far past the socket's send buffer
   auto backend = make_kernel_backend(options);
   backend->ensure_interface(suite_link());
-  DesiredDevice d = suite_desired(6000);
-  CHECK_THROWS_WITH(backend->apply(plan(d, DeviceSnapshot{})), Catch::Contains("EMSGSIZE"));
+  // One peer with 20,000 addresses: about 560 KB in a single message.
+  PeerConfig peer = test_peer(1);
+  for (unsigned i = 0; i < 20000; ++i)
+    peer.allowed_ips.push_back(Cidr{nth_address(Cidr::parse("172.16.0.0/12"), i), 32});
+  CHECK_THROWS_WITH(backend->apply(plan_upsert(peer)), Catch::Contains("EMSGSIZE"));
   CHECK(backend->read().peers.empty());  // one message: nothing half-applied
 }
 
