@@ -7,6 +7,8 @@
 #include <chrono>
 #include <string>
 
+#include <systemd/sd-daemon.h>
+
 #include "api/unix_server.hpp"
 #include "daemon/backend_selection.hpp"
 #include "daemon/log.hpp"
@@ -128,9 +130,15 @@ int run_daemon(const DaemonOptions& options) {
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code, int) {
     log_info("stopping; the interface stays up with its peers");
+    // Type=notify: systemd shows the unit as stopping at once, not when it exits.
+    sd_notify(0, "STOPPING=1");
     io.stop();
   });
   log_info("ready; the CLI talks to " + options.socket_path.string());
+  // Only now does systemd (Type=notify) start units ordered after us, so a
+  // `picket` call right after `systemctl start` finds the socket listening.
+  // Without NOTIFY_SOCKET (not under systemd) this does nothing.
+  sd_notify(0, "READY=1");
   io.run();
   return 0;
 }
