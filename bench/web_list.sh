@@ -23,7 +23,8 @@ for file in "$DIST/index.html" "$DIST"/assets/*.js "$DIST"/assets/*.css; do
   total_raw=$((total_raw + raw))
   total_gz=$((total_gz + gz))
 done
-printf '   %-34s %7d B  gzip %7d B (%.1f KiB; budget 100 KB)\n' total "$total_raw" "$total_gz" "$(echo "$total_gz/1024" | bc -l)"
+awk -v raw="$total_raw" -v gz="$total_gz" \
+  'BEGIN { printf "   %-34s %7d B  gzip %7d B (%.1f KB; budget 100 KB)\n", "total", raw, gz, gz / 1000 }'
 
 setup_network
 start_picketd --api-port 18081
