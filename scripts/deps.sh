@@ -16,6 +16,8 @@ PACKAGES=(
   wireguard-go wireguard-tools iproute2
   # tests: QR decoding, namespaces, pings, sqlite inspection
   zbar-tools iputils-ping procps sqlite3 psmisc curl
+  # tests: the kernel WireGuard backend inside Debian's kernel under qemu (tests/vm/)
+  qemu-system-x86 busybox-static cpio kmod xz-utils zstd
   # deployment: the Debian package (cpack runs file and dpkg-shlibdeps), the playbook
   # test on a debootstrapped root, and the unit check (systemd-analyze)
   file dpkg-dev debootstrap ansible ansible-lint systemd

@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   app.add_option("--socket", options.socket_path, "unix socket for the picket CLI")
       ->capture_default_str();
   app.add_option("--backend", options.backend, "WireGuard backend")
-      ->check(CLI::IsMember({"auto", "userspace"}))
+      ->check(CLI::IsMember({"auto", "kernel", "userspace"}))
       ->capture_default_str();
   app.add_option("--wireguard-go", options.wireguard_go,
                  "wireguard-go binary for the userspace backend")

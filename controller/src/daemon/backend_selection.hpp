@@ -8,8 +8,10 @@
 
 namespace picket::controller {
 
-// Picks the WireGuard backend named by options.backend ("auto" or
-// "userspace"). The kernel backend joins "auto" once it exists.
+// Picks the WireGuard backend named by options.backend: "kernel",
+// "userspace", or "auto" (an existing interface keeps its backend; otherwise
+// the kernel when it can create a wireguard link, else wireguard-go, else an
+// Error naming what to install).
 std::unique_ptr<gateway::WireGuardBackend> select_backend(const DaemonOptions& options,
                                                           const std::string& interface_name);
 

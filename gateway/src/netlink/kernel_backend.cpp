@@ -163,4 +163,10 @@ bool kernel_wireguard_available(std::string* why) {
   }
 }
 
+std::string existing_link_kind(const std::string& ifname) {
+  netlink::LinkControl links;
+  if (!links.exists(ifname)) return "";
+  return links.kind(ifname);
+}
+
 }  // namespace picket::gateway

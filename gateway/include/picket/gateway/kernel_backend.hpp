@@ -32,4 +32,9 @@ std::unique_ptr<WireGuardBackend> make_kernel_backend(const KernelOptions& optio
 // it again. Never throws; when false, `why` (if given) says what failed.
 bool kernel_wireguard_available(std::string* why = nullptr);
 
+// The kind of the link `ifname` in this network namespace ("wireguard" for
+// kernel WireGuard, "tun" for wireguard-go), or "" when there is none. Lets
+// a restarted daemon keep the backend that made an existing interface.
+std::string existing_link_kind(const std::string& ifname);
+
 }  // namespace picket::gateway
