@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "picket/gateway/error.hpp"
 #include "picket/gateway/kernel_backend.hpp"
 #include "picket/gateway/reconciler.hpp"
 
