@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   cli::add_init_command(app, context);
   cli::add_member_commands(app, context);
   cli::add_device_commands(app, context);
+  cli::add_firewall_commands(app, context);
   cli::add_status_command(app, context);
   try {
     app.parse(argc, argv);

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
                  "seconds between full reads of the interface to undo drift")
       ->check(CLI::Range(1u, 86400u))
       ->capture_default_str();
+  picket::controller::add_firewall_flags(app, options.firewall);
   auto* first = "Used on the first start only, to seed the stored settings";
   app.add_option("--interface", options.interface_name, "WireGuard interface name")
       ->group(first)

@@ -95,7 +95,8 @@ void add_device_commands(CLI::App& app, Context& context) {
     static DeviceArgs args;
     static KeyArgs keys;
     static std::string expires;
-    static std::vector<std::string> split;
+    static std::vector<std::string> split, restrict_to;
+    static std::string group;
     static std::optional<int> keepalive, mtu;
     add_device_arguments(add, args);
     add_key_arguments(add, keys);
@@ -105,6 +106,8 @@ void add_device_commands(CLI::App& app, Context& context) {
     add->add_option("--keepalive", keepalive,
                     "client PersistentKeepalive seconds (0 = off; default 25)");
     add->add_option("--mtu", mtu, "client MTU (default: the app decides)");
+    add->add_option("--restrict", restrict_to, "let it reach only these CIDRs (enforced by the gateway)");
+    add->add_option("--group", group, "put it in a group whose devices reach each other");
     add->callback([&context] {
       json body = {{"label", args.label}};
       std::string public_key;
@@ -114,6 +117,8 @@ void add_device_commands(CLI::App& app, Context& context) {
       if (!expires.empty()) body["expires_at"] = parse_when(expires, now());
       if (keepalive) body["keepalive"] = *keepalive;
       if (mtu) body["mtu"] = *mtu;
+      if (!restrict_to.empty()) body["restricted_to"] = restrict_to;
+      if (!group.empty()) body["group"] = group;
       const auto answer =
           context.call("POST", "/api/v1/members/" + encode(args.member) + "/devices", body);
       keys.output.show_qr = !keys.no_qr;

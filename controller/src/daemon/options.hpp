@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <string>
 
+#include "daemon/firewall_options.hpp"
+
 namespace picket::controller {
 
 inline constexpr const char* kDefaultSocket = "/run/picket/picket.sock";
@@ -15,6 +17,7 @@ struct DaemonOptions {
   std::string wireguard_go = "wireguard-go";
   std::string wireguard_socket_dir = "/var/run/wireguard";
   std::uint32_t drift_interval_seconds = 60;
+  FirewallOptions firewall;
   // Used only on the first start, to seed the stored settings.
   std::string interface_name = "picket0";
   std::uint16_t listen_port = 51820;

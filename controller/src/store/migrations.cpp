@@ -60,8 +60,26 @@ CREATE INDEX devices_expiry ON devices (expires_at)
   WHERE enabled = 1 AND expires_at IS NOT NULL;
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations{{
+// The gateway firewall (issue 4): what a device may reach and the gateway-
+// wide member isolation switch. restricted_to NULL means unrestricted; ''
+// means nothing beyond the gateway's own services. No row = the defaults.
+constexpr const char* kV2 = R"sql(
+CREATE TABLE device_access (
+  device_id     INTEGER PRIMARY KEY REFERENCES devices (id) ON DELETE CASCADE,
+  restricted_to TEXT,
+  access_group  TEXT    NOT NULL DEFAULT '' CHECK (length(access_group) <= 32)
+);
+
+CREATE TABLE firewall_settings (
+  id               INTEGER PRIMARY KEY CHECK (id = 1),
+  member_to_member INTEGER NOT NULL CHECK (member_to_member IN (0, 1))
+);
+INSERT INTO firewall_settings (id, member_to_member) VALUES (1, 0);
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations{{
     {1, kV1},
+    {2, kV2},
 }};
 
 }  // namespace

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "daemon/firewall_options.hpp"
+#include "picket/controller/api.hpp"
+#include "picket/controller/firewall_policy.hpp"
+#include "picket/controller/service.hpp"
+#include "picket/gateway/firewall.hpp"
+#include "picket/gateway/firewall_host.hpp"
+
+namespace picket::controller {
+
+// The gateway firewall for the daemon's lifetime: finds the uplink, turns
+// forwarding on, and follows the active devices through Service. Construct
+// before Service::start() (which creates the table, replacing a stale one);
+// destruction removes the table and puts back the sysctls it changed.
+// With the firewall disabled it does nothing and passes API calls through.
+class FirewallRuntime {
+ public:
+  // Throws std::runtime_error with a clear message (unknown uplink, a
+  // sysctl that cannot be written) before anything is changed.
+  FirewallRuntime(const FirewallOptions& options, Store& store, Service& service);
+  ~FirewallRuntime();
+  FirewallRuntime(const FirewallRuntime&) = delete;
+  FirewallRuntime& operator=(const FirewallRuntime&) = delete;
+
+  // The firewall's API routes in front of `next`.
+  ApiResponse handle(const ApiRequest& request,
+                     const std::function<ApiResponse(const ApiRequest&)>& next);
+
+ private:
+  std::unique_ptr<gateway::Firewall> firewall_;
+  std::unique_ptr<FirewallPolicy> policy_;
+  std::optional<gateway::ForwardingGuard> forwarding_;
+};
+
+}  // namespace picket::controller
