@@ -55,14 +55,14 @@ check_picketd_as_picket() {
     fail "picket0 does not listen on the configured port"
 
   # The socket is the admin interface: root only (root passes file modes).
-  [ "$(stat -c '%a %U' "$ROOT/run/picket/picket.sock")" = "600 picket" ] ||
-    fail "the CLI socket is $(stat -c '%a %U' "$ROOT/run/picket/picket.sock")"
+  [ "$(in_root stat -c '%a %U' /run/picket/picket.sock)" = "600 picket" ] ||
+    fail "the CLI socket is $(in_root stat -c '%a %U' /run/picket/picket.sock)"
   if in_root setpriv --reuid nobody --regid nogroup --clear-groups picket init >/dev/null 2>&1; then
     fail "user nobody can use the CLI socket"
   fi
   for f in picket.db gateway.key; do
-    [ "$(stat -c '%a %U' "$ROOT/var/lib/picket/$f")" = "600 picket" ] ||
-      fail "/var/lib/picket/$f is $(stat -c '%a %U' "$ROOT/var/lib/picket/$f")"
+    [ "$(in_root stat -c '%a %U' "/var/lib/picket/$f")" = "600 picket" ] ||
+      fail "/var/lib/picket/$f is $(in_root stat -c '%a %U' "/var/lib/picket/$f")"
   done
 
   # systemctl stop: SIGTERM, and a clean exit.

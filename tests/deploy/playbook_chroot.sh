@@ -43,7 +43,8 @@ recap "$WORK/run2.log" | grep -q ' changed=0 ' ||
 recap "$WORK/run1.log" | grep -Eq ' changed=[1-9]' || fail "the first run changed nothing: did it run at all?"
 
 log "what the playbook left"
-mode() { stat -c '%a %U:%G' "$ROOT$1"; }
+# Inside the root: names must come from its /etc/passwd, not the host's.
+mode() { in_root stat -c '%a %U:%G' "$1"; }
 expect_mode() { [ "$(mode "$1")" = "$2" ] || fail "$1 is $(mode "$1"), expected $2"; }
 in_root dpkg-query -W -f='${Status} ${Version}\n' picket | grep -q '^install ok installed' ||
   fail "picket is not installed"
