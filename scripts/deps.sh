@@ -16,6 +16,9 @@ PACKAGES=(
   wireguard-go wireguard-tools iproute2
   # tests: QR decoding, namespaces, pings, sqlite inspection
   zbar-tools iputils-ping procps sqlite3 psmisc curl
+  # admin API tests and benchmark: JSON, TOTP codes from an independent implementation,
+  # TLS certificates, wrk, and nginx as the static-file ceiling
+  jq oathtool openssl wrk nginx-light
   # tests: the kernel WireGuard backend inside Debian's kernel under qemu (tests/vm/)
   qemu-system-x86 busybox-static cpio kmod xz-utils zstd
   # deployment: the Debian package (cpack runs file and dpkg-shlibdeps), the playbook

@@ -27,6 +27,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1u, 86400u))
       ->capture_default_str();
   picket::controller::add_firewall_flags(app, options.firewall);
+  app.add_option("--api-port", options.api_port,
+                 "admin HTTP API port on 127.0.0.1 and the tunnel address (0: no HTTP API)")
+      ->capture_default_str();
+  app.add_option("--api-listen", options.api_listen,
+                 "further address for the admin API, HTTPS only (needs --tls-cert, --tls-key)");
+  app.add_option("--tls-cert", options.tls_cert, "PEM certificate chain for --api-listen");
+  app.add_option("--tls-key", options.tls_key, "PEM private key for --api-listen");
   auto* first = "Used on the first start only, to seed the stored settings";
   app.add_option("--interface", options.interface_name, "WireGuard interface name")
       ->group(first)

@@ -9,6 +9,7 @@
 
 #include <systemd/sd-daemon.h>
 
+#include "api/admin_api.hpp"
 #include "api/unix_server.hpp"
 #include "daemon/backend_selection.hpp"
 #include "daemon/log.hpp"
@@ -115,16 +116,21 @@ int run_daemon(const DaemonOptions& options) {
   Service service(*state.store, *backend, state.private_key, system_clock_now, [interface_name] {
     return gateway::prefixes_on_other_interfaces(interface_name);
   });
+  // Bad admin API options (e.g. a public address without TLS) stop us here,
+  // before the interface is touched.
+  api::AdminApi admin_api(*state.store, service,
+                          {options.api_port, options.api_listen, options.tls_cert, options.tls_key});
   const auto report = service.start();
   log_info("interface ready: " + counts(report));
 
   asio::io_context io(1);
   Loop loop(io, service, *backend, std::chrono::seconds(options.drift_interval_seconds));
   api::UnixServer server(io, options.socket_path, [&](const ApiRequest& request) {
-    auto response = handle_api_request(service, request);
+    auto response = admin_api.handle(request);
     loop.arm_expiry();
     return response;
   });
+  admin_api.listen(io, [&] { loop.arm_expiry(); });
   loop.start();
 
   asio::signal_set signals(io, SIGINT, SIGTERM);

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "daemon/firewall_options.hpp"
 
@@ -17,6 +18,12 @@ struct DaemonOptions {
   std::string wireguard_go = "wireguard-go";
   std::string wireguard_socket_dir = "/var/run/wireguard";
   std::uint32_t drift_interval_seconds = 60;
+  // The admin HTTP API: localhost and the tunnel address at api_port (0 =
+  // off); any api_listen address is HTTPS with tls_cert and tls_key.
+  std::uint16_t api_port = 8080;
+  std::vector<std::string> api_listen;
+  std::string tls_cert;
+  std::string tls_key;
   FirewallOptions firewall;
   // Used only on the first start, to seed the stored settings.
   std::string interface_name = "picket0";
