@@ -7,6 +7,12 @@
 # gateway namespace; screenshots land in BUILD_DIR/tests/browser/artifacts.
 # Usage: journey.sh BUILD_DIR
 HERE=$(cd "$(dirname "$0")" && pwd)
+# The journey needs picketd's authenticated HTTP API (issue 6). Until a build
+# has it, say so and report the test skipped (exit 77), not passed.
+if ! "$1/controller/picketd" --help 2>/dev/null | grep -q -- "--api-port"; then
+  echo "skipped: this picketd has no HTTP API (--api-port) yet"
+  exit 77
+fi
 source "$HERE/../integration/lib.sh"
 
 WEB_DIR="$HERE/../../web-admin"
