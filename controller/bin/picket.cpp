@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   cli::add_device_commands(app, context);
   cli::add_firewall_commands(app, context);
   cli::add_status_command(app, context);
+  cli::add_dns_commands(app, context);
   cli::add_admin_commands(app, context);
   try {
     app.parse(argc, argv);

@@ -3,6 +3,7 @@
 #include <exception>
 #include <iostream>
 
+#include "cli/dns_flags.hpp"
 #include "daemon/daemon.hpp"
 
 int main(int argc, char** argv) {
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1u, 86400u))
       ->capture_default_str();
   picket::controller::add_firewall_flags(app, options.firewall);
+  picket::controller::add_dns_flags(app, options.dns);
   app.add_option("--api-port", options.api_port,
                  "admin HTTP API port on 127.0.0.1 and the tunnel address (0: no HTTP API)")
       ->capture_default_str();

@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/system_timer.hpp>
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include <systemd/sd-daemon.h>
@@ -14,6 +15,7 @@
 #include "daemon/backend_selection.hpp"
 #include "daemon/log.hpp"
 #include "daemon/state_dir.hpp"
+#include "domain/dns_runtime.hpp"
 #include "picket/controller/service.hpp"
 #include "picket/gateway/host_network.hpp"
 
@@ -120,19 +122,34 @@ int run_daemon(const DaemonOptions& options) {
   // before the interface is touched.
   api::AdminApi admin_api(*state.store, service,
                           {options.api_port, options.api_listen, options.tls_cert, options.tls_key});
+  DnsRuntime dns(options.dns, *state.store, service);
   const auto report = service.start();
   log_info("interface ready: " + counts(report));
 
   asio::io_context io(1);
   Loop loop(io, service, *backend, std::chrono::seconds(options.drift_interval_seconds));
   api::UnixServer server(io, options.socket_path, [&](const ApiRequest& request) {
-    auto response = admin_api.handle(request);
+    auto response = dns.handle(request, [&](const ApiRequest& r) { return admin_api.handle(r); });
     loop.arm_expiry();
     return response;
   });
   admin_api.listen(io, [&] { loop.arm_expiry(); });
   loop.start();
 
+  // SIGHUP rereads the DNS blocklists; a bad file keeps the old list.
+  asio::signal_set hangup(io, SIGHUP);
+  std::function<void()> wait_hangup = [&] {
+    hangup.async_wait([&](boost::system::error_code ec, int) {
+      if (ec) return;
+      try {
+        log_info("DNS blocklists reloaded: " + dns.reload_blocklists());
+      } catch (const std::exception& e) {
+        log_error(std::string("DNS blocklist reload failed, the old list stays: ") + e.what());
+      }
+      wait_hangup();
+    });
+  };
+  if (options.dns.enabled) wait_hangup();
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code, int) {
     log_info("stopping; the interface stays up with its peers");

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "daemon/firewall_options.hpp"
+#include "domain/dns_settings.hpp"
 
 namespace picket::controller {
 
@@ -25,6 +26,7 @@ struct DaemonOptions {
   std::string tls_cert;
   std::string tls_key;
   FirewallOptions firewall;
+  DnsOptions dns;
   // Used only on the first start, to seed the stored settings.
   std::string interface_name = "picket0";
   std::uint16_t listen_port = 51820;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "picket/controller/store.hpp"
+#include "store/dns_settings_store.hpp"
 #include "store/sqlite.hpp"
 
 namespace picket::controller {
@@ -77,9 +78,10 @@ CREATE TABLE firewall_settings (
 INSERT INTO firewall_settings (id, member_to_member) VALUES (1, 0);
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations{{
+constexpr std::array<Migration, 3> kMigrations{{
     {1, kV1},
     {2, kV2},
+    {3, kDnsSettingsMigration},
 }};
 
 }  // namespace

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The members' resolver end to end: picketd in the gateway namespace with
+# libunbound forwarding to a test unbound on loopback, a member on
+# wireguard-go asking through the tunnel. Records, local device names,
+# blocklists and their reload, TCP fallback, refusal of outside sources,
+# SERVFAIL from a broken upstream, and no query name anywhere picketd
+# writes. Usage: dns_resolver.sh BUILD_DIR
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/dns_upstream.sh"
+
+setup_network
+ip netns exec "$GW_NS" true
+ip -n "$GW_NS" link set lo up
+start_test_upstream
+printf '# test list\n0.0.0.0 ads.blocked.test\n' >"$WORK/hosts.block"
+printf 'tracker.example.org\n' >"$WORK/domains.block"
+start_picketd --dns-upstream plain --dns-server 127.0.0.1@5353 --no-dns-dnssec \
+  --dns-blocklist "$WORK/hosts.block" --dns-blocklist "$WORK/domains.block"
+
+picket member add alice >/dev/null
+picket device add alice phone >"$WORK/phone.out"
+qr_to_config <"$WORK/phone.out" | client_up
+ip -n "$MEM_NS" route replace fd77:77::/64 dev "$MEM_IF"
+member_reaches_gateway || fail "member cannot reach the gateway"
+
+log "records through the tunnel: A, AAAA, CNAME chain, MX, TXT, NXDOMAIN"
+[ "$(member_dig +short www.test.example A)" = 192.0.2.10 ] || fail "A"
+[ "$(member_dig +short www.test.example AAAA)" = 2001:db8::10 ] || fail "AAAA"
+member_dig +short alias.test.example A | tr '\n' ' ' | grep -q "alias2.test.example. www.test.example. 192.0.2.10" ||
+  fail "CNAME chain"
+[ "$(member_dig +short test.example MX)" = "10 mail.test.example." ] || fail "MX"
+[ "$(member_dig +short txt.test.example TXT)" = '"picket-test-text"' ] || fail "TXT"
+member_dig nothing.test.example A | grep -q "status: NXDOMAIN" || fail "NXDOMAIN"
+log "a second ask comes from the cache, with a lower or equal TTL and the asked case"
+member_dig WwW.TeSt.ExAmPlE A | grep -q "^WwW.TeSt.ExAmPlE.*IN.*A" || fail "the question case was not kept"
+ip netns exec "$MEM_NS" dig +time=2 +tries=1 @fd77:77::1 +short www.test.example A | grep -q 192.0.2.10 ||
+  fail "the resolver does not answer on the IPv6 tunnel address"
+
+log "local device names: A, AAAA, PTR; following device changes"
+[ "$(member_dig +short phone.alice.picket.internal A)" = 10.77.0.2 ] || fail "local A"
+[ "$(member_dig +short phone.alice.picket.internal AAAA)" = fd77:77::2 ] || fail "local AAAA"
+[ "$(member_dig +short -x 10.77.0.2)" = phone.alice.picket.internal. ] || fail "local PTR"
+picket device add alice laptop >/dev/null
+[ "$(member_dig +short laptop.alice.picket.internal A)" = 10.77.0.3 ] || fail "new device not in the zone"
+picket device disable alice laptop >/dev/null
+member_dig laptop.alice.picket.internal A | grep -q "status: NXDOMAIN" || fail "disabled device still in the zone"
+picket device revoke alice laptop >/dev/null
+
+log "blocklists: hosts and domain-list files; reload on SIGHUP and by the CLI"
+member_dig ads.blocked.test A | grep -q "status: NXDOMAIN" || fail "hosts-format entry not blocked"
+member_dig sub.tracker.example.org A | grep -q "status: NXDOMAIN" || fail "domain-list subdomain not blocked"
+[ "$(member_dig +short later.blocked.test A)" = 192.0.2.67 ] || fail "unlisted name answered wrongly"
+echo "later.blocked.test" >>"$WORK/domains.block"
+kill -HUP "$PICKETD_PID"
+for _ in $(seq 30); do member_dig later.blocked.test A | grep -q "status: NXDOMAIN" && break; sleep 0.1; done
+member_dig later.blocked.test A | grep -q "status: NXDOMAIN" || fail "SIGHUP did not reload the blocklist"
+printf '\x00\xff\xfe garbage\n{{{\n' >"$WORK/bad.block"
+picket dns set --blocklist "$WORK/bad.block" >/dev/null 2>&1 && fail "a binary blocklist was accepted"
+member_dig ads.blocked.test A | grep -q "status: NXDOMAIN" || fail "a refused reload changed the list"
+picket dns reload | grep -q "blocked domains" || fail "picket dns reload"
+picket dns set --block-answer null >/dev/null
+[ "$(member_dig +short ads.blocked.test A)" = 0.0.0.0 ] || fail "null block answer"
+
+log "TC over UDP, answered over TCP"
+member_dig +ignore +bufsize=1232 big.test.example TXT | grep -q "flags:.* tc" || fail "no TC bit over UDP"
+[ "$(member_dig +short big.test.example TXT | wc -l)" = 8 ] || fail "no TCP fallback"
+[ "$(member_dig +tcp +short www.test.example A)" = 192.0.2.10 ] || fail "TCP"
+
+log "malformed packets change nothing"
+ip netns exec "$MEM_NS" bash -c 'printf "\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\xc0\x0c" >/dev/udp/10.77.0.1/53; printf "x" >/dev/udp/10.77.0.1/53'
+[ "$(member_dig +short www.test.example A)" = 192.0.2.10 ] || fail "the resolver stopped answering after garbage"
+
+log "sources outside the tunnel get nothing, over UDP or TCP"
+ip netns exec "$GW_NS" dig +time=1 +tries=1 -b "$GW_OUTER" @10.77.0.1 www.test.example A >"$WORK/outside.out" 2>&1 &&
+  fail "an outside source got an answer over UDP"
+ip netns exec "$GW_NS" dig +tcp +time=1 +tries=1 -b "$GW_OUTER" @10.77.0.1 www.test.example A >"$WORK/outside.out" 2>&1 &&
+  fail "an outside source got an answer over TCP"
+
+log "privacy: many distinctive names, none in anything picketd wrote"
+SECRETS=()
+for i in $(seq 150); do
+  name="sekrit$RANDOM$i"
+  SECRETS+=("$name")
+  member_dig +short "$name.test.example" A >/dev/null
+  member_dig +short "$name.alice.picket.internal" AAAA >/dev/null
+done
+picket dns show >/dev/null
+sync
+for name in "${SECRETS[@]}" phone.alice 10.77.0.2 fd77:77::2; do
+  if grep -rqaF -- "$name" "$WORK/state" "$WORK/picketd.log"; then fail "'$name' reached picketd's output or state"; fi
+done
+
+log "SERVFAIL when the upstream is broken"
+picket dns set --server 127.0.0.1@9 >/dev/null
+member_dig +time=8 fresh-name.test.example A | grep -q "status: SERVFAIL" || fail "no SERVFAIL from a dead upstream"
+[ "$(member_dig +short phone.alice.picket.internal A)" = 10.77.0.2 ] || fail "local names need no upstream"
+
+stop_picketd
+cat "$WORK/picketd.log"
+log "dns resolver: all checks passed"
