@@ -1,93 +1,28 @@
-#include <cctype>
+// The resource routes: settings, members, devices, device actions, status.
+// To add a route: write a handler `ApiResponse name(RouteCall& call)` and
+// add one line to kRoutes below (and its path to api/openapi.json; a unit
+// test checks both directions). State-changing handlers call call.audit().
 #include <stdexcept>
 #include <string_view>
 #include <vector>
 
 #include "api/json_codec.hpp"
+#include "api/listing.hpp"
+#include "api/replies.hpp"
 #include "api/request_body.hpp"
+#include "api/route_table.hpp"
 #include "picket/controller/api.hpp"
 #include "picket/controller/errors.hpp"
-#include "picket/controller/store.hpp"
-#include "picket/gateway/error.hpp"
 
-namespace picket::controller {
+namespace picket::controller::api {
 
-using api::RequestBody;
-using api::to_json;
 using nlohmann::json;
 
 namespace {
 
-constexpr std::string_view kPrefix = "/api/v1/";
 constexpr std::size_t kMaxRoutes = 64;
 constexpr std::size_t kMaxDns = 4;
-
-struct Target {
-  std::vector<std::string> path;  // segments after /api/v1/
-  std::vector<std::pair<std::string, std::string>> query;
-};
-
-// Path segments and query values arrive percent-encoded; labels are
-// validated after decoding, so an encoded '/' can never change the route.
-std::string percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
-        !std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
-      throw std::invalid_argument("the request path holds a malformed %-escape");
-    }
-    out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
-    i += 2;
-  }
-  return out;
-}
-
-Target split_target(const std::string& target) {
-  Target out;
-  const auto question = target.find('?');
-  const std::string path = target.substr(0, question);
-  if (path.rfind(kPrefix, 0) != 0)
-    throw NotFoundError("unknown API path; the API lives under /api/v1/");
-  std::string_view rest(path);
-  rest.remove_prefix(kPrefix.size());
-  while (!rest.empty()) {
-    const auto slash = rest.find('/');
-    out.path.push_back(percent_decode(rest.substr(0, slash)));
-    if (slash == std::string_view::npos) break;
-    rest.remove_prefix(slash + 1);
-  }
-  if (question != std::string::npos) {
-    std::string_view query(target);
-    query.remove_prefix(question + 1);
-    while (!query.empty()) {
-      const auto amp = query.find('&');
-      const auto pair = query.substr(0, amp);
-      const auto eq = pair.find('=');
-      out.query.emplace_back(
-          percent_decode(pair.substr(0, eq)),
-          eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1)));
-      if (amp == std::string_view::npos) break;
-      query.remove_prefix(amp + 1);
-    }
-  }
-  return out;
-}
-
-ApiResponse reply(int status, const json& body) {
-  return ApiResponse{status, body.dump()};
-}
-ApiResponse error(int status, const std::string& message) {
-  return reply(status, json{{"error", message}});
-}
-
-ApiResponse method_not_allowed() {
-  return error(405, "this method is not allowed on this path");
-}
+constexpr std::int64_t kMaxUnixTime = 253402300799;  // year 9999
 
 std::vector<gateway::Cidr> parse_prefixes(const std::vector<std::string>& texts) {
   std::vector<gateway::Cidr> out;
@@ -95,11 +30,18 @@ std::vector<gateway::Cidr> parse_prefixes(const std::vector<std::string>& texts)
   return out;
 }
 
-ApiResponse settings_route(Service& service, const ApiRequest& request) {
-  if (request.method == "GET")
-    return reply(200, to_json(service.settings(), service.effective_dns()));
-  if (request.method != "PATCH") return method_not_allowed();
-  RequestBody body(request.body, {"endpoint", "ipv4_subnet", "ipv6_subnet", "dns", "listen_port"});
+std::string device_target(RouteCall& call) {
+  return "device " + call.param("member") + "/" + call.param("device");
+}
+
+ApiResponse get_settings(RouteCall& call) {
+  Query(call.target.query, {});
+  return reply(200, to_json(call.service().settings(), call.service().effective_dns()));
+}
+
+ApiResponse patch_settings(RouteCall& call) {
+  RequestBody body(call.request.body,
+                   {"endpoint", "ipv4_subnet", "ipv6_subnet", "dns", "listen_port"});
   SettingsChange change;
   change.endpoint = body.optional_string("endpoint");
   if (auto v4 = body.optional_string("ipv4_subnet")) change.ipv4_subnet = gateway::Cidr::parse(*v4);
@@ -112,21 +54,61 @@ ApiResponse settings_route(Service& service, const ApiRequest& request) {
   if (auto port = body.optional_integer("listen_port", 1, 65535)) {
     change.listen_port = static_cast<std::uint16_t>(*port);
   }
-  const auto& settings = service.change_settings(change);
-  return reply(200, to_json(settings, service.effective_dns()));
+  const auto& settings = call.service().change_settings(change);
+  call.audit("settings.change", "settings");
+  return reply(200, to_json(settings, call.service().effective_dns()));
 }
 
-ApiResponse members_route(Service& service, const ApiRequest& request) {
-  if (request.method == "GET") {
-    json out = json::array();
-    for (const auto& member : service.list_members()) out.push_back(to_json(member));
-    return reply(200, json{{"members", out}});
-  }
-  if (request.method != "POST") return method_not_allowed();
-  RequestBody body(request.body, {"label", "note"});
-  const auto member =
-      service.add_member(body.required_string("label"), body.optional_string("note").value_or(""));
+ApiResponse list_members(RouteCall& call) {
+  const Query query(call.target.query, {"q", "limit", "offset"});
+  const auto page = Page::from(query);
+  const auto search = query.text("q");
+  std::vector<Member> matching;
+  for (auto& member : call.service().list_members())
+    if (label_matches(member.label, search)) matching.push_back(std::move(member));
+  const auto [begin, end] = page.bounds(matching.size());
+  json out = json::array();
+  for (auto i = begin; i < end; ++i) out.push_back(to_json(matching[i]));
+  return reply(200, page.wrap("members", std::move(out), matching.size()));
+}
+
+ApiResponse add_member(RouteCall& call) {
+  RequestBody body(call.request.body, {"label", "note"});
+  const auto member = call.service().add_member(body.required_string("label"),
+                                                body.optional_string("note").value_or(""));
+  call.audit("member.add", "member " + member.label);
   return reply(201, to_json(member));
+}
+
+ApiResponse remove_member(RouteCall& call) {
+  call.service().remove_member(call.param("member"));
+  call.audit("member.remove", "member " + call.param("member"));
+  return reply(200, json{{"removed", true}});
+}
+
+ApiResponse device_list(RouteCall& call, std::optional<std::string> member, const Query& query) {
+  const auto page = Page::from(query);
+  const auto filter = DeviceFilterQuery::from(query);
+  const auto now = system_clock_now();
+  auto devices = call.service().list_devices(member);
+  std::vector<const DeviceStatus*> matching;
+  matching.reserve(devices.size());
+  for (const auto& status : devices)
+    if (filter.accepts(status, now)) matching.push_back(&status);
+  const auto [begin, end] = page.bounds(matching.size());
+  json out = json::array();
+  for (auto i = begin; i < end; ++i) out.push_back(to_json(*matching[i]));
+  return reply(200, page.wrap("devices", std::move(out), matching.size()));
+}
+
+ApiResponse list_devices(RouteCall& call) {
+  const Query query(call.target.query, {"member", "q", "state", "limit", "offset"});
+  return device_list(call, query.text("member"), query);
+}
+
+ApiResponse list_member_devices(RouteCall& call) {
+  const Query query(call.target.query, {"q", "state", "limit", "offset"});
+  return device_list(call, call.param("member"), query);
 }
 
 NewDevice new_device_from(const RequestBody& body) {
@@ -141,123 +123,90 @@ NewDevice new_device_from(const RequestBody& body) {
   }
   if (auto mtu = body.optional_integer("mtu", 0, 9000))
     device.mtu = static_cast<std::uint16_t>(*mtu);
-  device.expires_at = body.optional_integer("expires_at", 1, 253402300799);  // up to year 9999
+  device.expires_at = body.optional_integer("expires_at", 1, kMaxUnixTime);
   return device;
 }
 
-ApiResponse device_route(Service& service, const ApiRequest& request, const std::string& member,
-                         const std::string& label, const std::string& action) {
-  const auto& method = request.method;
-  if (action.empty()) {
-    if (method == "GET") return reply(200, to_json(service.show_device(member, label)));
-    if (method == "DELETE") {
-      service.revoke_device(member, label);
-      return reply(200, json{{"revoked", true}});
-    }
-    return method_not_allowed();
-  }
-  if (action == "expiry") {
-    if (method != "PUT") return method_not_allowed();
-    RequestBody body(request.body, {"expires_at"});
-    if (!body.has("expires_at"))
-      throw std::invalid_argument("field 'expires_at' is required (null clears it)");
-    service.set_expiry(member, label, body.optional_integer("expires_at", 1, 253402300799));
-    return reply(200, to_json(service.show_device(member, label)));
-  }
-  if (method != "POST") return method_not_allowed();
-  if (action == "disable" || action == "enable") {
-    RequestBody body(request.body, {});
-    service.set_enabled(member, label, action == "enable");
-    return reply(200, to_json(service.show_device(member, label)));
-  }
-  if (action == "reissue") {
-    RequestBody body(request.body, {"public_key"});
-    const auto key = gateway::Key::from_base64(body.required_string("public_key"));
-    return reply(200, to_json(service.reissue_device(member, label, key)));
-  }
-  throw NotFoundError("unknown device action; use disable, enable, reissue or expiry");
+ApiResponse add_device(RouteCall& call) {
+  RequestBody body(call.request.body,
+                   {"label", "public_key", "allowed_ips", "keepalive", "mtu", "expires_at"});
+  auto params = call.service().add_device(call.param("member"), new_device_from(body));
+  call.audit("device.add", "device " + call.param("member") + "/" + params.device.label);
+  return reply(201, to_json(params));
 }
 
-ApiResponse member_route(Service& service, const ApiRequest& request, const Target& target) {
-  const auto& path = target.path;
-  const auto& member = path.at(1);
-  if (path.size() == 2) {
-    if (request.method != "DELETE") return method_not_allowed();
-    service.remove_member(member);
-    return reply(200, json{{"removed", true}});
-  }
-  if (path.at(2) != "devices") throw NotFoundError("unknown API path");
-  if (path.size() == 3) {
-    if (request.method == "GET") {
-      json out = json::array();
-      for (const auto& status : service.list_devices(member)) out.push_back(to_json(status));
-      return reply(200, json{{"devices", out}});
-    }
-    if (request.method != "POST") return method_not_allowed();
-    RequestBody body(request.body,
-                     {"label", "public_key", "allowed_ips", "keepalive", "mtu", "expires_at"});
-    return reply(201, to_json(service.add_device(member, new_device_from(body))));
-  }
-  if (path.size() > 5) throw NotFoundError("unknown API path");
-  return device_route(service, request, member, path.at(3), path.size() == 5 ? path.at(4) : "");
+ApiResponse show_device(RouteCall& call) {
+  return reply(200, to_json(call.service().show_device(call.param("member"), call.param("device"))));
 }
 
-ApiResponse devices_route(Service& service, const ApiRequest& request, const Target& target) {
-  if (request.method != "GET") return method_not_allowed();
-  std::optional<std::string> member;
-  for (const auto& [key, value] : target.query) {
-    if (key == "member") {
-      member = value;
-    } else {
-      throw std::invalid_argument("unknown query parameter; allowed: member");
-    }
-  }
+ApiResponse revoke_device(RouteCall& call) {
+  call.service().revoke_device(call.param("member"), call.param("device"));
+  call.audit("device.revoke", device_target(call));
+  return reply(200, json{{"revoked", true}});
+}
+
+ApiResponse set_enabled(RouteCall& call, bool enabled) {
+  RequestBody body(call.request.body, {});
+  call.service().set_enabled(call.param("member"), call.param("device"), enabled);
+  call.audit(enabled ? "device.enable" : "device.disable", device_target(call));
+  return show_device(call);
+}
+
+ApiResponse enable_device(RouteCall& call) {
+  return set_enabled(call, true);
+}
+
+ApiResponse disable_device(RouteCall& call) {
+  return set_enabled(call, false);
+}
+
+ApiResponse reissue_device(RouteCall& call) {
+  RequestBody body(call.request.body, {"public_key"});
+  const auto key = gateway::Key::from_base64(body.required_string("public_key"));
+  auto params = call.service().reissue_device(call.param("member"), call.param("device"), key);
+  call.audit("device.reissue", device_target(call));
+  return reply(200, to_json(params));
+}
+
+ApiResponse set_expiry(RouteCall& call) {
+  RequestBody body(call.request.body, {"expires_at"});
+  if (!body.has("expires_at"))
+    throw std::invalid_argument("field 'expires_at' is required (null clears it)");
+  call.service().set_expiry(call.param("member"), call.param("device"),
+                            body.optional_integer("expires_at", 1, kMaxUnixTime));
+  call.audit("device.expiry", device_target(call));
+  return show_device(call);
+}
+
+ApiResponse live_status(RouteCall& call) {
   json out = json::array();
-  for (const auto& status : service.list_devices(member)) out.push_back(to_json(status));
-  return reply(200, json{{"devices", out}});
+  for (const auto& status : call.service().status()) out.push_back(to_json(status));
+  return reply(200,
+               json{{"interface", call.service().settings().interface_name}, {"devices", out}});
 }
 
-ApiResponse status_route(Service& service, const ApiRequest& request) {
-  if (request.method != "GET") return method_not_allowed();
-  json out = json::array();
-  for (const auto& status : service.status()) out.push_back(to_json(status));
-  return reply(200, json{{"interface", service.settings().interface_name}, {"devices", out}});
-}
-
-ApiResponse route(Service& service, const ApiRequest& request) {
-  const auto target = split_target(request.target);
-  const auto& path = target.path;
-  if (path.empty()) throw NotFoundError("unknown API path");
-  const auto& root = path.front();
-  if (root == "settings" && path.size() == 1) return settings_route(service, request);
-  if (root == "members" && path.size() == 1) return members_route(service, request);
-  if (root == "members") return member_route(service, request, target);
-  if (root == "devices" && path.size() == 1) return devices_route(service, request, target);
-  if (root == "status" && path.size() == 1) return status_route(service, request);
-  throw NotFoundError("unknown API path");
-}
+constexpr Route kRoutes[] = {
+    {"GET", "/settings", get_settings, Access::session, true},
+    {"PATCH", "/settings", patch_settings},
+    {"GET", "/members", list_members, Access::session, true},
+    {"POST", "/members", add_member},
+    {"DELETE", "/members/{member}", remove_member},
+    {"GET", "/members/{member}/devices", list_member_devices, Access::session, true},
+    {"POST", "/members/{member}/devices", add_device},
+    {"GET", "/members/{member}/devices/{device}", show_device, Access::session, true},
+    {"DELETE", "/members/{member}/devices/{device}", revoke_device},
+    {"POST", "/members/{member}/devices/{device}/enable", enable_device},
+    {"POST", "/members/{member}/devices/{device}/disable", disable_device},
+    {"POST", "/members/{member}/devices/{device}/reissue", reissue_device},
+    {"PUT", "/members/{member}/devices/{device}/expiry", set_expiry},
+    {"GET", "/devices", list_devices, Access::session, true},
+    {"GET", "/status", live_status},
+};
 
 }  // namespace
 
-ApiResponse handle_api_request(Service& service, const ApiRequest& request) {
-  try {
-    if (request.body.size() > kMaxRequestBody) return error(413, "the request body is too large");
-    return route(service, request);
-  } catch (const NotFoundError& e) {
-    return error(404, e.what());
-  } catch (const ConflictError& e) {
-    return error(409, e.what());
-  } catch (const std::invalid_argument& e) {
-    return error(400, e.what());
-  } catch (const gateway::ParseError& e) {
-    return error(400, e.what());
-  } catch (const ApplyError& e) {
-    return error(503, e.what());
-  } catch (const gateway::Error& e) {
-    return error(503, std::string("the WireGuard interface failed: ") + e.what());
-  } catch (const std::exception& e) {
-    return error(500, std::string("internal error: ") + e.what());
-  }
+std::span<const Route> resource_routes() {
+  return kRoutes;
 }
 
-}  // namespace picket::controller
+}  // namespace picket::controller::api

@@ -51,7 +51,10 @@ ApiResponse UnixClient::call(const std::string& method, const std::string& targe
   }
   const auto& response = parser.get();
   if (!response.keep_alive()) connection_.reset();
-  return ApiResponse{static_cast<int>(response.result_int()), response.body()};
+  ApiResponse answer;
+  answer.status = static_cast<int>(response.result_int());
+  answer.body = response.body();
+  return answer;
 }
 
 }  // namespace picket::controller::api

@@ -43,14 +43,17 @@ class Session : public std::enable_shared_from_this<Session> {
       return respond_error(http::status::payload_too_large, "the request body is too large");
     if (ec) return close();
     const auto& request = parser_->get();
-    ApiRequest api_request{std::string(request.method_string()), std::string(request.target()),
-                           request.body()};
+    ApiRequest api_request;
+    api_request.method = std::string(request.method_string());
+    api_request.target = std::string(request.target());
+    api_request.body = request.body();
+    api_request.transport = Transport::unix_socket;
     const auto result = handler_(api_request);
     send(static_cast<http::status>(result.status), result.body, request.keep_alive());
   }
 
   void respond_error(http::status status, const char* message) {
-    send(status, std::string("{\"error\":\"") + message + "\"}", false);
+    send(status, std::string("{\"error\":\"") + message + "\",\"code\":\"body_too_large\"}", false);
   }
 
   void send(http::status status, std::string body, bool keep_alive) {

@@ -163,6 +163,7 @@ int run_daemon(const DaemonOptions& options) {
   // Without NOTIFY_SOCKET (not under systemd) this does nothing.
   sd_notify(0, "READY=1");
   io.run();
+  admin_api.close();  // the listeners must go before the io_context they run on
   return 0;
 }
 

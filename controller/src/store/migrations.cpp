@@ -78,10 +78,48 @@ CREATE TABLE firewall_settings (
 INSERT INTO firewall_settings (id, member_to_member) VALUES (1, 0);
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations{{
+// Admin accounts and the audit trail (the admin HTTP API). Sessions are not
+// here: they live in picketd's memory as token hashes, so a restart or a
+// seized, powered-off server carries none. The TOTP secret must be readable
+// to check codes; the file is 0600 like the gateway key. Recovery codes are
+// stored as SHA-256 hashes (they are random, so a fast hash suffices).
+constexpr const char* kV4 = R"sql(
+CREATE TABLE admins (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  username       TEXT    NOT NULL UNIQUE CHECK (length(username) BETWEEN 1 AND 32),
+  password_hash  TEXT    NOT NULL CHECK (length(password_hash) BETWEEN 1 AND 255),
+  totp_secret    BLOB    NOT NULL CHECK (length(totp_secret) = 20),
+  totp_last_step INTEGER NOT NULL DEFAULT 0,
+  created_at     INTEGER NOT NULL
+);
+
+CREATE TABLE admin_recovery_codes (
+  admin_id  INTEGER NOT NULL REFERENCES admins (id) ON DELETE CASCADE,
+  code_hash BLOB    NOT NULL CHECK (length(code_hash) = 32),
+  PRIMARY KEY (admin_id, code_hash)
+);
+
+CREATE TABLE audit_log (
+  id     INTEGER PRIMARY KEY AUTOINCREMENT,
+  at     INTEGER NOT NULL,
+  actor  TEXT    NOT NULL,
+  action TEXT    NOT NULL,
+  target TEXT    NOT NULL
+);
+CREATE INDEX audit_log_at ON audit_log (at);
+
+CREATE TABLE audit_settings (
+  id             INTEGER PRIMARY KEY CHECK (id = 1),
+  retention_days INTEGER NOT NULL CHECK (retention_days BETWEEN 1 AND 3650)
+);
+INSERT INTO audit_settings (id, retention_days) VALUES (1, 90);
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations{{
     {1, kV1},
     {2, kV2},
     {3, kDnsSettingsMigration},
+    {4, kV4},
 }};
 
 }  // namespace

@@ -1,28 +1,48 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "picket/controller/service.hpp"
 
 namespace picket::controller {
 
+// Where a request came from. The unix socket is root-only and so trusted
+// without a session; everything else must authenticate. The default is the
+// untrusted one, so a caller that forgets to say fails closed.
+enum class Transport { http, unix_socket };
+
 struct ApiRequest {
   std::string method;  // "GET", "POST", "DELETE", …
   std::string target;  // path and query, e.g. /api/v1/devices?member=alice
   std::string body;
+  Transport transport = Transport::http;
+  // Headers the API looks at (HTTP listeners only).
+  std::string content_type{};
+  std::string cookie{};
+  std::string csrf_token{};  // X-CSRF-Token
+  std::string origin{};
+  std::string sec_fetch_site{};
+  std::string host{};
+  // The peer's address, for login rate limiting; held in memory, never logged.
+  std::string source{};
+  bool tls = false;
 };
 
 struct ApiResponse {
   int status = 200;
-  std::string body;  // JSON
+  std::string body;  // JSON unless content_type says otherwise
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers{};  // e.g. Set-Cookie, Retry-After
 };
 
 // Maximum request body the API reads; larger bodies are refused before parsing.
 inline constexpr std::size_t kMaxRequestBody = 64 * 1024;
 
-// Maps a request to a response: routing, JSON validation (unknown fields and
-// wrong types are refused), the service call, and errors turned into
-// {"error": "..."} with a status. Pure apart from what `service` does.
+// The resource routes (settings, members, devices, status) as the unix
+// socket serves them: no session, no admin accounts, no audit trail. The
+// daemon uses api::Api (src/api/api_handler.hpp), which adds those.
 ApiResponse handle_api_request(Service& service, const ApiRequest& request);
 
 }  // namespace picket::controller

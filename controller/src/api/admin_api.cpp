@@ -1,0 +1,45 @@
+#include "api/admin_api.hpp"
+
+#include "daemon/log.hpp"
+
+namespace picket::controller::api {
+
+AdminApi::AdminApi(Store& store, Service& service, const AdminListenOptions& options)
+    : service_(service),
+      listeners_(admin_listeners(options, service.settings())),
+      tls_(options.tls_cert.empty() ? nullptr
+                                    : make_tls_context(options.tls_cert, options.tls_key)),
+      accounts_(store, system_clock_now),
+      audit_(store),
+      metrics_(service),
+      api_(service, accounts_, audit_, metrics_,
+           "http://" + tunnel_ipv4(service.settings()) + ":" + std::to_string(options.port) + "/") {}
+
+void AdminApi::listen(boost::asio::io_context& io, std::function<void()> after_call) {
+  if (listeners_.empty()) {
+    log_info("the admin HTTP API is off (--api-port 0)");
+  } else {
+    HttpHandlers handlers;
+    handlers.api = [this, after_call](const ApiRequest& request) {
+      auto response = api_.handle(request);
+      after_call();
+      return response;
+    };
+    handlers.metrics = [this] { return metrics_.render(system_clock_now()); };
+    http_ = std::make_unique<HttpServer>(io, listeners_, tls_, std::move(handlers));
+    std::string where;
+    for (const auto& endpoint : http_->endpoints()) {
+      where += (where.empty() ? "" : ", ") + endpoint.address().to_string() + ":" +
+               std::to_string(endpoint.port());
+    }
+    log_info("admin API listening on " + where);
+  }
+  // The one secret the log may carry: it is useless once the first admin exists.
+  if (const auto& token = accounts_.setup_token()) {
+    log_info("no admin account yet; create the first one with this one-time setup token "
+             "(`picket admin setup-url` prints it again): " +
+             *token);
+  }
+}
+
+}  // namespace picket::controller::api

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <memory>
+
+#include "api/admin_listeners.hpp"
+#include "api/api_handler.hpp"
+#include "api/http_server.hpp"
+#include "api/metrics.hpp"
+#include "auth/accounts.hpp"
+#include "store/audit_store.hpp"
+
+namespace picket::controller::api {
+
+// Everything the admin API is made of, wired for the daemon: accounts, the
+// audit trail, metrics, the request handler and the HTTP listeners.
+class AdminApi {
+ public:
+  // Checks the listen options (throws std::invalid_argument or
+  // std::runtime_error with a clear message) before anything is started.
+  AdminApi(Store& store, Service& service, const AdminListenOptions& options);
+
+  // Opens the HTTP listeners on `io`; each answered request then calls
+  // `after_call` (the daemon re-arms its expiry timer there).
+  void listen(boost::asio::io_context& io, std::function<void()> after_call);
+  // Closes the listeners; call it while their io_context still exists.
+  void close() { http_.reset(); }
+  ApiResponse handle(const ApiRequest& request) { return api_.handle(request); }
+  Metrics& metrics() { return metrics_; }
+  void set_extension(Api::Extension extension) { api_.set_extension(std::move(extension)); }
+
+ private:
+  Service& service_;
+  std::vector<Listener> listeners_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;
+  auth::Accounts accounts_;
+  AuditStore audit_;
+  Metrics metrics_;
+  Api api_;
+  std::unique_ptr<HttpServer> http_;
+};
+
+}  // namespace picket::controller::api

@@ -1,0 +1,114 @@
+#include "api/api_handler.hpp"
+
+#include <chrono>
+
+#include "api/gate.hpp"
+#include "api/replies.hpp"
+#include "auth/accounts.hpp"
+#include "picket/controller/errors.hpp"
+
+namespace picket::controller::api {
+
+namespace {
+
+Caller authenticate_http(ApiContext& context, const ApiRequest& request, const Route* route) {
+  const bool open = route != nullptr && route->access == Access::open;
+  const bool changes = is_state_changing(request.method);
+  Caller caller;
+  if (!open) {
+    if (context.accounts == nullptr)
+      throw ApiError(401, "unauthenticated", "this listener has no admin accounts");
+    const auto token = session_cookie(request.cookie);
+    const auto session = context.accounts->authenticate(token);
+    if (!session)
+      throw ApiError(401, "unauthenticated", "log in first: POST /api/v1/session");
+    caller = Caller{session->session.admin_id, session->session.username, token};
+    if (changes) {
+      check_same_origin(request);
+      check_csrf(request, session->csrf_token);
+    }
+  } else if (changes) {
+    check_same_origin(request);
+  }
+  if (changes) check_json_content_type(request);
+  return caller;
+}
+
+}  // namespace
+
+namespace {
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authenticate,
+                     const Api::Extension& extension, ResponseCache* cache) {
+  if (request.body.size() > kMaxRequestBody)
+    throw ApiError(413, "body_too_large", "the request body is too large");
+  auto target = split_target(request.target);
+  if (target.path.size() < 2 || target.path[0] != "api" || target.path[1] != "v1")
+    throw NotFoundError("unknown API path; the API lives under /api/v1/");
+  const std::span<const std::string> path(target.path.begin() + 2, target.path.end());
+  auto match = match_route(request.method, path);
+  Caller caller{std::nullopt, "root", ""};
+  if (authenticate) {
+    // Unix-only routes do not exist on the network.
+    if (match.route != nullptr && match.route->access == Access::unix_only) match.route = nullptr;
+    caller = authenticate_http(context, request, match.route);
+  }
+  const bool cacheable = cache != nullptr && match.route != nullptr && match.route->cacheable;
+  if (cacheable) {
+    if (const auto* hit = cache->find(request.target, steady_ms())) return *hit;
+  }
+  auto run_route = [&](const ApiRequest&) -> ApiResponse {
+    try {
+      if (match.route == nullptr) {
+        if (match.path_exists)
+          throw ApiError(405, "method_not_allowed", "this method is not allowed on this path");
+        throw NotFoundError("unknown API path");
+      }
+      RouteCall call(request, context, caller, target, match.params);
+      return match.route->handler(call);
+    } catch (...) {
+      return reply_for_current_exception();
+    }
+  };
+  auto response = extension ? extension(request, run_route) : run_route(request);
+  if (cacheable) cache->store(request.target, response, steady_ms());
+  return response;
+}
+
+ApiResponse Api::handle(const ApiRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  ApiResponse response;
+  try {
+    response = dispatch(context_, request, request.transport != Transport::unix_socket,
+                        extension_, &cache_);
+  } catch (...) {
+    response = reply_for_current_exception();
+  }
+  // Any change may show in any listing (a login or logout changes none, but
+  // telling them apart is not worth a stale answer).
+  if (is_state_changing(request.method) && response.status < 400) cache_.clear();
+  metrics_.count(request, response,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return response;
+}
+
+}  // namespace picket::controller::api
+
+namespace picket::controller {
+
+ApiResponse handle_api_request(Service& service, const ApiRequest& request) {
+  api::ApiContext context{service};
+  try {
+    return api::dispatch(context, request, false);
+  } catch (...) {
+    return api::reply_for_current_exception();
+  }
+}
+
+}  // namespace picket::controller

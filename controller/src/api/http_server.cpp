@@ -1,0 +1,264 @@
+#include "api/http_server.hpp"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <optional>
+#include <stdexcept>
+
+#include "api/replies.hpp"
+#include "api/target.hpp"
+#include "web/static_response.hpp"
+
+namespace picket::controller::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+struct Shared {
+  HttpHandlers handlers;
+  Listener listener;
+  std::shared_ptr<ssl::context> tls;
+  std::size_t open_connections = 0;
+};
+
+void add_security_headers(http::response<http::string_body>& response, bool tls) {
+  for (const auto& [name, value] : web::security_headers()) response.set(name, value);
+  if (tls) response.set(http::field::strict_transport_security, "max-age=31536000");
+}
+
+// The UI's files come from a compiled-in table, so no path can reach the
+// disk; a path with dot segments or a backslash is still refused outright.
+bool plain_path(std::string_view target) {
+  try {
+    for (const auto& segment : split_target(target).path) {
+      if (segment == ".." || segment == "." ||
+          segment.find_first_of(std::string_view("\\\0/", 3)) != std::string::npos) {
+        return false;
+      }
+    }
+    return true;
+  } catch (const std::invalid_argument&) {
+    return false;
+  }
+}
+
+ApiResponse static_file(const http::request<http::string_body>& request) {
+  if (!plain_path(request.target())) return error_reply(400, "bad_path", "the path is not allowed");
+  const auto file = web::serve_static({request.method_string(), request.target(),
+                                       request[http::field::accept_encoding],
+                                       request[http::field::if_none_match]});
+  ApiResponse response;
+  response.status = file.status;
+  response.content_type.clear();
+  response.headers = file.headers;
+  response.body = std::string(file.body);
+  return response;
+}
+
+ApiRequest to_api_request(const http::request<http::string_body>& request, bool tls,
+                          std::string source) {
+  ApiRequest out;
+  out.method = std::string(request.method_string());
+  out.target = std::string(request.target());
+  out.body = request.body();
+  out.transport = Transport::http;
+  out.content_type = std::string(request[http::field::content_type]);
+  out.cookie = std::string(request[http::field::cookie]);
+  out.csrf_token = std::string(request["X-CSRF-Token"]);
+  out.origin = std::string(request[http::field::origin]);
+  out.sec_fetch_site = std::string(request["Sec-Fetch-Site"]);
+  out.host = std::string(request[http::field::host]);
+  out.source = std::move(source);
+  out.tls = tls;
+  return out;
+}
+
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  template <class... Args>
+  Session(std::shared_ptr<Shared> shared, std::string source, Args&&... args)
+      : stream_(std::forward<Args>(args)...), shared_(std::move(shared)), source_(std::move(source)) {
+    ++shared_->open_connections;
+  }
+  ~Session() { --shared_->open_connections; }
+
+  void start() {
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      read();
+    } else {
+      beast::get_lowest_layer(stream_).expires_after(HttpLimits::kReadTimeout);
+      stream_.async_handshake(ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->close();
+                                self->read();
+                              });
+    }
+  }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->header_limit(HttpLimits::kMaxHeaderBytes);
+    parser_->body_limit(HttpLimits::kMaxBodyBytes);
+    beast::get_lowest_layer(stream_).expires_after(HttpLimits::kReadTimeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_read(ec);
+                     });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == http::error::body_limit)
+      return send(error_reply(413, "body_too_large", "the request body is too large"), false);
+    if (ec == http::error::header_limit) {
+      return send(error_reply(431, "headers_too_large", "the request headers are too large"),
+                  false);
+    }
+    // A timeout (slow client), a closed connection or an I/O error: hang up.
+    static const auto& http_errors = http::make_error_code(http::error::bad_target).category();
+    if (ec == beast::error::timeout || ec == http::error::end_of_stream ||
+        ec == http::error::partial_message || (ec && ec.category() != http_errors)) {
+      return close();
+    }
+    if (ec) return send(error_reply(400, "bad_request", "the request is not valid HTTP/1.1"), false);
+    const auto& request = parser_->get();
+    const bool tls = !std::is_same_v<Stream, beast::tcp_stream>;
+    const std::string_view target = request.target();
+    ApiResponse response;
+    if (target.rfind("/api/", 0) == 0) {
+      response = shared_->handlers.api(to_api_request(request, tls, source_));
+    } else if (target == "/metrics" && shared_->listener.metrics) {
+      response.content_type = "text/plain; version=0.0.4";
+      response.body = shared_->handlers.metrics();
+    } else {
+      response = static_file(request);
+    }
+    send(std::move(response), request.keep_alive());
+  }
+
+  void send(ApiResponse api_response, bool keep_alive) {
+    const bool tls = !std::is_same_v<Stream, beast::tcp_stream>;
+    auto response = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(api_response.status), 11);
+    if (!api_response.content_type.empty()) {
+      response->set(http::field::content_type, api_response.content_type);
+      response->set(http::field::cache_control, "no-store");
+    }
+    add_security_headers(*response, tls);
+    for (const auto& [name, value] : api_response.headers) response->insert(name, value);
+    response->keep_alive(keep_alive);
+    response->body() = std::move(api_response.body);
+    response->prepare_payload();
+    beast::get_lowest_layer(stream_).expires_after(HttpLimits::kWriteTimeout);
+    http::async_write(stream_, *response,
+                      [self = this->shared_from_this(), response, keep_alive](beast::error_code ec,
+                                                                              std::size_t) {
+                        if (ec || !keep_alive) return self->close();
+                        self->read();
+                      });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(stream_).close();
+  }
+
+  Stream stream_;
+  std::shared_ptr<Shared> shared_;
+  std::string source_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+};
+
+}  // namespace
+
+struct HttpServer::Acceptor {
+  Acceptor(asio::io_context& io, std::shared_ptr<Shared> shared)
+      : acceptor(io), shared(std::move(shared)) {}
+
+  void accept() {
+    acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted) return;
+      if (!ec) start_session(std::move(socket));
+      accept();
+    });
+  }
+
+  void start_session(tcp::socket socket) {
+    if (shared->open_connections >= HttpLimits::kMaxConnections) {
+      beast::error_code ignored;
+      socket.close(ignored);
+      return;
+    }
+    beast::error_code ec;
+    socket.set_option(tcp::no_delay(true), ec);
+    const auto peer = socket.remote_endpoint(ec);
+    std::string source = ec ? std::string("unknown") : peer.address().to_string();
+    if (shared->listener.tls) {
+      std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(shared, std::move(source),
+                                                                     std::move(socket), *shared->tls)
+          ->start();
+    } else {
+      std::make_shared<Session<beast::tcp_stream>>(shared, std::move(source), std::move(socket))
+          ->start();
+    }
+  }
+
+  tcp::acceptor acceptor;
+  std::shared_ptr<Shared> shared;
+};
+
+HttpServer::HttpServer(asio::io_context& io, const std::vector<Listener>& listeners,
+                       std::shared_ptr<ssl::context> tls, HttpHandlers handlers) {
+  for (const auto& listener : listeners) {
+    if (listener.tls && !tls) throw std::logic_error("a TLS listener without a TLS context");
+    auto shared = std::make_shared<Shared>(Shared{handlers, listener, tls, 0});
+    auto acceptor = std::make_unique<Acceptor>(io, shared);
+    const tcp::endpoint endpoint(listener.address, listener.port);
+    try {
+      acceptor->acceptor.open(endpoint.protocol());
+      acceptor->acceptor.set_option(tcp::acceptor::reuse_address(true));
+      // The tunnel address may be briefly absent (the interface is being
+      // recreated after drift); bind to it anyway.
+      const int one = 1;
+      const int level = endpoint.address().is_v4() ? IPPROTO_IP : IPPROTO_IPV6;
+      const int option = endpoint.address().is_v4() ? IP_FREEBIND : IPV6_FREEBIND;
+      ::setsockopt(acceptor->acceptor.native_handle(), level, option, &one, sizeof one);
+      acceptor->acceptor.bind(endpoint);
+      acceptor->acceptor.listen();
+    } catch (const std::exception& e) {
+      throw std::runtime_error("cannot listen for the admin API on " +
+                               endpoint.address().to_string() + " port " +
+                               std::to_string(listener.port) + ": " + e.what());
+    }
+    acceptor->accept();
+    acceptors_.push_back(std::move(acceptor));
+  }
+}
+
+HttpServer::~HttpServer() {
+  for (auto& acceptor : acceptors_) {
+    beast::error_code ignored;
+    acceptor->acceptor.close(ignored);
+  }
+}
+
+std::vector<tcp::endpoint> HttpServer::endpoints() const {
+  std::vector<tcp::endpoint> out;
+  for (const auto& acceptor : acceptors_) out.push_back(acceptor->acceptor.local_endpoint());
+  return out;
+}
+
+}  // namespace picket::controller::api

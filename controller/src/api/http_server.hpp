@@ -1,0 +1,66 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "picket/controller/api.hpp"
+
+namespace picket::controller::api {
+
+// Every limit of the HTTP listeners, named.
+struct HttpLimits {
+  static constexpr std::size_t kMaxHeaderBytes = 8 * 1024;
+  static constexpr std::size_t kMaxBodyBytes = kMaxRequestBody;
+  // A whole request (headers and body) must arrive within this time, and an
+  // idle keep-alive connection is closed after it: a slow client is cut off.
+  static constexpr auto kReadTimeout = std::chrono::seconds(10);
+  static constexpr auto kWriteTimeout = std::chrono::seconds(30);
+  static constexpr std::size_t kMaxConnections = 512;  // per listener
+};
+
+struct Listener {
+  boost::asio::ip::address address;
+  std::uint16_t port = 0;
+  bool tls = false;      // HTTPS only
+  bool metrics = false;  // serves /metrics (the loopback listener only)
+};
+
+struct HttpHandlers {
+  std::function<ApiResponse(const ApiRequest&)> api;  // /api/…
+  std::function<std::string()> metrics;               // /metrics, Prometheus text
+};
+
+// HTTP/1.1 (or HTTPS) listeners with Boost.Beast, on the daemon's one
+// io_context thread. Paths under /api/ go to the API, /metrics to the
+// metrics handler on listeners that allow it, anything else to the
+// compiled-in static assets.
+class HttpServer {
+ public:
+  // Binds every listener or throws std::runtime_error naming the address.
+  HttpServer(boost::asio::io_context& io, const std::vector<Listener>& listeners,
+             std::shared_ptr<boost::asio::ssl::context> tls, HttpHandlers handlers);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // The bound endpoints (port 0 in a Listener picks a free one).
+  std::vector<boost::asio::ip::tcp::endpoint> endpoints() const;
+
+ private:
+  struct Acceptor;
+  std::vector<std::unique_ptr<Acceptor>> acceptors_;
+};
+
+// A TLS server context: TLS 1.2 and 1.3 only, forward-secret AEAD ciphers.
+// Throws std::runtime_error naming the file that could not be used.
+std::shared_ptr<boost::asio::ssl::context> make_tls_context(const std::string& cert_file,
+                                                            const std::string& key_file);
+
+}  // namespace picket::controller::api

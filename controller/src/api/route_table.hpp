@@ -1,0 +1,104 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/target.hpp"
+#include "picket/controller/api.hpp"
+
+namespace picket::controller {
+class AuditStore;
+namespace auth {
+class Accounts;
+}
+}  // namespace picket::controller
+
+namespace picket::controller::api {
+
+// Who may call a route over HTTP. The root-only unix socket may call all.
+enum class Access {
+  session,    // a logged-in admin; state-changing methods also need the CSRF token
+  open,       // no session (login, first-admin setup); rate-limited where it matters
+  unix_only,  // root over the unix socket only; absent from the HTTP listeners
+};
+
+// What a route handler may use. `accounts` and `audit` are null when the
+// API runs without admin accounts (handle_api_request, unit tests).
+struct ApiContext {
+  Service& service;
+  auth::Accounts* accounts = nullptr;
+  AuditStore* audit = nullptr;
+  std::string ui_url{};  // where the web UI is, for the setup link
+};
+
+// Who is calling: an admin (HTTP) or root (the unix socket).
+struct Caller {
+  std::optional<std::int64_t> admin_id;
+  std::string name;                // admin username, or "root" for the CLI
+  std::string session_token;  // the cookie's value; empty for root
+};
+
+class RouteCall {
+ public:
+  RouteCall(const ApiRequest& request, ApiContext& context, Caller caller, Target target,
+            std::map<std::string, std::string, std::less<>> params)
+      : request(request),
+        context(context),
+        caller(std::move(caller)),
+        target(std::move(target)),
+        params_(std::move(params)) {}
+
+  const ApiRequest& request;
+  ApiContext& context;
+  Caller caller;
+  Target target;
+
+  const std::string& param(std::string_view name) const;
+  Service& service() { return context.service; }
+  // Throws ApiError 503 when the API runs without admin accounts.
+  auth::Accounts& accounts();
+  // Records "caller did action to target" in the audit trail (when there is
+  // one). Targets name devices and members by their pseudonymous labels.
+  void audit(std::string_view action, const std::string& target_text);
+
+ private:
+  std::map<std::string, std::string, std::less<>> params_;
+};
+
+using RouteHandler = ApiResponse (*)(RouteCall&);
+
+// One line of the route table. `pattern` is below /api/v1, with {name} for a
+// path parameter, e.g. "/members/{member}/devices".
+struct Route {
+  std::string_view method;
+  std::string_view pattern;
+  RouteHandler handler;
+  Access access = Access::session;
+  // A read whose answer depends only on the target and the database (not on
+  // the caller or the live interface), so it may be served from the
+  // ResponseCache.
+  bool cacheable = false;
+};
+
+// The tables, one per area; all_routes() joins them. The OpenAPI test and
+// the "every route needs a session" test enumerate all_routes().
+std::span<const Route> resource_routes();  // router.cpp
+std::span<const Route> account_routes();   // account_routes.cpp
+const std::vector<Route>& all_routes();
+
+inline constexpr std::string_view kApiPrefix = "/api/v1";
+
+struct RouteMatch {
+  const Route* route = nullptr;  // null: no route for this method and path
+  bool path_exists = false;      // some method is routed on this path (405 rather than 404)
+  std::map<std::string, std::string, std::less<>> params;
+};
+
+// `path` are the decoded segments after /api/v1.
+RouteMatch match_route(std::string_view method, std::span<const std::string> path);
+
+}  // namespace picket::controller::api

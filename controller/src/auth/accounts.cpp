@@ -1,0 +1,173 @@
+#include "auth/accounts.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "auth/password.hpp"
+#include "auth/totp.hpp"
+#include "picket/controller/errors.hpp"
+
+namespace picket::controller::auth {
+
+namespace {
+
+std::vector<std::uint8_t> hash_bytes(const std::string& text) {
+  const auto digest = sha256(text);
+  return {digest.begin(), digest.end()};
+}
+
+// Recovery codes: 10 characters of base32 (50 bits) in two groups, easy to
+// type from paper. Case and dashes are ignored when entered.
+std::string new_recovery_code() {
+  const auto bytes = random_bytes(7);
+  const auto text = base32_encode(bytes).substr(0, 10);
+  std::string lower;
+  for (char c : text) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return lower.substr(0, 5) + "-" + lower.substr(5);
+}
+
+std::string normalise_recovery_code(const std::string& code) {
+  std::string out;
+  for (char c : code) {
+    if (c == '-' || c == ' ') continue;
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return out.size() == 10 ? out.substr(0, 5) + "-" + out.substr(5) : out;
+}
+
+}  // namespace
+
+void validate_username(const std::string& username) {
+  const bool ok = !username.empty() && username.size() <= 32 &&
+                  std::isalnum(static_cast<unsigned char>(username.front())) &&
+                  std::all_of(username.begin(), username.end(), [](char c) {
+                    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+                           c == '_' || c == '-';
+                  });
+  if (!ok) {
+    throw std::invalid_argument(
+        "an admin username has 1 to 32 characters and may use a-z, 0-9, '.', '_' and '-', "
+        "starting with a letter or digit");
+  }
+}
+
+Accounts::Accounts(Store& store, Clock clock) : admins_(store), clock_(std::move(clock)) {
+  if (admins_.count() == 0) setup_token_ = random_token();
+}
+
+AdminInfo Accounts::info_of(const AdminRecord& record) {
+  return AdminInfo{record.id, record.username, record.created_at,
+                   admins_.recovery_codes_left(record.id)};
+}
+
+Enrollment Accounts::setup(const std::string& token, const std::string& username,
+                           const std::string& password, const std::string& source) {
+  const auto now = clock_();
+  // Guessing the setup token is a login attempt like any other.
+  if (const auto wait = per_source_.blocked_for(source, now))
+    throw RateLimited("too many failed attempts from here; try again later", wait);
+  if (!setup_token_) throw SetupRefused("setup is done: an admin already exists; log in instead");
+  if (!equal_constant_time(token, *setup_token_)) {
+    per_source_.record_failure(source, now);
+    throw SetupRefused(
+        "the setup token is wrong; `picket admin setup-url` on the server prints it");
+  }
+  auto enrollment = create_admin(username, password);
+  setup_token_.reset();
+  return enrollment;
+}
+
+Enrollment Accounts::create_admin(const std::string& username, const std::string& password) {
+  validate_username(username);
+  check_password_strength(password, username);
+  if (admins_.by_username(username)) throw ConflictError("an admin with this username already exists");
+  Enrollment enrollment;
+  AdminRecord record;
+  record.username = username;
+  record.password_hash = hash_password(password);
+  record.totp_secret = random_bytes(kTotpSecretBytes);
+  std::vector<std::vector<std::uint8_t>> hashes;
+  for (std::size_t i = 0; i < kRecoveryCodes; ++i) {
+    enrollment.recovery_codes.push_back(new_recovery_code());
+    hashes.push_back(hash_bytes(enrollment.recovery_codes.back()));
+  }
+  const auto stored = admins_.insert(record, hashes);
+  enrollment.admin = info_of(stored);
+  enrollment.totp_secret = base32_encode(record.totp_secret);
+  enrollment.otpauth_uri = otpauth_uri(username, record.totp_secret);
+  sodium_memzero(record.totp_secret.data(), record.totp_secret.size());
+  return enrollment;
+}
+
+std::vector<AdminInfo> Accounts::list() {
+  std::vector<AdminInfo> out;
+  for (const auto& record : admins_.list()) out.push_back(info_of(record));
+  return out;
+}
+
+void Accounts::remove_admin(const std::string& username) {
+  const auto admin = admins_.by_username(username);
+  if (!admin) throw NotFoundError("there is no admin with this username");
+  if (admins_.count() <= 1)
+    throw ConflictError("the last admin cannot be removed; create another one first");
+  admins_.remove(admin->id);
+  sessions_.remove_admin(admin->id);
+}
+
+void Accounts::check_not_limited(const std::string& username, const std::string& source,
+                                 std::int64_t now) {
+  const auto wait =
+      std::max(per_account_.blocked_for(username, now), per_source_.blocked_for(source, now));
+  if (wait > 0) throw RateLimited("too many failed logins; try again later", wait);
+}
+
+bool Accounts::second_factor_ok(AdminRecord& admin, const Credentials& credentials,
+                                std::int64_t now) {
+  if (credentials.totp) {
+    const auto step = totp_match(admin.totp_secret, *credentials.totp, now);
+    // A code is good once: a step at or before the last accepted one is a replay.
+    if (!step || *step <= admin.totp_last_step) return false;
+    admins_.set_totp_last_step(admin.id, *step);
+    return true;
+  }
+  if (credentials.recovery_code) {
+    return admins_.consume_recovery_code(
+        admin.id, hash_bytes(normalise_recovery_code(*credentials.recovery_code)));
+  }
+  return false;
+}
+
+LoginResult Accounts::login(const Credentials& credentials) {
+  const auto now = clock_();
+  check_not_limited(credentials.username, credentials.source, now);
+  auto admin = admins_.by_username(credentials.username);
+  bool ok = false;
+  if (admin) {
+    ok = verify_password(admin->password_hash, credentials.password) &&
+         second_factor_ok(*admin, credentials, now);
+  } else {
+    verify_dummy_password(credentials.password);
+  }
+  if (admin) sodium_memzero(admin->totp_secret.data(), admin->totp_secret.size());
+  if (!ok) {
+    per_account_.record_failure(credentials.username, now);
+    per_source_.record_failure(credentials.source, now);
+    throw LoginFailed("the username, password or second factor is wrong");
+  }
+  per_account_.reset(credentials.username);
+  LoginResult result;
+  result.session_token = sessions_.create(admin->id, admin->username, now);
+  result.csrf_token = sessions_.csrf_token(result.session_token);
+  result.admin = info_of(*admin);
+  return result;
+}
+
+std::optional<SessionView> Accounts::authenticate(const std::string& session_token) {
+  auto session = sessions_.touch(session_token, clock_());
+  if (!session) return std::nullopt;
+  return SessionView{*session, sessions_.csrf_token(session_token)};
+}
+
+}  // namespace picket::controller::auth

@@ -1,0 +1,117 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "auth/rate_limiter.hpp"
+#include "auth/sessions.hpp"
+#include "store/admin_store.hpp"
+
+namespace picket::controller::auth {
+
+// Login failed: wrong username, password, TOTP or recovery code. The message
+// never says which.
+class LoginFailed : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+class RateLimited : public std::runtime_error {
+ public:
+  RateLimited(const std::string& message, std::int64_t retry_after)
+      : std::runtime_error(message), retry_after(retry_after) {}
+  std::int64_t retry_after;
+};
+// The setup token is wrong, or an admin already exists.
+class SetupRefused : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct AdminInfo {
+  std::int64_t id = 0;
+  std::string username;
+  std::int64_t created_at = 0;
+  std::size_t recovery_codes_left = 0;
+};
+
+// What a new admin needs once: the TOTP secret (for the authenticator app)
+// and the recovery codes. Shown in the creating answer only; never again.
+struct Enrollment {
+  AdminInfo admin;
+  std::string totp_secret;  // base32
+  std::string otpauth_uri;
+  std::vector<std::string> recovery_codes;
+};
+
+struct Credentials {
+  std::string username;
+  std::string password;
+  std::optional<std::string> totp;
+  std::optional<std::string> recovery_code;
+  std::string source;  // the peer address, for the per-source limit
+};
+
+struct LoginResult {
+  std::string session_token;
+  std::string csrf_token;
+  AdminInfo admin;
+};
+
+struct SessionView {
+  Session session;
+  std::string csrf_token;
+};
+
+// Admin accounts: first-run setup, creation, login with password and TOTP
+// (or a one-time recovery code), sessions, logout. Single-threaded, like the
+// Service; the clock is injectable for tests.
+class Accounts {
+ public:
+  using Clock = std::function<std::int64_t()>;
+  static constexpr std::size_t kRecoveryCodes = 10;
+  static constexpr std::size_t kFailuresPerAccount = 5;
+  static constexpr std::int64_t kAccountWindow = 15 * 60;
+  static constexpr std::size_t kFailuresPerSource = 10;
+  static constexpr std::int64_t kSourceWindow = 5 * 60;
+
+  Accounts(Store& store, Clock clock);
+
+  // The one-time setup token while no admin exists; nullopt afterwards.
+  const std::optional<std::string>& setup_token() const { return setup_token_; }
+  // Creates the first admin; needs the setup token, which is void afterwards.
+  Enrollment setup(const std::string& token, const std::string& username,
+                   const std::string& password, const std::string& source);
+  Enrollment create_admin(const std::string& username, const std::string& password);
+  std::vector<AdminInfo> list();
+  // Refuses to remove the last admin. Ends the removed admin's sessions.
+  void remove_admin(const std::string& username);
+
+  LoginResult login(const Credentials& credentials);
+  std::optional<SessionView> authenticate(const std::string& session_token);
+  void logout(const std::string& session_token) { sessions_.remove(session_token); }
+  void logout_everywhere(std::int64_t admin_id) { sessions_.remove_admin(admin_id); }
+  std::size_t session_count() const { return sessions_.size(); }
+
+ private:
+  AdminInfo info_of(const AdminRecord& record);
+  void check_not_limited(const std::string& username, const std::string& source,
+                         std::int64_t now);
+  bool second_factor_ok(AdminRecord& admin, const Credentials& credentials, std::int64_t now);
+
+  AdminStore admins_;
+  Clock clock_;
+  SessionTable sessions_;
+  RateLimiter per_account_{kFailuresPerAccount, kAccountWindow};
+  RateLimiter per_source_{kFailuresPerSource, kSourceWindow};
+  std::optional<std::string> setup_token_;
+};
+
+// Usernames: 1 to 32 of a-z, 0-9, '.', '_', '-', starting with a letter or
+// digit. Throws std::invalid_argument.
+void validate_username(const std::string& username);
+
+}  // namespace picket::controller::auth

@@ -1,0 +1,54 @@
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/table.hpp"
+
+namespace picket::controller::cli {
+
+void add_admin_commands(CLI::App& app, Context& context) {
+  auto* admin = app.add_subcommand("admin", "admin accounts of the web UI and HTTP API");
+  admin->require_subcommand(1);
+
+  auto* setup = admin->add_subcommand(
+      "setup-url", "print the one-time link that creates the first admin (first run only)");
+  setup->callback([&context] {
+    auto answer = context.call("GET", "/api/v1/setup");
+    if (context.json_output) {
+      std::cout << answer.dump(2) << "\n";
+      return;
+    }
+    if (answer.at("setup_token").is_null()) {
+      throw CliError("setup is done: an admin exists; log in, or ask another admin for an account");
+    }
+    std::cout << "Open this on a device connected to the VPN (or through an SSH tunnel to "
+                 "127.0.0.1), then create the first admin:\n  "
+              << answer.at("url").get<std::string>() << "\nSetup token: "
+              << answer.at("setup_token").get<std::string>() << "\n";
+  });
+
+  auto* list = admin->add_subcommand("list", "list admin accounts");
+  list->callback([&context] {
+    auto answer = context.call("GET", "/api/v1/admins");
+    if (context.json_output) {
+      std::cout << answer.dump(2) << "\n";
+      return;
+    }
+    std::vector<std::vector<std::string>> rows{{"ADMIN", "RECOVERY CODES LEFT"}};
+    for (const auto& a : answer.at("admins"))
+      rows.push_back({a.at("username"), std::to_string(a.at("recovery_codes_left").get<int>())});
+    print_table(rows);
+  });
+
+  auto* remove = admin->add_subcommand("remove", "remove an admin account and end its sessions");
+  static std::string username;
+  remove->add_option("USERNAME", username, "admin username")->required();
+  remove->callback([&context] {
+    auto answer = context.call("DELETE", "/api/v1/admins/" + encode(username));
+    if (context.json_output)
+      std::cout << answer.dump(2) << "\n";
+    else
+      std::cout << "Admin " << username << " removed; its sessions are ended.\n";
+  });
+}
+
+}  // namespace picket::controller::cli
