@@ -53,12 +53,14 @@ ip -n "$GW_NS" -6 route add default via 2001:db8:1::2
 ip -n "$MEM2_NS" route add default via 172.31.251.1
 
 # The internet's echo servers answer with the source address they saw.
-for proto in TCP-LISTEN UDP-RECVFROM TCP6-LISTEN UDP6-RECVFROM; do
-  ip netns exec "$INET_NS" socat "$proto:7000,fork,reuseaddr" SYSTEM:'echo $SOCAT_PEERADDR' >/dev/null 2>&1 &
+# ipv6only: the IPv6 sockets would otherwise also claim IPv4's port.
+for proto in TCP-LISTEN UDP-RECVFROM TCP6-LISTEN:7000,ipv6only=1 UDP6-RECVFROM:7000,ipv6only=1; do
+  case $proto in *:*) ;; *) proto="$proto:7000" ;; esac
+  ip netns exec "$INET_NS" socat "$proto,fork,reuseaddr" SYSTEM:'echo $SOCAT_PEERADDR' >/dev/null 2>&1 &
 done
-# Listeners on the gateway: 53 may be opened to the tunnel, 2222 must not.
+# A listener on the gateway that the tunnel must not reach (picketd's own
+# resolver serves 53, which must be reachable).
 ip netns exec "$GW_NS" socat TCP-LISTEN:2222,fork,reuseaddr SYSTEM:'echo open' >/dev/null 2>&1 &
-ip netns exec "$GW_NS" socat TCP-LISTEN:53,fork,reuseaddr SYSTEM:'echo open' >/dev/null 2>&1 &
 
 # An unrelated table the admin owns: Picket must never touch it.
 ip netns exec "$GW_NS" nft -f - <<'NFT'
@@ -77,11 +79,17 @@ echo_from() {  # NS PROTO(tcp|udp|tcp6|udp6) HOST -> what the far side saw
     tcp6) target="TCP6:[$host]:7000,connect-timeout=2" ;;
     udp6) target="UDP6:[$host]:7000" ;;
   esac
-  echo hi | timeout 3 ip netns exec "$ns" socat -T2 - "$target" 2>/dev/null || true
+  # A few tries: UDP has no retransmission and the machine may be busy.
+  local answer="" try
+  for try in 1 2 3; do
+    answer=$(echo hi | timeout 4 ip netns exec "$ns" socat -T2 - "$target" 2>/dev/null || true)
+    [ -n "$answer" ] && break
+  done
+  echo "$answer"
 }
 reaches() { [ -n "$(echo_from "$@")" ]; }
 pings() { ip netns exec "$1" ping -c1 -W1 "$2" >/dev/null 2>&1 || ip netns exec "$1" ping -c1 -W1 "$2" >/dev/null 2>&1; }
-tcp_open() { [ "$(timeout 3 ip netns exec "$1" socat -T2 - "TCP:$2:$3,connect-timeout=2" </dev/null 2>/dev/null)" = open ]; }
+tcp_open() { timeout 4 ip netns exec "$1" socat -T1 - "TCP:$2:$3,connect-timeout=2" </dev/null >/dev/null 2>&1; }
 
 # A member namespace's wireguard-go client from its config (NS IF CONF).
 member_up() {
@@ -117,8 +125,10 @@ pings "$MEM2_NS" 10.77.0.1 || fail "member B does not reach the gateway"
 log "NAT: the internet sees the gateway's address, v4 and v6, TCP and UDP"
 [ "$(echo_from "$MEM_NS" tcp 198.18.0.2)" = 198.18.0.1 ] || fail "TCP: the far side did not see the gateway's IPv4 address"
 [ "$(echo_from "$MEM_NS" udp 198.18.0.2)" = 198.18.0.1 ] || fail "UDP: the far side did not see the gateway's IPv4 address"
-[ "$(echo_from "$MEM_NS" tcp6 2001:db8:1::2)" = "[2001:db8:1::1]" ] || fail "TCP6: the far side did not see the gateway's IPv6 address"
-[ "$(echo_from "$MEM_NS" udp6 2001:db8:1::2)" = "[2001:db8:1::1]" ] || fail "UDP6: the far side did not see the gateway's IPv6 address"
+SEEN=$(echo_from "$MEM_NS" tcp6 2001:db8:1::2)
+[ "$SEEN" = "[2001:0db8:0001:0000:0000:0000:0000:0001]" ] || fail "TCP6: the far side saw '$SEEN', not the gateway's IPv6 address"
+SEEN=$(echo_from "$MEM_NS" udp6 2001:db8:1::2)
+[ "$SEEN" = "[2001:0db8:0001:0000:0000:0000:0000:0001]" ] || fail "UDP6: the far side saw '$SEEN', not the gateway's IPv6 address"
 # Nothing from the internet side opens a connection into the tunnel.
 ip -n "$INET_NS" route add 10.77.0.0/24 via 198.18.0.1
 pings "$INET_NS" "$A" && fail "the internet reaches a member through the gateway"

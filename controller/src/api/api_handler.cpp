@@ -63,14 +63,15 @@ ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authen
   if (cacheable) {
     if (const auto* hit = cache->find(request.target, steady_ms())) return *hit;
   }
-  auto run_route = [&](const ApiRequest&) -> ApiResponse {
+  // Serves the request it is given: an extension may pass on a changed one.
+  auto run_route = [&](const ApiRequest& forwarded) -> ApiResponse {
     try {
       if (match.route == nullptr) {
         if (match.path_exists)
           throw ApiError(405, "method_not_allowed", "this method is not allowed on this path");
         throw NotFoundError("unknown API path");
       }
-      RouteCall call(request, context, caller, target, match.params);
+      RouteCall call(forwarded, context, caller, target, match.params);
       return match.route->handler(call);
     } catch (...) {
       return reply_for_current_exception();

@@ -13,6 +13,7 @@
 #include "api/admin_api.hpp"
 #include "api/unix_server.hpp"
 #include "daemon/backend_selection.hpp"
+#include "daemon/firewall_setup.hpp"
 #include "daemon/log.hpp"
 #include "daemon/state_dir.hpp"
 #include "domain/dns_runtime.hpp"
@@ -122,14 +123,22 @@ int run_daemon(const DaemonOptions& options) {
   // before the interface is touched.
   api::AdminApi admin_api(*state.store, service,
                           {options.api_port, options.api_listen, options.tls_cert, options.tls_key});
+  auto firewall_options = options.firewall;
+  firewall_options.admin_port = options.api_port;  // the API on the tunnel address
+  FirewallRuntime firewall(firewall_options, *state.store, service);
   DnsRuntime dns(options.dns, *state.store, service);
   const auto report = service.start();
   log_info("interface ready: " + counts(report));
 
   asio::io_context io(1);
   Loop loop(io, service, *backend, std::chrono::seconds(options.drift_interval_seconds));
+  // The firewall's and DNS routes run behind the admin API's session and
+  // CSRF checks on HTTP, and as root on the unix socket.
+  admin_api.set_extension([&](const ApiRequest& request, const api::Api::Next& next) {
+    return firewall.handle(request, [&](const ApiRequest& r) { return dns.handle(r, next); });
+  });
   api::UnixServer server(io, options.socket_path, [&](const ApiRequest& request) {
-    auto response = dns.handle(request, [&](const ApiRequest& r) { return admin_api.handle(r); });
+    auto response = admin_api.handle(request);
     loop.arm_expiry();
     return response;
   });
