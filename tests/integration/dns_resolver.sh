@@ -12,7 +12,7 @@ setup_network
 ip netns exec "$GW_NS" true
 ip -n "$GW_NS" link set lo up
 start_test_upstream
-printf '# test list\n0.0.0.0 ads.blocked.test\n' >"$WORK/hosts.block"
+printf '# test list\n0.0.0.0 ads.blocked.example\n' >"$WORK/hosts.block"
 printf 'tracker.example.org\n' >"$WORK/domains.block"
 start_picketd --dns-upstream plain --dns-server 127.0.0.1@5353 --no-dns-dnssec \
   --dns-blocklist "$WORK/hosts.block" --dns-blocklist "$WORK/domains.block"
@@ -29,7 +29,7 @@ log "records through the tunnel: A, AAAA, CNAME chain, MX, TXT, NXDOMAIN"
 member_dig +short alias.test.example A | tr '\n' ' ' | grep -q "alias2.test.example. www.test.example. 192.0.2.10" ||
   fail "CNAME chain"
 [ "$(member_dig +short test.example MX)" = "10 mail.test.example." ] || fail "MX"
-[ "$(member_dig +short txt.test.example TXT)" = '"picket-test-text"' ] || fail "TXT"
+TXT_OUT=$(member_dig +short txt.test.example TXT); [ "$TXT_OUT" = "\"picket-test-text\"" ] || fail "TXT: $TXT_OUT"
 member_dig nothing.test.example A | grep -q "status: NXDOMAIN" || fail "NXDOMAIN"
 log "a second ask comes from the cache, with a lower or equal TTL and the asked case"
 member_dig WwW.TeSt.ExAmPlE A | grep -q "^WwW.TeSt.ExAmPlE.*IN.*A" || fail "the question case was not kept"
@@ -47,19 +47,19 @@ member_dig laptop.alice.picket.internal A | grep -q "status: NXDOMAIN" || fail "
 picket device revoke alice laptop >/dev/null
 
 log "blocklists: hosts and domain-list files; reload on SIGHUP and by the CLI"
-member_dig ads.blocked.test A | grep -q "status: NXDOMAIN" || fail "hosts-format entry not blocked"
+member_dig ads.blocked.example A | grep -q "status: NXDOMAIN" || fail "hosts-format entry not blocked"
 member_dig sub.tracker.example.org A | grep -q "status: NXDOMAIN" || fail "domain-list subdomain not blocked"
-[ "$(member_dig +short later.blocked.test A)" = 192.0.2.67 ] || fail "unlisted name answered wrongly"
-echo "later.blocked.test" >>"$WORK/domains.block"
+LATER=$(member_dig later.blocked.example A); echo "$LATER" | grep -q "192.0.2.67" || fail "unlisted name answered wrongly: $LATER"
+echo "later.blocked.example" >>"$WORK/domains.block"
 kill -HUP "$PICKETD_PID"
-for _ in $(seq 30); do member_dig later.blocked.test A | grep -q "status: NXDOMAIN" && break; sleep 0.1; done
-member_dig later.blocked.test A | grep -q "status: NXDOMAIN" || fail "SIGHUP did not reload the blocklist"
+for _ in $(seq 30); do member_dig later.blocked.example A | grep -q "status: NXDOMAIN" && break; sleep 0.1; done
+member_dig later.blocked.example A | grep -q "status: NXDOMAIN" || fail "SIGHUP did not reload the blocklist"
 printf '\x00\xff\xfe garbage\n{{{\n' >"$WORK/bad.block"
 picket dns set --blocklist "$WORK/bad.block" >/dev/null 2>&1 && fail "a binary blocklist was accepted"
-member_dig ads.blocked.test A | grep -q "status: NXDOMAIN" || fail "a refused reload changed the list"
+member_dig ads.blocked.example A | grep -q "status: NXDOMAIN" || fail "a refused reload changed the list"
 picket dns reload | grep -q "blocked domains" || fail "picket dns reload"
 picket dns set --block-answer null >/dev/null
-[ "$(member_dig +short ads.blocked.test A)" = 0.0.0.0 ] || fail "null block answer"
+[ "$(member_dig +short ads.blocked.example A)" = 0.0.0.0 ] || fail "null block answer"
 
 log "TC over UDP, answered over TCP"
 member_dig +ignore +bufsize=1232 big.test.example TXT | grep -q "flags:.* tc" || fail "no TC bit over UDP"
@@ -86,13 +86,17 @@ for i in $(seq 150); do
 done
 picket dns show >/dev/null
 sync
-for name in "${SECRETS[@]}" phone.alice 10.77.0.2 fd77:77::2; do
+for name in "${SECRETS[@]}" phone.alice test.example; do
   if grep -rqaF -- "$name" "$WORK/state" "$WORK/picketd.log"; then fail "'$name' reached picketd's output or state"; fi
+done
+# The database holds device addresses by design; the log never does.
+for address in 10.77.0.2 fd77:77::2; do
+  if grep -qaF -- "$address" "$WORK/picketd.log"; then fail "a member address reached picketd's output"; fi
 done
 
 log "SERVFAIL when the upstream is broken"
+member_dig +time=8 name.broken.example A | grep -q "status: SERVFAIL" || fail "no SERVFAIL from a refusing upstream"
 picket dns set --server 127.0.0.1@9 >/dev/null
-member_dig +time=8 fresh-name.test.example A | grep -q "status: SERVFAIL" || fail "no SERVFAIL from a dead upstream"
 [ "$(member_dig +short phone.alice.picket.internal A)" = 10.77.0.2 ] || fail "local names need no upstream"
 
 stop_picketd

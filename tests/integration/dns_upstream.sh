@@ -7,7 +7,7 @@
 big_txt_lines() {
   local i
   for i in $(seq 8); do
-    printf '  local-data: "big.test.example. 300 IN TXT \\"%s\\""\n' "$(printf 'chunk%02d-%0200d' "$i" 0)"
+    printf "  local-data: 'big.test.example. 300 IN TXT \"%s\"'\n" "$(printf 'chunk%02d-%0200d' "$i" 0)"
   done
 }
 
@@ -35,10 +35,12 @@ server:
   local-data: "alias2.test.example. 300 IN CNAME www.test.example."
   local-data: "test.example. 300 IN MX 10 mail.test.example."
   local-data: "mail.test.example. 300 IN A 192.0.2.25"
-  local-data: "txt.test.example. 300 IN TXT \"picket-test-text\""
-  local-data: "ads.blocked.test. 300 IN A 192.0.2.66"
-  local-data: "later.blocked.test. 300 IN A 192.0.2.67"
-  local-zone: "blocked.test." static
+  local-data: 'txt.test.example. 300 IN TXT "picket-test-text"'
+  local-data: "ads.blocked.example. 300 IN A 192.0.2.66"
+  local-data: "later.blocked.example. 300 IN A 192.0.2.67"
+  local-zone: "blocked.example." static
+  # An upstream that refuses: libunbound has no server left and answers SERVFAIL.
+  local-zone: "broken.example." always_refuse
 $(big_txt_lines)
 CONF
   unbound-checkconf "$conf" >/dev/null || fail "the test upstream's config is invalid"
