@@ -1,5 +1,6 @@
 #include "dns/socket_setup.hpp"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -42,6 +43,9 @@ boost::asio::ip::address to_asio(const IpAddress& address) {
 }
 
 void prepare_socket(int fd, const IpAddress& address) {
+  // picketd starts wireguard-go after the resolver; an inherited listening
+  // socket would outlive picketd in that child and block port 53 on restart.
+  ::fcntl(fd, F_SETFD, ::fcntl(fd, F_GETFD) | FD_CLOEXEC);
   const int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   if (address.is_v4()) {

@@ -7,7 +7,7 @@
 
 namespace picket::gateway::dns {
 
-// Lets the socket bind a tunnel address the interface does not have yet
+// Close-on-exec; lets the socket bind a tunnel address the interface does not have yet
 // (or has lost while it is recreated), and keeps IPv6 sockets IPv6-only.
 void prepare_socket(int fd, const IpAddress& address);
 
