@@ -43,8 +43,8 @@ common='  do-daemonize: no
   echo "forward-zone:"; echo '  name: "."'; echo "  forward-addr: 127.0.0.1@25353"
 } >"$WORK/unbound.conf"
 
-unbound -d -c "$WORK/upstream.conf" & PIDS+=($!)
-taskset -c $CORE_SERVER unbound -d -c "$WORK/unbound.conf" & PIDS+=($!); UNBOUND_PID=$!
+unbound -d -c "$WORK/upstream.conf" 2>/dev/null & PIDS+=($!)
+taskset -c $CORE_SERVER unbound -d -c "$WORK/unbound.conf" 2>/dev/null & PIDS+=($!); UNBOUND_PID=$!
 taskset -c $CORE_SERVER "$BUILD/bench/picket_bench_dns_server" 25354 127.0.0.1@25353 $LOCAL_NAMES >"$WORK/picket.out" & PIDS+=($!); PICKET_PID=$!
 for _ in $(seq 50); do grep -q ready "$WORK/picket.out" 2>/dev/null && break; sleep 0.1; done
 sleep 0.5
