@@ -21,10 +21,9 @@ namespace {
 constexpr int kDevices = 10000;
 
 FirewallDevice device(int i) {
-  const int host = i + 2;
-  FirewallDevice d{
-      IpAddress::parse("10.77." + std::to_string(host / 256) + "." + std::to_string(host % 256)),
-      IpAddress::parse("fd77:77::" + std::to_string(host)), std::nullopt, 0};
+  const auto host = static_cast<std::uint64_t>(i + 2);
+  FirewallDevice d{nth_address(Cidr::parse("10.77.0.0/16"), host),
+                   nth_address(Cidr::parse("fd77:77::/64"), host), std::nullopt, 0};
   // A realistic mix: every tenth device restricted, every fifth in a group of 50.
   if (i % 10 == 0)
     d.restricted_to = std::vector{Cidr::parse("192.0.2.0/24"), Cidr::parse("2001:db8::/32")};
@@ -84,7 +83,10 @@ int main() {
 
   std::vector<FirewallDevice> all;
   for (int i = 0; i < kDevices; ++i) all.push_back(device(i));
-  const auto extra = device(kDevices + 1);
+  // The changed device is restricted and in an existing group: every kind
+  // of set element changes.
+  auto extra = device(kDevices);
+  extra.group = 40;
 
   Firewall firewall(config);
   const double picket_full = median_ms(5, [&] { firewall.replace(all); });
