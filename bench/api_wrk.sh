@@ -48,27 +48,29 @@ for _ in $(seq 100); do [ -S "$WORK/picket.sock" ] && break; sleep 0.1; done
 [ -S "$WORK/picket.sock" ] || { cat "$WORK/picketd.log"; exit 1; }
 
 # N random public keys (30 random bytes + 2 zero bytes each), one a line.
-keys() { head -c $(( 30 * $1 )) /dev/urandom | base64 -w0 | fold -w 40 | sed 's/$/AAA=/'; }
+keys() { { head -c $(( 30 * $1 )) /dev/urandom | base64 -w0 | fold -w 40; echo; } | sed 's/$/AAA=/'; }
 
 # add_devices MEMBER FIRST COUNT: over the unix socket, one curl for all.
 add_devices() {
   local member=$1 first=$2 count=$3 i=$2
   keys "$count" | while read -r key; do
-    printf 'url = "http://localhost/api/v1/members/%s/devices"\ndata = "{\\"label\\":\\"d%d\\",\\"public_key\\":\\"%s\\"}"\noutput = /dev/null\nnext\n' \
-      "$member" "$i" "$key"
+    # --next resets every option, so each request repeats them.
+    [ "$i" -gt "$first" ] && echo next
+    printf 'unix-socket = "%s"\nrequest = "POST"\nheader = "Content-Type: application/json"\nurl = "http://localhost/api/v1/members/%s/devices"\ndata = "{\\"label\\":\\"d%d\\",\\"public_key\\":\\"%s\\"}"\noutput = /dev/null\nsilent\n' \
+      "$WORK/picket.sock" "$member" "$i" "$key"
     i=$((i + 1))
   done >"$WORK/batch.curl"
-  sock -K "$WORK/batch.curl" -X POST
+  curl -K "$WORK/batch.curl"
 }
 
 echo "setting up: an admin, 1,000 devices"
 TOKEN=$(sock http://localhost/api/v1/setup | jq -r .setup_token)
 API=http://127.0.0.1:8080
 SECRET=$(in_ns curl -s -H 'Content-Type: application/json' \
-  -d '{"setup_token":"'"$TOKEN"'","username":"bench","password":"bench marks are not secret"}' \
+  -d '{"setup_token":"'"$TOKEN"'","username":"bench","password":"tulip marble ferry 88"}' \
   "$API/api/v1/setup" | jq -r .totp_secret)
 in_ns curl -s -c "$WORK/jar" -H 'Content-Type: application/json' \
-  -d '{"username":"bench","password":"bench marks are not secret","totp":"'"$(oathtool --totp -b "$SECRET")"'"}' \
+  -d '{"username":"bench","password":"tulip marble ferry 88","totp":"'"$(oathtool --totp -b "$SECRET")"'"}' \
   "$API/api/v1/session" >"$WORK/login.json"
 CSRF=$(jq -r .csrf_token "$WORK/login.json")
 COOKIE="picket_session=$(awk '$6 == "picket_session" {print $7}' "$WORK/jar")"

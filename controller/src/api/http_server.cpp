@@ -1,5 +1,6 @@
 #include "api/http_server.hpp"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -23,6 +24,13 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 
 namespace {
+
+// Asio opens sockets without close-on-exec; wireguard-go, which the
+// userspace backend may (re)start later, must not inherit them and keep the
+// port bound after picketd exits.
+void close_on_exec(int fd) {
+  ::fcntl(fd, F_SETFD, ::fcntl(fd, F_GETFD) | FD_CLOEXEC);
+}
 
 struct Shared {
   HttpHandlers handlers;
@@ -202,6 +210,7 @@ struct HttpServer::Acceptor {
       socket.close(ignored);
       return;
     }
+    close_on_exec(socket.native_handle());
     beast::error_code ec;
     socket.set_option(tcp::no_delay(true), ec);
     const auto peer = socket.remote_endpoint(ec);
@@ -229,6 +238,7 @@ HttpServer::HttpServer(asio::io_context& io, const std::vector<Listener>& listen
     const tcp::endpoint endpoint(listener.address, listener.port);
     try {
       acceptor->acceptor.open(endpoint.protocol());
+      close_on_exec(acceptor->acceptor.native_handle());
       acceptor->acceptor.set_option(tcp::acceptor::reuse_address(true));
       // The tunnel address may be briefly absent (the interface is being
       // recreated after drift); bind to it anyway.
