@@ -185,6 +185,21 @@ class UserspaceBackend final : public WireGuardBackend {
     if (!wait_until([&] { return uapi::socket_connectable(socket_); }, kSocketTimeout))
       throw Error(prefix + "it started but " + socket_ + " did not appear; check that " +
                   options_.socket_dir + " is where it puts its sockets");
+    // The launcher made the socket, but its forked daemon re-applies the
+    // default MTU (1420) to the TUN before it serves requests: a connectable
+    // socket is not enough, wait for an answer or our MTU may be overwritten.
+    if (!wait_until([&] { return daemon_answers(); }, kSocketTimeout))
+      throw Error(prefix + "it started but does not answer on " + socket_ +
+                  "; see its log (journalctl) or run it by hand with -f");
+  }
+
+  bool daemon_answers() {
+    try {
+      read();
+      return true;
+    } catch (const Error&) {
+      return false;
+    }
   }
 
   UserspaceOptions options_;
