@@ -1,0 +1,114 @@
+# What the admin was told: a ledger of acknowledged changes, kept by the
+# test, checked against picketd after every crash. Sourced by the crash and
+# concurrency tests after tests/integration/lib.sh.
+#
+# A change is acknowledged when the CLI returned success. The one command
+# that was running when picketd died may or may not have taken effect; the
+# next check accepts either outcome and adopts what picketd says.
+
+RELIABILITY_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+declare -A LEDGER=()  # "member/label" -> public key of an acknowledged, present device
+REVOKED=()            # names of acknowledged revokes, for the DNS check
+KILLS=0
+CHECKS=0
+
+# A pool of public keys made ahead, so an operation costs one CLI call.
+KEY_POOL=()
+make_keys() {
+  local n=$1 i
+  for ((i = 0; i < n; i++)); do KEY_POOL+=("$(wg genkey | wg pubkey)"); done
+}
+KEY_NEXT=0
+next_key() {
+  [ "$KEY_NEXT" -lt "${#KEY_POOL[@]}" ] || make_keys 200
+  NEXT_KEY=${KEY_POOL[$KEY_NEXT]}
+  KEY_NEXT=$((KEY_NEXT + 1))
+}
+
+# Current devices as "member/label public_key" lines, sorted.
+actual_devices() {
+  picket --json device list | jq -r '.devices[] | "\(.member)/\(.label) \(.public_key)"' | sort
+}
+
+ledger_lines() {
+  local key
+  for key in "${!LEDGER[@]}"; do echo "$key ${LEDGER[$key]}"; done | sort
+}
+
+# Compares picketd's devices with the ledger. $1..: the changes that were in
+# flight ("add|reissue|revoke member/label [key]"): for these either the old
+# or the new state is right. Then adopts picketd's answer for them.
+check_ledger() {
+  local actual want line name key
+  actual=$(actual_devices) || fail "cannot list devices after restart"
+  declare -A have=()
+  while read -r name key; do [ -n "$name" ] && have[$name]=$key; done <<<"$actual"
+  declare -A uncertain=()
+  for line in "$@"; do
+    read -r _ name key <<<"$line"
+    uncertain[$name]=$line
+  done
+  for name in "${!LEDGER[@]}"; do
+    [ -n "${uncertain[$name]:-}" ] && continue
+    [ "${have[$name]:-}" = "${LEDGER[$name]}" ] ||
+      fail "acknowledged change lost: $name should have key ${LEDGER[$name]}, picketd has '${have[$name]:-none}'"
+  done
+  for name in "${!have[@]}"; do
+    [ -n "${LEDGER[$name]:-}" ] || [ -n "${uncertain[$name]:-}" ] ||
+      fail "picketd has a device nobody added with success: $name"
+  done
+  for name in "${!uncertain[@]}"; do
+    read -r op _ key <<<"${uncertain[$name]}"
+    local before=${LEDGER[$name]:-none} after
+    case "$op" in
+      add | reissue) after=$key ;;
+      revoke) after=none ;;
+    esac
+    local now=${have[$name]:-none}
+    [ "$now" = "$before" ] || [ "$now" = "$after" ] ||
+      fail "in-flight $op of $name left it at '$now', neither the old '$before' nor the new '$after'"
+    if [ "$now" = none ]; then
+      unset "LEDGER[$name]"
+      [ "$op" = revoke ] && REVOKED+=("$name")
+    else
+      LEDGER[$name]=$now
+    fi
+  done
+}
+
+# The invariant, the database's integrity and the ledger, all at once.
+check_all() {
+  local absent=() name
+  # The names of the most recent revokes must not resolve (member/label ->
+  # label.member.zone); older ones were checked before.
+  for name in "${REVOKED[@]: -20}"; do absent+=(--absent "${name#*/}.${name%/*}.picket.internal"); done
+  "$RELIABILITY_DIR/check_invariant.sh" --db "$WORK/state/picket.db" --interface "$GW_IF" \
+    --netns "$GW_NS" "${absent[@]}" >"$WORK/invariant.out" 2>&1 ||
+    { cat "$WORK/invariant.out" >&2; fail "the invariant does not hold"; }
+  local integrity
+  integrity=$(sqlite3 -readonly "$WORK/state/picket.db" "PRAGMA integrity_check") ||
+    fail "cannot run integrity_check"
+  [ "$integrity" = ok ] || fail "PRAGMA integrity_check: $integrity"
+  check_ledger "$@"
+  CHECKS=$((CHECKS + 1))
+}
+
+# start_picketd from lib.sh with another drift interval: DRIFT=N start_picketd_drift ARGS...
+start_picketd_drift() {
+  ip netns exec "$GW_NS" "$PICKETD" --state-dir "$WORK/state" --socket "$WORK/picket.sock" \
+    --interface "$GW_IF" --endpoint "$GW_OUTER:51820" --drift-interval "${DRIFT:-1}" "$@" \
+    >>"$WORK/picketd.log" 2>&1 &
+  PICKETD_PID=$!
+  for _ in $(seq 300); do
+    if [ -S "$WORK/picket.sock" ] && picket init >/dev/null 2>&1; then return 0; fi
+    kill -0 "$PICKETD_PID" 2>/dev/null || fail "picketd exited at start"
+    sleep 0.1
+  done
+  fail "picketd did not open its socket"
+}
+
+# The invariant checker on this test's gateway; extra arguments go to it.
+invariant() {
+  "$RELIABILITY_DIR/check_invariant.sh" --db "$WORK/state/picket.db" --interface "$GW_IF" \
+    --netns "$GW_NS" "$@"
+}
