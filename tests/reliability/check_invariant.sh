@@ -68,7 +68,13 @@ q() { sqlite3 -batch -noheader -separator ' ' "$TMP/db" "$1"; }
 ACTIVE="d.enabled = 1 AND (d.expires_at IS NULL OR d.expires_at > $NOW)"
 UNSETTLED="(d.expires_at IS NOT NULL AND d.expires_at BETWEEN $((NOW - 2)) AND $((NOW + 2)))"
 # Peers of unsettled devices are left out on both sides.
-q "SELECT d.public_key FROM devices d WHERE $UNSETTLED" >"$TMP/unsettled_keys"
+# One read for the settings and the unsettled devices (each sqlite3 run
+# costs a process; the crash test runs this after every restart).
+read -r WANT_PUB WANT_PORT SUBNET4 SUBNET6 ZONE < <(q "SELECT s.public_key, s.listen_port, s.ipv4_subnet,
+  s.ipv6_subnet, coalesce((SELECT zone FROM dns_settings), 'picket.internal') FROM settings s")
+q "SELECT d.public_key, d.ipv4, d.ipv6 FROM devices d WHERE $UNSETTLED" >"$TMP/unsettled"
+cut -d' ' -f1 "$TMP/unsettled" >"$TMP/unsettled_keys"
+cut -d' ' -f2,3 "$TMP/unsettled" | tr ' ' '\n' >"$TMP/unsettled_addrs"
 
 # --- WireGuard peers -------------------------------------------------------
 q "SELECT d.public_key, lower(hex(d.preshared_key)), d.ipv4 || '/32,' || d.ipv6 || '/128'
@@ -82,17 +88,15 @@ if ! in_ns wg show "$IFACE" dump >"$TMP/dump" 2>"$TMP/dump.err"; then
   : >"$TMP/dump"
 else
   # Line 1 is the interface: private key, public key, port, fwmark.
-  want_pub=$(q "SELECT public_key FROM settings")
   have_pub=$(head -n1 "$TMP/dump" | cut -f2)
-  [ "$want_pub" = "$have_pub" ] ||
-    violation interface "the interface's public key is $have_pub, the database says $want_pub"
-  want_port=$(q "SELECT listen_port FROM settings")
+  [ "$WANT_PUB" = "$have_pub" ] ||
+    violation interface "the interface's public key is $have_pub, the database says $WANT_PUB"
   have_port=$(head -n1 "$TMP/dump" | cut -f3)
-  [ "$want_port" = "$have_port" ] ||
-    violation interface "the interface listens on $have_port, the database says $want_port"
+  [ "$WANT_PORT" = "$have_port" ] ||
+    violation interface "the interface listens on $have_port, the database says $WANT_PORT"
   # The gateway's own tunnel addresses (host 1): the resolver and the API listen there.
   addresses=$(in_ns ip -o addr show dev "$IFACE" 2>/dev/null || true)
-  for gw in $(q "SELECT ipv4_subnet, ipv6_subnet FROM settings"); do
+  for gw in "$SUBNET4" "$SUBNET6"; do
     prefix=${gw%/*}
     case "$prefix" in *:*) gw_addr="${prefix%::*}::1" ;; *) gw_addr="${prefix%.*}.$(( ${prefix##*.} + 1 ))" ;; esac
     [[ "$addresses" == *" $gw_addr/"* ]] ||
@@ -187,7 +191,6 @@ if [ "$CHECK_FIREWALL" = 1 ]; then
       }' "$TMP/raw_fw" >"$TMP/have_fw"
   fi
   # Elements of unsettled devices are left out on both sides.
-  q "SELECT d.ipv4 || char(10) || d.ipv6 FROM devices d WHERE $UNSETTLED" >"$TMP/unsettled_addrs"
   if [ -s "$TMP/unsettled_addrs" ]; then
     grep -vwFf "$TMP/unsettled_addrs" "$TMP/have_fw" >"$TMP/have_fw.kept" || true
     mv "$TMP/have_fw.kept" "$TMP/have_fw"
@@ -197,10 +200,7 @@ fi
 
 # --- the resolver's local zone ---------------------------------------------
 if [ "$CHECK_DNS" = 1 ]; then
-  ZONE=$(q "SELECT zone FROM dns_settings")
-  ZONE=${ZONE:-picket.internal}
-  GW4=$(q "SELECT ipv4_subnet FROM settings")
-  GW4=${GW4%/*}
+  GW4=${SUBNET4%/*}
   GW4="${GW4%.*}.$(( ${GW4##*.} + 1 ))"
   # Active devices answer with their addresses; disabled or expired ones,
   # and the names given with --absent, do not resolve.
