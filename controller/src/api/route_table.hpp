@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/live_stats.hpp"
 #include "api/target.hpp"
 #include "picket/controller/api.hpp"
 
@@ -33,6 +34,7 @@ struct ApiContext {
   auth::Accounts* accounts = nullptr;
   AuditStore* audit = nullptr;
   std::string ui_url{};  // where the web UI is, for the setup link
+  LiveStats live{};      // handshakes and transfer for the listings
 };
 
 // Who is calling: an admin (HTTP) or root (the unix socket).

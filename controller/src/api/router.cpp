@@ -8,6 +8,7 @@
 
 #include "api/json_codec.hpp"
 #include "api/listing.hpp"
+#include "api/live_stats.hpp"
 #include "api/replies.hpp"
 #include "api/request_body.hpp"
 #include "api/route_table.hpp"
@@ -86,6 +87,13 @@ ApiResponse remove_member(RouteCall& call) {
   return reply(200, json{{"removed", true}});
 }
 
+DeviceStatus with_live(DeviceStatus status,
+                       const std::unordered_map<std::int64_t, gateway::PeerStats>& live) {
+  if (const auto it = live.find(status.device.id); it != live.end() && status.active)
+    status.stats = it->second;
+  return status;
+}
+
 ApiResponse device_list(RouteCall& call, std::optional<std::string> member, const Query& query) {
   const auto page = Page::from(query);
   const auto filter = DeviceFilterQuery::from(query);
@@ -96,8 +104,10 @@ ApiResponse device_list(RouteCall& call, std::optional<std::string> member, cons
   for (const auto& status : devices)
     if (filter.accepts(status, now)) matching.push_back(&status);
   const auto [begin, end] = page.bounds(matching.size());
+  // However many admins list, the interface is read once per LiveStats::kMaxAge.
+  const auto& live = call.context.live.get(call.service(), LiveStats::Clock::now());
   json out = json::array();
-  for (auto i = begin; i < end; ++i) out.push_back(to_json(*matching[i]));
+  for (auto i = begin; i < end; ++i) out.push_back(to_json(with_live(*matching[i], live)));
   return reply(200, page.wrap("devices", std::move(out), matching.size()));
 }
 
@@ -136,7 +146,10 @@ ApiResponse add_device(RouteCall& call) {
 }
 
 ApiResponse show_device(RouteCall& call) {
-  return reply(200, to_json(call.service().show_device(call.param("member"), call.param("device"))));
+  const auto& live = call.context.live.get(call.service(), LiveStats::Clock::now());
+  return reply(
+      200, to_json(with_live(call.service().show_device(call.param("member"), call.param("device")),
+                             live)));
 }
 
 ApiResponse revoke_device(RouteCall& call) {

@@ -8,8 +8,8 @@
 #include "api_fixture.hpp"
 
 using namespace picket::controller;
-using picket::controller::test::ApiFixture;
 using nlohmann::json;
+using picket::controller::test::ApiFixture;
 
 TEST_CASE("api: the OpenAPI document lists exactly the routes the server has", "[api]") {
   const auto document = json::parse(api::openapi_document());
@@ -70,10 +70,10 @@ TEST_CASE("api: device listings page and filter", "[api]") {
   CHECK(members.at("total") == 2);
   CHECK(members.at("members").size() == 1);
 
-  for (const char* bad : {"/api/v1/devices?limit=0", "/api/v1/devices?limit=5000",
-                          "/api/v1/devices?offset=-1", "/api/v1/devices?limit=abc",
-                          "/api/v1/devices?state=happy", "/api/v1/devices?colour=red",
-                          "/api/v1/devices?limit=1&limit=2"}) {
+  for (const char* bad :
+       {"/api/v1/devices?limit=0", "/api/v1/devices?limit=5000", "/api/v1/devices?offset=-1",
+        "/api/v1/devices?limit=abc", "/api/v1/devices?state=happy", "/api/v1/devices?colour=red",
+        "/api/v1/devices?limit=1&limit=2"}) {
     INFO(bad);
     CHECK(f.call(f.browser("GET", bad)).status == 400);
   }
@@ -107,7 +107,8 @@ TEST_CASE("api: the audit trail says which admin did what to which device", "[ap
   auto by_ana = ApiFixture::json_of(f.call(f.browser("GET", "/api/v1/audit?actor=ana&q=phone")));
   CHECK(by_ana.at("total") == 3);
 
-  CHECK(f.call(f.browser("PUT", "/api/v1/audit/settings", R"({"retention_days":0})")).status == 400);
+  CHECK(f.call(f.browser("PUT", "/api/v1/audit/settings", R"({"retention_days":0})")).status ==
+        400);
   const auto retention =
       f.call(f.browser("PUT", "/api/v1/audit/settings", R"({"retention_days":30})"));
   CHECK(ApiFixture::json_of(retention).at("retention_days") == 30);
@@ -141,4 +142,42 @@ TEST_CASE("api: metrics are aggregate counts without labels of people", "[api]")
   CHECK(text.find("picket_api_requests_total{class=\"4xx\"} 1\n") != std::string::npos);
   CHECK(text.find("alice") == std::string::npos);
   CHECK(text.find("phone") == std::string::npos);
+}
+
+TEST_CASE("api: device listings carry live handshake and transfer, never endpoints", "[api]") {
+  ApiFixture f;
+  f.setup_and_login();
+  f.service->add_member("alice", "");
+  for (const char* label : {"phone", "laptop"}) {
+    NewDevice device;
+    device.label = label;
+    device.public_key = ApiFixture::new_key();
+    f.service->add_device("alice", device);
+  }
+  f.service->set_enabled("alice", "laptop", false);
+  auto& peer = f.backend.state().peers.at(0);
+  peer.stats.endpoint = "198.51.100.7:4242";
+  peer.stats.last_handshake_unix = f.now - 30;
+  peer.stats.rx_bytes = 4321;
+  peer.stats.tx_bytes = 8765;
+
+  const auto page = ApiFixture::json_of(f.call(f.browser("GET", "/api/v1/devices")));
+  REQUIRE(page.at("devices").size() == 2);
+  for (const auto& device : page.at("devices")) {
+    INFO(device.dump());
+    CHECK_FALSE(device.dump().find("198.51.100.7") != std::string::npos);
+    if (device.at("label") == "phone") {
+      CHECK(device.at("active") == true);
+      CHECK(device.at("last_handshake") == f.now - 30);
+      CHECK(device.at("rx_bytes") == 4321);
+      CHECK(device.at("tx_bytes") == 8765);
+    } else {
+      CHECK(device.at("active") == false);
+      CHECK(device.at("last_handshake") == 0);
+    }
+  }
+  const auto one =
+      ApiFixture::json_of(f.call(f.browser("GET", "/api/v1/members/alice/devices/phone")));
+  CHECK(one.at("last_handshake") == f.now - 30);
+  CHECK(one.dump().find("198.51.100.7") == std::string::npos);
 }
