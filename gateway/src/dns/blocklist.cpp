@@ -131,8 +131,10 @@ Blocklist BlocklistBuilder::build() {
   std::sort(fingerprints_.begin(), fingerprints_.end());
   fingerprints_.erase(std::unique(fingerprints_.begin(), fingerprints_.end()), fingerprints_.end());
   Blocklist list = prototype_;
-  // Load factor at most 2/3 keeps probe chains short.
-  const std::size_t capacity = std::bit_ceil(std::max<std::size_t>(fingerprints_.size() * 3 / 2, 1));
+  // Load factor at most 2/3 keeps probe chains short; at least one slot
+  // stays empty, or a lookup of an unlisted name would probe forever (a
+  // one-domain list had a table of one slot: found by blocklist_fuzz).
+  const std::size_t capacity = std::bit_ceil(fingerprints_.size() * 3 / 2 + 1);
   list.slots_.assign(capacity, 0);
   list.slots_.shrink_to_fit();
   const std::size_t mask = capacity - 1;

@@ -41,6 +41,17 @@ TEST_CASE("dns blocklist: hosts and domain-list lines block names and subdomains
   REQUIRE_FALSE(Blocklist().blocks(*host_to_wire("ads.example.com")));
 }
 
+// Regression (blocklist_fuzz): one domain made a table of one full slot, and
+// looking up any other name probed it forever.
+TEST_CASE("dns blocklist: a one-domain list answers other names", "[dns]") {
+  BlocklistBuilder builder;
+  builder.add_line("ads.example");
+  const auto list = builder.build();
+  REQUIRE(list.size() == 1);
+  REQUIRE(blocked(list, "www.ads.example"));
+  REQUIRE_FALSE(blocked(list, "www.other.example"));
+}
+
 TEST_CASE("dns blocklist: unreadable or wrong files are refused with their name", "[dns]") {
   BlocklistBuilder builder;
   REQUIRE_THROWS_WITH(builder.add_file("/nonexistent/list.txt"),
