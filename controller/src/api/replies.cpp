@@ -4,6 +4,7 @@
 #include "picket/controller/errors.hpp"
 #include "picket/controller/store.hpp"
 #include "picket/gateway/error.hpp"
+#include "store/storage_full.hpp"
 
 namespace picket::controller::api {
 
@@ -37,6 +38,8 @@ ApiResponse reply_for_current_exception() {
     return error_reply(404, "not_found", e.what());
   } catch (const ConflictError& e) {
     return error_reply(409, "conflict", e.what());
+  } catch (const StorageFullError& e) {
+    return error_reply(507, "storage_full", e.what());
   } catch (const std::invalid_argument& e) {
     return error_reply(400, "invalid_input", e.what());
   } catch (const gateway::ParseError& e) {

@@ -50,6 +50,15 @@ class Loop {
     arm_drift();
   }
 
+  // A change that failed after reaching the interface or a listener (the
+  // commit hit a full disk, wireguard-go died mid-change) may have left
+  // them apart from the database: read everything again and repair before
+  // the error is answered, instead of at the next drift interval.
+  void repair_after_failure() {
+    log_info("a change failed; repairing the interface now");
+    repair();
+  }
+
   // After every API call: a change may have moved the earliest expiry.
   void arm_expiry() {
     const auto next = service_.next_expiry();
@@ -135,7 +144,11 @@ int run_daemon(const DaemonOptions& options) {
   // The firewall's and DNS routes run behind the admin API's session and
   // CSRF checks on HTTP, and as root on the unix socket.
   admin_api.set_extension([&](const ApiRequest& request, const api::Api::Next& next) {
-    return firewall.handle(request, [&](const ApiRequest& r) { return dns.handle(r, next); });
+    auto response =
+        firewall.handle(request, [&](const ApiRequest& r) { return dns.handle(r, next); });
+    // 5xx: the request was valid but applying or storing it failed.
+    if (response.status >= 500 && request.method != "GET") loop.repair_after_failure();
+    return response;
   });
   api::UnixServer server(io, options.socket_path, [&](const ApiRequest& request) {
     auto response = admin_api.handle(request);

@@ -2,6 +2,7 @@
 
 #include "picket/controller/store.hpp"
 #include "store/conflicts.hpp"
+#include "store/storage_full.hpp"
 
 namespace picket::controller::sqlite {
 
@@ -12,6 +13,11 @@ void raise(sqlite3* db, int rc, std::string_view doing) {
   const char* message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) {
     throw ConflictError(conflict_message(message));
+  }
+  if ((code & 0xff) == SQLITE_FULL) {
+    throw StorageFullError(
+        "the disk holding picketd's state directory is full; nothing was changed (free some space "
+        "and try again)");
   }
   std::string what = "database error while ";
   what += doing;
