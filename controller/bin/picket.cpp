@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   cli::add_status_command(app, context);
   cli::add_dns_commands(app, context);
   cli::add_admin_commands(app, context);
+  cli::add_seizure_commands(app, context);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -5,6 +5,7 @@
 
 #include "cli/dns_flags.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/seizure_runtime.hpp"
 
 int main(int argc, char** argv) {
   picket::controller::DaemonOptions options;
@@ -57,7 +58,15 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   try {
-    return picket::controller::run_daemon(options);
+    const int code = picket::controller::run_daemon(options);
+    // After a panic wipe every object of the daemon is gone and the database
+    // closed: shred what SQLite may have left behind, then report.
+    if (picket::controller::wipe_was_requested()) {
+      const auto problems = picket::controller::finish_wipe(options.state_dir);
+      for (const auto& problem : problems) std::cerr << "picketd: panic wipe: " << problem << "\n";
+      return problems.empty() ? code : 1;
+    }
+    return code;
   } catch (const std::exception& e) {
     std::cerr << "picketd: " << e.what() << "\n";
     return 1;

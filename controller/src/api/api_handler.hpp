@@ -29,8 +29,13 @@ class Api {
 
   ApiResponse handle(const ApiRequest& request);
   void set_extension(Extension extension) { extension_ = std::move(extension); }
+  void set_seizure_hooks(SeizureHooks hooks) {
+    seizure_ = std::move(hooks);
+    context_.seizure = &seizure_;
+  }
 
  private:
+  SeizureHooks seizure_;
   ApiContext context_;
   Extension extension_;
   ResponseCache cache_;

@@ -60,6 +60,7 @@ const std::vector<Route>& all_routes() {
     std::vector<Route> out;
     for (const auto& route : resource_routes()) out.push_back(route);
     for (const auto& route : account_routes()) out.push_back(route);
+    for (const auto& route : seizure_routes()) out.push_back(route);
     return out;
   }();
   return table;

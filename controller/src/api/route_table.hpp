@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/seizure_hooks.hpp"
 #include "api/live_stats.hpp"
 #include "api/target.hpp"
 #include "picket/controller/api.hpp"
@@ -35,6 +36,7 @@ struct ApiContext {
   AuditStore* audit = nullptr;
   std::string ui_url{};  // where the web UI is, for the setup link
   LiveStats live{};      // handshakes and transfer for the listings
+  SeizureHooks* seizure = nullptr;  // null: wipe and key rotation are unavailable
 };
 
 // Who is calling: an admin (HTTP) or root (the unix socket).
@@ -90,6 +92,7 @@ struct Route {
 // the "every route needs a session" test enumerate all_routes().
 std::span<const Route> resource_routes();  // router.cpp
 std::span<const Route> account_routes();   // account_routes.cpp
+std::span<const Route> seizure_routes();   // seizure_routes.cpp
 const std::vector<Route>& all_routes();
 
 inline constexpr std::string_view kApiPrefix = "/api/v1";

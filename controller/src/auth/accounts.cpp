@@ -123,6 +123,21 @@ void Accounts::check_not_limited(const std::string& username, const std::string&
   if (wait > 0) throw RateLimited("too many failed logins; try again later", wait);
 }
 
+void Accounts::confirm_password(std::int64_t admin_id, const std::string& password,
+                                const std::string& source) {
+  const auto now = clock_();
+  auto admin = admins_.by_id(admin_id);
+  const std::string username = admin ? admin->username : std::string();
+  check_not_limited(username, source, now);
+  const bool ok = admin && verify_password(admin->password_hash, password);
+  if (admin) sodium_memzero(admin->totp_secret.data(), admin->totp_secret.size());
+  if (!ok) {
+    per_account_.record_failure(username, now);
+    per_source_.record_failure(source, now);
+    throw LoginFailed("the admin password is wrong");
+  }
+}
+
 bool Accounts::second_factor_ok(AdminRecord& admin, const Credentials& credentials,
                                 std::int64_t now) {
   if (credentials.totp) {

@@ -95,6 +95,12 @@ class Accounts {
   void logout(const std::string& session_token) { sessions_.remove(session_token); }
   void logout_everywhere(std::int64_t admin_id) { sessions_.remove_admin(admin_id); }
   std::size_t session_count() const { return sessions_.size(); }
+  // The admin re-enters the password before a destructive action (panic
+  // wipe, burn, key rotation): a session left open on a seized laptop is not
+  // enough. Failures count against the login limits. Throws LoginFailed or
+  // RateLimited.
+  void confirm_password(std::int64_t admin_id, const std::string& password,
+                        const std::string& source);
 
  private:
   AdminInfo info_of(const AdminRecord& record);

@@ -15,6 +15,7 @@
 #include "daemon/backend_selection.hpp"
 #include "daemon/firewall_setup.hpp"
 #include "daemon/log.hpp"
+#include "daemon/seizure_runtime.hpp"
 #include "daemon/state_dir.hpp"
 #include "domain/dns_runtime.hpp"
 #include "picket/controller/service.hpp"
@@ -150,6 +151,8 @@ int run_daemon(const DaemonOptions& options) {
     if (response.status >= 500 && request.method != "GET") loop.repair_after_failure();
     return response;
   });
+  SeizureRuntime seizure(io, service, firewall, *state.store, options.state_dir);
+  admin_api.set_seizure_hooks(seizure.hooks());
   api::UnixServer server(io, options.socket_path, [&](const ApiRequest& request) {
     auto response = admin_api.handle(request);
     loop.arm_expiry();

@@ -27,6 +27,11 @@ class FirewallRuntime {
   FirewallRuntime(const FirewallRuntime&) = delete;
   FirewallRuntime& operator=(const FirewallRuntime&) = delete;
 
+  // Removes the table now (the panic wipe); the destructor then finds none.
+  void remove_table_now() {
+    if (firewall_) firewall_->remove_table();
+  }
+
   // The firewall's API routes in front of `next`.
   ApiResponse handle(const ApiRequest& request,
                      const std::function<ApiResponse(const ApiRequest&)>& next);

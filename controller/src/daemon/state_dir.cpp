@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "daemon/state_files.hpp"
 #include "picket/controller/address_pool.hpp"
 #include "picket/controller/service.hpp"
 #include "picket/controller/validate.hpp"
@@ -109,7 +110,9 @@ State open_state(const DaemonOptions& options) {
       throw;
     }
   }
-  State state{std::make_unique<Store>(db_file), read_key(gateway_key_file), false};
+  auto store = std::make_unique<Store>(db_file);
+  finish_interrupted_rotation(options.state_dir, *store);
+  State state{std::move(store), read_key(gateway_key_file), false};
   if (!state.store->settings()) {
     state.store->save_settings(
         initial_settings(options, gateway::public_key_of(state.private_key)));

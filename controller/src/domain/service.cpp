@@ -88,6 +88,7 @@ gateway::LinkSettings Service::link_settings() const {
 }
 
 ReconcileReport Service::start() {
+  if (wiped_) throw ApplyError("the gateway was wiped; picketd is stopping");
   backend_.ensure_interface(link_settings());
   return reconcile();
 }
@@ -125,6 +126,7 @@ gateway::DesiredDevice Service::desired() {
 }
 
 ReconcileReport Service::reconcile() {
+  if (wiped_) throw ApplyError("the gateway was wiped; picketd is stopping");
   auto wanted = desired();
   ReconcileReport report;
   report.desired_peers = wanted.peers.size();

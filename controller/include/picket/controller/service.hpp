@@ -113,7 +113,25 @@ class Service {
 
   std::size_t device_count();
 
+  // Seizure resilience (service_seizure.cpp). Each cuts the devices off the
+  // interface in one change before its transaction commits.
+  // Revokes every device of the member, who stays; returns how many.
+  std::size_t revoke_member_devices(const std::string& member);
+  // "Burn": revokes every device of every member; returns how many.
+  std::size_t revoke_all_devices();
+  // Panic wipe, network side: takes every peer off, removes the interface and
+  // from then on refuses start() and reconcile(), so the drift timer cannot
+  // bring the interface back while picketd stops.
+  void wipe_interface();
+  // Puts a new gateway private key on the interface and its public key in the
+  // settings, in one transaction (the caller has already stored the key
+  // file). Every client config made before names the old public key and
+  // stops working: each device must be reissued.
+  Settings rotate_key(const gateway::SecretKey& next_private_key);
+
  private:
+  std::size_t revoke_devices(const std::vector<Device>& devices);
+
   Member member_or_throw(const std::string& label);
   Device device_or_throw(const Member& member, const std::string& label);
   bool should_be_active(const Device& device) const;
@@ -140,6 +158,7 @@ class Service {
   std::vector<DeviceListener*> listeners_;
   std::vector<ActiveDevice> active_at_last_plan_;
   bool listener_repair_needed_ = false;  // a deactivation failed; the next reconcile re-syncs
+  bool wiped_ = false;
 };
 
 }  // namespace picket::controller

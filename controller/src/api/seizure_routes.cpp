@@ -1,0 +1,122 @@
+// Routes for seizure resilience: panic wipe, burn (revoke every device),
+// revoking all devices of one member, and gateway key rotation. Each needs a
+// typed confirmation in the body; the fleet-wide ones also need the admin's
+// password again when called over HTTP (the root-only unix socket is trusted
+// as it is for every other route).
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "api/replies.hpp"
+#include "api/request_body.hpp"
+#include "api/route_table.hpp"
+#include "auth/accounts.hpp"
+#include "picket/controller/render.hpp"
+
+namespace picket::controller::api {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view kWipePhrase = "wipe everything";
+constexpr std::string_view kBurnPhrase = "burn";
+constexpr std::string_view kRotatePhrase = "rotate";
+
+void require_confirmation(const RequestBody& body, std::string_view expected) {
+  const auto given = body.optional_string("confirm");
+  if (!given || *given != expected) {
+    throw ApiError(400, "confirmation_required",
+                   "type the confirmation: field 'confirm' must be \"" + std::string(expected) +
+                       "\"; nothing was changed");
+  }
+}
+
+// Over HTTP the admin types the password again; the unix socket is root.
+void require_password(RouteCall& call, const RequestBody& body) {
+  if (!call.caller.admin_id) return;
+  const auto password = body.optional_string("password");
+  if (!password || password->empty()) {
+    throw ApiError(400, "password_required",
+                   "this action needs the admin password again in field 'password'; nothing was "
+                   "changed");
+  }
+  try {
+    call.accounts().confirm_password(*call.caller.admin_id, *password, call.request.source);
+  } catch (const auth::LoginFailed&) {
+    // 403, not 401: the session is still good, and the UI must not log out.
+    throw ApiError(403, "password_wrong", "the admin password is wrong; nothing was changed");
+  }
+}
+
+SeizureHooks& hooks(RouteCall& call) {
+  if (call.context.seizure == nullptr)
+    throw ApiError(503, "unavailable", "this action is only available from a running picketd");
+  return *call.context.seizure;
+}
+
+ApiResponse wipe(RouteCall& call) {
+  RequestBody body(call.request.body, {"confirm", "password"});
+  require_confirmation(body, kWipePhrase);
+  require_password(call, body);
+  auto& seizure = hooks(call);
+  if (!seizure.wipe) throw ApiError(503, "unavailable", "the panic wipe is not available here");
+  // No audit entry: the audit trail is part of what is destroyed.
+  const auto problems = seizure.wipe();
+  if (problems.empty()) return reply(200, json{{"wiped", true}, {"stopping", true}});
+  std::string message = "the wipe finished with errors (every other step was done):";
+  for (const auto& problem : problems) message += " " + problem + ";";
+  return reply(500, json{{"error", message},
+                         {"code", "wipe_incomplete"},
+                         {"problems", problems},
+                         {"stopping", true}});
+}
+
+ApiResponse burn(RouteCall& call) {
+  RequestBody body(call.request.body, {"confirm", "password"});
+  require_confirmation(body, kBurnPhrase);
+  require_password(call, body);
+  const auto revoked = call.service().revoke_all_devices();
+  call.audit("device.burn", "all devices (" + std::to_string(revoked) + ")");
+  return reply(200, json{{"revoked", revoked}});
+}
+
+ApiResponse revoke_member_devices(RouteCall& call) {
+  RequestBody body(call.request.body, {"confirm"});
+  // The confirmation is the member's label, typed again.
+  require_confirmation(body, call.param("member"));
+  const auto revoked = call.service().revoke_member_devices(call.param("member"));
+  call.audit("member.revoke_devices",
+             "member " + call.param("member") + " (" + std::to_string(revoked) + " devices)");
+  return reply(200, json{{"revoked", revoked}});
+}
+
+ApiResponse rotate_key(RouteCall& call) {
+  RequestBody body(call.request.body, {"confirm", "password"});
+  require_confirmation(body, kRotatePhrase);
+  require_password(call, body);
+  auto& seizure = hooks(call);
+  if (!seizure.rotate_key) throw ApiError(503, "unavailable", "key rotation is not available here");
+  const auto settings = seizure.rotate_key();
+  call.audit("gateway.rotate_key", "gateway key");
+  json reissue = json::array();
+  for (const auto& status : call.service().list_devices(std::nullopt))
+    reissue.push_back({{"member", status.member_label}, {"device", status.device.label}});
+  return reply(200, json{{"public_key", settings.public_key.base64()},
+                         {"fingerprint", key_fingerprint(settings.public_key)},
+                         {"reissue", reissue}});
+}
+
+constexpr Route kRoutes[] = {
+    {"POST", "/wipe", wipe},
+    {"POST", "/burn", burn},
+    {"POST", "/members/{member}/revoke-devices", revoke_member_devices},
+    {"POST", "/gateway-key/rotate", rotate_key},
+};
+
+}  // namespace
+
+std::span<const Route> seizure_routes() {
+  return kRoutes;
+}
+
+}  // namespace picket::controller::api

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "api/seizure_hooks.hpp"
+#include "daemon/firewall_setup.hpp"
+#include "picket/controller/service.hpp"
+
+namespace picket::controller {
+
+// The daemon's side of the panic wipe and of gateway key rotation.
+class SeizureRuntime {
+ public:
+  SeizureRuntime(boost::asio::io_context& io, Service& service, FirewallRuntime& firewall,
+                 Store& store, std::filesystem::path state_dir)
+      : io_(io),
+        service_(service),
+        firewall_(firewall),
+        store_(store),
+        state_dir_(std::move(state_dir)),
+        stop_timer_(io) {}
+
+  api::SeizureHooks hooks() {
+    return {[this] { return wipe(); }, [this] { return rotate_key(); }};
+  }
+
+  // Cuts every member off, removes the interface and the firewall table,
+  // erases and shreds the database and the key files, then stops the
+  // io_context shortly after (so the answer still reaches the caller).
+  std::vector<std::string> wipe();
+  Settings rotate_key();
+
+ private:
+  boost::asio::io_context& io_;
+  Service& service_;
+  FirewallRuntime& firewall_;
+  Store& store_;
+  std::filesystem::path state_dir_;
+  boost::asio::steady_timer stop_timer_;
+};
+
+// Deletes every row of every table in one transaction (secure_delete zeroes
+// them in the pages), then checkpoints so the main file holds the zeroed
+// pages. The WAL keeps its length, so shredding it covers its old frames.
+void erase_database(Store& store);
+
+// Set once a wipe ran; picketd's main then shreds whatever SQLite may have
+// left or re-created after its connection closed.
+bool wipe_was_requested();
+// The final pass, after every object of the daemon is gone. Returns the
+// problems (empty on success).
+std::vector<std::string> finish_wipe(const std::filesystem::path& state_dir);
+
+}  // namespace picket::controller

@@ -1,0 +1,77 @@
+# Helpers for the seizure tests (wipe, backup, privacy): searching every
+# file under a directory for secrets, as text and as raw bytes. Source it
+# after lib.sh.
+
+# A file's bytes as one line of hex, so a needle can be searched with grep
+# whatever bytes surround it.
+hex_of_file() { od -An -v -tx1 "$1" | tr -d ' \n'; }
+
+# NEEDLE is text:STRING (searched as its bytes) or b64:BASE64 (searched as
+# the decoded raw bytes, e.g. a preshared key stored as a BLOB).
+needle_hex() {
+  case $1 in
+    text:*) printf '%s' "${1#text:}" | od -An -v -tx1 | tr -d ' \n' ;;
+    b64:*) printf '%s' "${1#b64:}" | base64 -d | od -An -v -tx1 | tr -d ' \n' ;;
+    *) fail "bad needle kind" ;;
+  esac
+}
+
+# found_in DIR NEEDLE...: prints one line per needle found (its position in
+# the list and the file, never the secret itself); succeeds when any was
+# found.
+found_in() {
+  local dir=$1
+  shift
+  local hex="$WORK/scan.hex" found=1 file i needle
+  while IFS= read -r -d '' file; do
+    hex_of_file "$file" >"$hex"
+    i=0
+    for needle in "$@"; do
+      i=$((i + 1))
+      if grep -qF -- "$(needle_hex "$needle")" "$hex"; then
+        echo "needle $i (${needle%%:*}) found in ${file#"$dir"/}"
+        found=0
+      fi
+    done
+  done < <(find "$dir" -type f -print0)
+  rm -f "$hex"
+  return $found
+}
+
+# The member-identifying values picketd holds, as needles: labels, tunnel
+# addresses, device public keys (text and raw) and preshared keys (raw, from
+# the client configs given as arguments).
+member_needles() {
+  local conf key psk
+  picket --json device list >"$WORK/devices.json"
+  for key in $(sed -n 's/.*"public_key": "\(.*\)".*/\1/p' "$WORK/devices.json"); do
+    echo "text:$key"
+    echo "b64:$key"
+  done
+  for conf in "$@"; do
+    psk=$(sed -n 's/^PresharedKey = //p' "$conf")
+    [ -n "$psk" ] && echo "b64:$psk"
+  done
+  sed -n 's/.*"\(label\|member\)": "\(.*\)".*/text:\2/p' "$WORK/devices.json" | sort -u
+  sed -n 's/.*"\(ipv4\|ipv6\)": "\(.*\)".*/text:\2/p' "$WORK/devices.json"
+}
+
+# start_picketd with another state directory (a restored one).
+start_picketd_in() {
+  local state=$1
+  shift
+  ip netns exec "$GW_NS" "$PICKETD" --state-dir "$state" --socket "$WORK/picket.sock" \
+    --interface "$GW_IF" --endpoint "$GW_OUTER:51820" --drift-interval 1 "$@" >>"$WORK/picketd.log" 2>&1 &
+  PICKETD_PID=$!
+  for _ in $(seq 100); do
+    if [ -S "$WORK/picket.sock" ] && picket status >/dev/null 2>&1; then return 0; fi
+    kill -0 "$PICKETD_PID" 2>/dev/null || fail "picketd exited at start"
+    sleep 0.1
+  done
+  fail "picketd did not open its socket"
+}
+
+# The gateway saw a handshake from the peer with public key $1.
+gateway_handshook_with() {
+  ip netns exec "$GW_NS" wg show "$GW_IF" latest-handshakes | awk -v key="$1" '$1 == key && $2 > 0 { ok = 1 } END { exit !ok }'
+}
