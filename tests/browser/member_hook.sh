@@ -5,6 +5,9 @@
 #   member_hook.sh connect CONF      brings up the member's wireguard-go client
 #   member_hook.sh reaches           exit 0 when the member pings the gateway
 #   member_hook.sh cut-off           exit 0 when three seconds of pings all fail
+#   member_hook.sh dig NAME          what the gateway's resolver answers the member (A records)
+#   member_hook.sh picket ARGS...    the admin CLI over picketd's unix socket
+#   member_hook.sh secret-kept KEY   exit 0 when KEY is nowhere in picketd's state or log
 set -euo pipefail
 case "$1" in
   decode)
@@ -32,6 +35,16 @@ case "$1" in
     ;;
   cut-off)
     ! ip netns exec "$MEM_NS" ping -c3 -i0.5 -W1 10.77.0.1 >/dev/null 2>&1
+    ;;
+  dig)
+    ip netns exec "$MEM_NS" dig +short +time=2 +tries=2 @10.77.0.1 "$2" A
+    ;;
+  picket)
+    shift
+    "$PICKET_CLI" --socket "$WORK/picket.sock" "$@"
+    ;;
+  secret-kept)
+    ! grep -rqaF "$2" "$WORK/state" "$WORK/picketd.log"
     ;;
   *)
     echo "member_hook.sh: unknown step $1" >&2

@@ -41,6 +41,8 @@ export function App() {
   const [fresh, setFresh] = useState<{ answer: NewDeviceAnswer; key: string } | null>(null);
   const [notice, setNotice] = useState('');
   const [startError, setStartError] = useState('');
+  // After a panic wipe picketd is gone: only this page is left to show.
+  const [wiped, setWiped] = useState<string | null>(null);
 
   useEffect(() => {
     whenSessionLost(() => setSession(null));
@@ -53,6 +55,22 @@ export function App() {
 
   const showConfig = useCallback((answer: NewDeviceAnswer, key: string) => setFresh({ answer, key }), []);
 
+  if (wiped !== null) {
+    return (
+      <main class="narrow" aria-labelledby="wiped-title">
+        <h1 id="wiped-title">Wiped</h1>
+        <p role="status">
+          Every member is cut off; the interface, the firewall table, the database and the gateway key are gone, and
+          picketd is stopping. Close this tab.
+        </p>
+        {wiped && (
+          <p class="error" role="alert">
+            {wiped}
+          </p>
+        )}
+      </main>
+    );
+  }
   if (session === undefined) return <p class="narrow">Loading…</p>;
   if (session === null) {
     if (route === 'setup') return <Setup onLoggedIn={(s) => (setSession(s), go('devices'))} onCancel={() => go('devices')} />;
@@ -78,7 +96,7 @@ export function App() {
       />
     );
   } else if (route === 'add') page = <AddDevice onCancel={() => go('devices')} />;
-  else if (route === 'settings') page = <SettingsScreen />;
+  else if (route === 'settings') page = <SettingsScreen onWiped={setWiped} />;
   else if (route === 'admins') page = <Admins me={session.admin.username} />;
   else if (route === 'audit') page = <Audit />;
   else page = <Devices onAdd={() => go('add')} notice={notice} key={notice} />;

@@ -8,12 +8,7 @@ import { generateKeyPair } from '../lib/keys';
 import type { Member, NewDeviceAnswer } from '../types';
 import { useShowConfig } from './show_config';
 
-export function parseRoutes(text: string): string[] {
-  return text
-    .split(/[\s,]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
+import { parseList as parseRoutes } from '../lib/forms';
 
 export function AddDevice({ onCancel }: { onCancel: () => void }) {
   const [member, setMember] = useState('');

@@ -1,8 +1,9 @@
-import { useState } from 'preact/hooks';
-import { api, errorText, seg } from '../api';
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, errorText, seg } from '../api';
 import { Dialog } from '../components/dialog';
 import { ExpiryPicker, useExpiry } from '../components/expiry_picker';
-import { ErrorText } from '../components/field';
+import { Choice, ErrorText, Field, Notice, TextArea } from '../components/field';
+import { accessBody, accessMode, accessSummary, type Access, type AccessMode } from '../lib/forms';
 import { dateTime, expiry } from '../lib/format';
 import { generateKeyPair } from '../lib/keys';
 import { useShowConfig } from './show_config';
@@ -112,7 +113,13 @@ export function DeviceDialog({
           {device.ipv4}, {device.ipv6}
         </dd>
         <dt>Routes through the VPN</dt>
-        <dd>{device.allowed_ips.join(', ')}</dd>
+        <dd>
+          {device.allowed_ips.join(', ')}
+          <small class="hint block">
+            Set in the member's config when the device was added; picketd has no way to change it on an existing device.
+            For other routes, add a new device and revoke this one.
+          </small>
+        </dd>
         <dt>Public key</dt>
         <dd>
           <code>{device.public_key}</code>
@@ -124,6 +131,7 @@ export function DeviceDialog({
           {device.enabled ? 'enabled' : 'disabled'}, {expiry(device.expires_at)}
         </dd>
       </dl>
+      <AccessEditor device={device} />
       <ExpiryPicker state={expiryState} id="manage-expiry" />
       <ErrorText text={error} />
       <div class="button-row wrap">
@@ -144,5 +152,87 @@ export function DeviceDialog({
         </button>
       </div>
     </Dialog>
+  );
+}
+
+// What the device may reach through the gateway, enforced by the gateway's
+// firewall (not by the member's config, which the member controls).
+function AccessEditor({ device }: { device: Device }) {
+  const [access, setAccess] = useState<Access | null>(null);
+  const [mode, setMode] = useState<AccessMode>('anywhere');
+  const [networks, setNetworks] = useState('');
+  const [group, setGroup] = useState('');
+  const [off, setOff] = useState('');
+  const [error, setError] = useState('');
+  const [message, setMessage] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const show = (a: Access) => {
+    setAccess(a);
+    setMode(accessMode(a));
+    setNetworks((a.restricted_to ?? []).join('\n'));
+    setGroup(a.group ?? '');
+  };
+  useEffect(() => {
+    api<Access>('GET', `${path(device)}/access`).then(show, (err) => {
+      if (err instanceof ApiError && err.status === 404 && /unknown API path/i.test(err.message)) {
+        setOff("picketd's firewall is off (--no-firewall), so it cannot restrict devices.");
+      } else setError(errorText(err));
+    });
+  }, [device.member, device.label]);
+
+  async function save(e: Event) {
+    e.preventDefault();
+    setError('');
+    setMessage('');
+    setBusy(true);
+    try {
+      const next = await api<Access>('PUT', `${path(device)}/access`, accessBody(mode, networks, group));
+      show(next);
+      setMessage(`Saved: ${nameOf(device)} ${accessSummary(next)}.`);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (off) return <p class="muted">{off}</p>;
+  return (
+    <form onSubmit={save} aria-label={`Access of ${nameOf(device)}`} class="subform">
+      <fieldset disabled={access === null || busy}>
+        <legend>What this device may reach</legend>
+        <Choice name="access-mode" value="anywhere" current={mode} onPick={(v) => setMode(v as AccessMode)}>
+          No restriction (the internet; other members only if isolation is off or they share a group)
+        </Choice>
+        <Choice name="access-mode" value="only" current={mode} onPick={(v) => setMode(v as AccessMode)}>
+          Only some networks
+        </Choice>
+        <Choice name="access-mode" value="gateway" current={mode} onPick={(v) => setMode(v as AccessMode)}>
+          Nothing but the gateway's DNS
+        </Choice>
+        {mode === 'only' && (
+          <TextArea
+            id="access-networks"
+            label="Networks it may reach, one per line"
+            value={networks}
+            onValue={setNetworks}
+            placeholder="10.20.0.0/16"
+          />
+        )}
+        <Field
+          id="access-group"
+          label="Group (optional)"
+          value={group}
+          onValue={setGroup}
+          autocomplete="off"
+          spellcheck={false}
+          hint="Devices in the same group reach each other even when members are isolated."
+        />
+        <ErrorText text={error} />
+        <Notice text={message} />
+        <button type="submit">Save access</button>
+      </fieldset>
+    </form>
   );
 }
