@@ -80,6 +80,8 @@ void confirm(const std::string& question, const std::string& expected, const std
   if (answer.empty()) {
     std::cerr << question << "\nType '" << expected << "' to go on: " << std::flush;
     if (!std::getline(std::cin, answer)) answer.clear();
+    // Piped input is not echoed: end the prompt's line ourselves.
+    if (::isatty(STDIN_FILENO) == 0) std::cerr << "\n";
     strip_cr(answer);
   }
   if (answer != expected) {
