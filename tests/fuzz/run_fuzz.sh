@@ -12,7 +12,7 @@ SECONDS_EACH=${3:-20}
 shift 3 || true
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(picket_uapi_decode_fuzz picket_blocklist_fuzz
-  picket_netlink_dump_fuzz)
+  picket_netlink_dump_fuzz picket_request_body_fuzz)
 mkdir -p "$BUILD"
 cmake -S "$SRC" -B "$BUILD" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DPICKET_BUILD_TESTS=OFF -DPICKET_FUZZ=ON \
