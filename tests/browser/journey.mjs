@@ -1,9 +1,9 @@
 // Driven by journey.sh; see there. Throws (exit 1) at the first failed check.
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
-import { axeSource, launch } from './chromium.mjs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { axeSource, launch, serveCurrentUi } from './chromium.mjs';
 
 const URL_BASE = process.env.PICKET_URL;
 const TOKEN = process.env.PICKET_SETUP_TOKEN;
@@ -55,45 +55,12 @@ async function axe(page, where) {
   check(bad.length === 0, `axe-core finds nothing serious on ${where}`);
 }
 
-// picketd serves the UI it embedded when it was linked. When web-admin/dist
-// is newer than that (the UI was rebuilt, picketd not relinked), the browser
-// gets dist's files instead, under the headers picketd itself sends with its
-// index.html (CSP and the rest), so the CSP checks still hold; every API
-// request still goes to picketd. PICKET_UI_EMBEDDED_ONLY=1 turns this off.
-async function serveCurrentUi(context) {
-  const dist = join(WEB_DIR, 'dist');
-  const index = await fetch(`${URL_BASE}/`);
-  const embedded = await index.text();
-  if (process.env.PICKET_UI_EMBEDDED_ONLY === '1' || embedded === readFileSync(join(dist, 'index.html'), 'utf8')) {
-    console.log('== the UI under test is the one embedded in picketd');
-    return;
-  }
-  console.log('== picketd embeds an older UI than web-admin/dist: dist is served with picketd\'s own headers');
-  const keep = ['content-security-policy', 'x-content-type-options', 'referrer-policy', 'x-frame-options',
-    'permissions-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy'];
-  const headers = {};
-  for (const name of keep) if (index.headers.get(name)) headers[name] = index.headers.get(name);
-  const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
-  const ours = (url) => {
-    const u = new URL(url);
-    return u.origin === new URL(URL_BASE).origin &&
-      (u.pathname === '/' || u.pathname === '/index.html' || u.pathname === '/favicon.svg' || u.pathname.startsWith('/assets/'));
-  };
-  await context.route(ours, (route) => {
-    const path = new URL(route.request().url()).pathname;
-    const file = join(dist, path === '/' ? 'index.html' : path.slice(1));
-    if (!file.startsWith(dist) || !existsSync(file)) return route.fulfill({ status: 404, headers, body: 'not found' });
-    return route.fulfill({ status: 200, headers: { ...headers, 'content-type': types[extname(file)] ?? 'application/octet-stream' },
-      body: readFileSync(file) });
-  });
-}
-
 const cli = (...args) => JSON.parse(hook('picket', '--json', ...args));
 
 const { context, close } = await launch();
 const cspViolations = [];
 try {
-  await serveCurrentUi(context);
+  await serveCurrentUi(context, URL_BASE, WEB_DIR);
   const page = await context.newPage();
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
@@ -181,6 +148,23 @@ try {
   const alert = await page.getByRole('alert').textContent();
   check(/already|exists|taken/i.test(alert) && !alert.includes('{'), `a duplicate device is refused in words: "${alert}"`);
   await page.getByRole('button', { name: 'Cancel' }).click();
+
+  log('a device added with restricted access');
+  await page.getByRole('button', { name: 'Add member or device' }).click();
+  await page.getByLabel('Member', { exact: true }).fill('bob');
+  await page.getByLabel('Device name').fill('laptop');
+  const addAccess = page.getByRole('group', { name: 'What the device may reach' });
+  await addAccess.getByRole('radio', { name: "Nothing but the gateway's DNS" }).check();
+  await addAccess.getByLabel('Group (optional)').fill('press');
+  const sentRestricted = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/members/bob/devices'));
+  await page.getByRole('button', { name: 'Add and show the QR code' }).click();
+  const restrictedBody = JSON.parse((await sentRestricted).postData());
+  check(Object.keys(restrictedBody).sort().join() === 'group,label,public_key,restricted_to',
+        'the add request carries the restriction and group, and still no private key');
+  await page.getByRole('button', { name: 'Done, forget the key' }).click();
+  const bobAccess = cli('device', 'access', 'bob', 'laptop');
+  check(bobAccess.group === 'press' && Array.isArray(bobAccess.restricted_to) && bobAccess.restricted_to.length === 0,
+        "picket device access: bob's laptop reaches only the gateway's DNS, in group press");
 
   log('restricted access for a device, set in its Manage dialog');
   await page.setViewportSize(PHONE);

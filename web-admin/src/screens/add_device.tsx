@@ -2,13 +2,14 @@
 // public key is sent.
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, errorText, seg } from '../api';
+import { AccessFields, type AccessState } from '../components/access_fields';
 import { ExpiryPicker, useExpiry } from '../components/expiry_picker';
 import { ErrorText, Field } from '../components/field';
 import { generateKeyPair } from '../lib/keys';
 import type { Member, NewDeviceAnswer } from '../types';
 import { useShowConfig } from './show_config';
 
-import { parseList as parseRoutes } from '../lib/forms';
+import { accessBody, parseList as parseRoutes } from '../lib/forms';
 
 export function AddDevice({ onCancel }: { onCancel: () => void }) {
   const [member, setMember] = useState('');
@@ -16,6 +17,7 @@ export function AddDevice({ onCancel }: { onCancel: () => void }) {
   const [label, setLabel] = useState('phone');
   const [split, setSplit] = useState(false);
   const [routes, setRoutes] = useState('');
+  const [access, setAccess] = useState<AccessState>({ mode: 'anywhere', networks: '', group: '' });
   const [members, setMembers] = useState<Member[]>([]);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -39,6 +41,8 @@ export function AddDevice({ onCancel }: { onCancel: () => void }) {
       const expires_at = expiryState.value();
       const allowed_ips = split ? parseRoutes(routes) : undefined;
       if (split && allowed_ips!.length === 0) throw new Error('List at least one network for the split tunnel, e.g. 10.0.0.0/8.');
+      // Sent only when it differs from the default, so picketd's plain add is used otherwise.
+      const { restricted_to, group } = accessBody(access.mode, access.networks, access.group);
       const name = member.trim();
       try {
         await api('POST', '/members', note.trim() ? { label: name, note: note.trim() } : { label: name });
@@ -50,6 +54,8 @@ export function AddDevice({ onCancel }: { onCancel: () => void }) {
       const body: Record<string, unknown> = { label: label.trim(), public_key: keys.publicKey };
       if (allowed_ips) body.allowed_ips = allowed_ips;
       if (expires_at !== null) body.expires_at = expires_at;
+      if (restricted_to !== null) body.restricted_to = restricted_to;
+      if (group !== null) body.group = group;
       const answer = await api<NewDeviceAnswer>('POST', `/members/${seg(name)}/devices`, body);
       showConfig(answer, keys.privateKey);
     } catch (err) {
@@ -99,6 +105,11 @@ export function AddDevice({ onCancel }: { onCancel: () => void }) {
               />
             </div>
           )}
+        </fieldset>
+        <fieldset>
+          <legend>What the device may reach</legend>
+          <small class="hint block">Enforced by the gateway, whatever the member's app is set to.</small>
+          <AccessFields idPrefix="add-access" state={access} onChange={setAccess} />
         </fieldset>
         <ExpiryPicker state={expiryState} id="add-expiry" />
         <p class="muted">

@@ -2,8 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, errorText, seg } from '../api';
 import { Dialog } from '../components/dialog';
 import { ExpiryPicker, useExpiry } from '../components/expiry_picker';
-import { Choice, ErrorText, Field, Notice, TextArea } from '../components/field';
-import { accessBody, accessMode, accessSummary, type Access, type AccessMode } from '../lib/forms';
+import { AccessFields, type AccessState } from '../components/access_fields';
+import { ErrorText, Notice } from '../components/field';
+import { accessBody, accessMode, accessSummary, type Access } from '../lib/forms';
 import { dateTime, expiry } from '../lib/format';
 import { generateKeyPair } from '../lib/keys';
 import { useShowConfig } from './show_config';
@@ -159,9 +160,7 @@ export function DeviceDialog({
 // firewall (not by the member's config, which the member controls).
 function AccessEditor({ device }: { device: Device }) {
   const [access, setAccess] = useState<Access | null>(null);
-  const [mode, setMode] = useState<AccessMode>('anywhere');
-  const [networks, setNetworks] = useState('');
-  const [group, setGroup] = useState('');
+  const [fields, setFields] = useState<AccessState>({ mode: 'anywhere', networks: '', group: '' });
   const [off, setOff] = useState('');
   const [error, setError] = useState('');
   const [message, setMessage] = useState('');
@@ -169,9 +168,7 @@ function AccessEditor({ device }: { device: Device }) {
 
   const show = (a: Access) => {
     setAccess(a);
-    setMode(accessMode(a));
-    setNetworks((a.restricted_to ?? []).join('\n'));
-    setGroup(a.group ?? '');
+    setFields({ mode: accessMode(a), networks: (a.restricted_to ?? []).join('\n'), group: a.group ?? '' });
   };
   useEffect(() => {
     api<Access>('GET', `${path(device)}/access`).then(show, (err) => {
@@ -187,7 +184,8 @@ function AccessEditor({ device }: { device: Device }) {
     setMessage('');
     setBusy(true);
     try {
-      const next = await api<Access>('PUT', `${path(device)}/access`, accessBody(mode, networks, group));
+      const body = accessBody(fields.mode, fields.networks, fields.group);
+      const next = await api<Access>('PUT', `${path(device)}/access`, body);
       show(next);
       setMessage(`Saved: ${nameOf(device)} ${accessSummary(next)}.`);
     } catch (err) {
@@ -202,33 +200,7 @@ function AccessEditor({ device }: { device: Device }) {
     <form onSubmit={save} aria-label={`Access of ${nameOf(device)}`} class="subform">
       <fieldset disabled={access === null || busy}>
         <legend>What this device may reach</legend>
-        <Choice name="access-mode" value="anywhere" current={mode} onPick={(v) => setMode(v as AccessMode)}>
-          No restriction (the internet; other members only if isolation is off or they share a group)
-        </Choice>
-        <Choice name="access-mode" value="only" current={mode} onPick={(v) => setMode(v as AccessMode)}>
-          Only some networks
-        </Choice>
-        <Choice name="access-mode" value="gateway" current={mode} onPick={(v) => setMode(v as AccessMode)}>
-          Nothing but the gateway's DNS
-        </Choice>
-        {mode === 'only' && (
-          <TextArea
-            id="access-networks"
-            label="Networks it may reach, one per line"
-            value={networks}
-            onValue={setNetworks}
-            placeholder="10.20.0.0/16"
-          />
-        )}
-        <Field
-          id="access-group"
-          label="Group (optional)"
-          value={group}
-          onValue={setGroup}
-          autocomplete="off"
-          spellcheck={false}
-          hint="Devices in the same group reach each other even when members are isolated."
-        />
+        <AccessFields idPrefix="access" state={fields} onChange={setFields} />
         <ErrorText text={error} />
         <Notice text={message} />
         <button type="submit">Save access</button>
