@@ -67,7 +67,7 @@ cp "$BACKUP" "$WORK/flipped"
 # Flip one byte in the middle of the ciphertext.
 OFFSET=$((SIZE / 2))
 BYTE=$(od -An -tu1 -j "$OFFSET" -N1 "$WORK/flipped" | tr -d ' ')
-printf "$(printf '\\%03o' $(((BYTE + 1) % 256)))" | dd of="$WORK/flipped" bs=1 seek="$OFFSET" conv=notrunc status=none
+printf '%b' "$(printf '\\%03o' $(((BYTE + 1) % 256)))" | dd of="$WORK/flipped" bs=1 seek="$OFFSET" conv=notrunc status=none
 expect_refused "a flipped byte" "$WORK/flipped" "$PASSPHRASE" "fails authentication"
 head -c $((SIZE - 20)) "$BACKUP" >"$WORK/truncated"
 expect_refused "a truncated file" "$WORK/truncated" "$PASSPHRASE" "truncated"

@@ -34,7 +34,7 @@ OLD_GATEWAY=$(picket --json init | sed -n 's/.*"public_key": "\(.*\)".*/\1/p')
 echo rotate | picket rotate-key >"$WORK/rotate.out" || fail "rotate-key failed: $(cat "$WORK/rotate.out")"
 grep -q "picket device reissue bob phone" "$WORK/rotate.out" || fail "rotate-key did not list bob's phone to reissue"
 NEW_GATEWAY=$(picket --json init | sed -n 's/.*"public_key": "\(.*\)".*/\1/p')
-[ -n "$NEW_GATEWAY" ] && [ "$NEW_GATEWAY" != "$OLD_GATEWAY" ] || fail "the gateway public key did not change"
+if [ -z "$NEW_GATEWAY" ] || [ "$NEW_GATEWAY" = "$OLD_GATEWAY" ]; then fail "the gateway public key did not change"; fi
 [ "$(ip netns exec "$GW_NS" wg show "$GW_IF" public-key)" = "$NEW_GATEWAY" ] || fail "the interface does not hold the new key"
 [ "$(wg pubkey <"$WORK/state/gateway.key")" = "$NEW_GATEWAY" ] || fail "gateway.key does not hold the new key"
 [ -e "$WORK/state/gateway.key.next" ] && fail "gateway.key.next was left behind"

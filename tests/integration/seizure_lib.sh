@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for the seizure tests (wipe, backup, privacy): searching every
 # file under a directory for secrets, as text and as raw bytes. Source it
 # after lib.sh.
