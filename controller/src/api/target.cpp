@@ -60,7 +60,9 @@ Query::Query(const std::vector<std::pair<std::string, std::string>>& pairs,
     : pairs_(pairs) {
   std::string known;
   for (auto name : allowed) known += (known.empty() ? "" : ", ") + std::string(name);
-  for (const auto& [key, value] : pairs) {
+  // Not a structured binding: clang 14 cannot capture one in the lambda below.
+  for (const auto& pair : pairs) {
+    const auto& key = pair.first;
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       throw std::invalid_argument("unknown query parameter; allowed: " +
                                   (known.empty() ? std::string("none") : known));
