@@ -102,7 +102,7 @@ while [ "$KILLS" -lt "$TARGET_KILLS" ]; do
   run_stream "$journal" "$KEY_NEXT" "$cycle" &
   stream=$!
   # Anywhere from before the first command reaches picketd to several changes in.
-  sleep "0.$(printf '%03d' $((RANDOM % 700)))"
+  sleep "$((RANDOM % 2)).$(printf '%03d' $((RANDOM % 1000)))"
   kill_picketd
   wait "$stream"
   apply_journal "$journal"
@@ -123,5 +123,6 @@ while [ "$KILLS" -lt "$TARGET_KILLS" ]; do
   if [ $((cycle % 20)) -eq 0 ]; then log "$KILLS kills, ${#LEDGER[@]} devices, $(grep -c '^ack' "$WORK"/journal.* | awk -F: '{s += $2} END {print s}') acknowledged changes so far"; fi
 done
 ACKED=$(cat "$WORK"/journal.* | grep -c '^ack' || true)
-[ "$ACKED" -gt "$TARGET_KILLS" ] || fail "only $ACKED changes were acknowledged: the stream did not run"
+# Some kills land before a change is answered; most cycles must get some in.
+[ "$ACKED" -ge $((TARGET_KILLS / 2)) ] || fail "only $ACKED changes were acknowledged: the stream did not run"
 log "crash/restart: $KILLS kills survived, $CHECKS checks, 0 invariant violations, $ACKED acknowledged changes, none lost"
