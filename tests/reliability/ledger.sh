@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # What the admin was told: a ledger of acknowledged changes, kept by the
 # test, checked against picketd after every crash. Sourced by the crash and
 # concurrency tests after tests/integration/lib.sh.
@@ -20,12 +21,7 @@ make_keys() {
   mapfile -t -O "${#KEY_POOL[@]}" KEY_POOL < <(head -c $((30 * $1)) /dev/urandom | base64 -w0 | fold -w 40 |
     sed 's/$/AAA=/')
 }
-KEY_NEXT=0
-next_key() {
-  [ "$KEY_NEXT" -lt "${#KEY_POOL[@]}" ] || make_keys 200
-  NEXT_KEY=${KEY_POOL[$KEY_NEXT]}
-  KEY_NEXT=$((KEY_NEXT + 1))
-}
+KEY_NEXT=0  # the next unused key in KEY_POOL
 
 # The API on picketd's unix socket, as the CLI calls it (curl starts in a
 # fraction of the CLI's time under the sanitizers, which matters at 200
@@ -50,7 +46,7 @@ ledger_lines() {
 # flight ("add|reissue|revoke member/label [key]"): for these either the old
 # or the new state is right. Then adopts picketd's answer for them.
 check_ledger() {
-  local actual want line name key
+  local actual line name key
   actual=$(actual_devices) || fail "cannot list devices after restart"
   declare -A have=()
   while read -r name key; do if [ -n "$name" ]; then have[$name]=$key; fi; done <<<"$actual"
