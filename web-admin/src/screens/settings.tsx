@@ -216,7 +216,7 @@ function DnsResolverSettings() {
             onValue={set('zone')}
             autocomplete="off"
             spellcheck={false}
-            hint="Devices are reachable by name as DEVICE.MEMBER.ZONE, e.g. phone.alice.picket.internal."
+            hint={`Devices are reachable by name as DEVICE.MEMBER.ZONE, e.g. phone.alice.${form.zone.trim() || 'picket.internal'}.`}
           />
           <ErrorText text={error} />
           <Notice text={message} />
