@@ -3,7 +3,8 @@
 # wireguard-go), then `picket wipe`. Afterwards picketd has stopped, the
 # interface, its peers and the firewall table are gone, the member is cut
 # off, and no file under the state directory holds a key, preshared key,
-# label or tunnel address that existed before. Usage: seizure_wipe.sh BUILD_DIR
+# label or tunnel address that existed before. Then the same with picketd
+# stopped: the CLI wipes directly. Usage: seizure_wipe.sh BUILD_DIR
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/seizure_lib.sh"
 
@@ -63,5 +64,23 @@ grep -q "panic wipe: .*:" "$WORK/picketd.log" && fail "the wipe logged a problem
 for needle in "${NEEDLES[@]}"; do
   case $needle in text:*) grep -qaF -- "${needle#text:}" "$WORK/picketd.log" && fail "picketd's log holds member data" ;; esac
 done
+
+log "with picketd stopped, picket wipe wipes directly (a stop leaves the interface up with its peers)"
+start_picketd
+picket member add carol >/dev/null
+picket device add carol phone --conf "$WORK/carol.conf" --no-qr >/dev/null
+client_up <"$WORK/carol.conf"
+client_rehandshake
+member_reaches_gateway || fail "carol cannot reach the new gateway"
+mapfile -t NEEDLES < <(member_needles "$WORK/carol.conf")
+stop_picketd
+[ "$(gateway_peers | wc -l)" = 1 ] || fail "a stopped picketd should leave its peer on the interface"
+echo "wipe everything" | ip netns exec "$GW_NS" "$PICKET_CLI" --socket "$WORK/picket.sock" wipe \
+  --state-dir "$WORK/state" >"$WORK/wipe.out" 2>&1 || fail "the offline wipe failed: $(cat "$WORK/wipe.out")"
+grep -q "wiping .* directly" "$WORK/wipe.out" || fail "the offline wipe did not say so"
+ip -n "$GW_NS" link show "$GW_IF" >/dev/null 2>&1 && fail "the interface survived the offline wipe"
+member_cut_off || fail "carol still reaches the gateway after the offline wipe"
+[ -z "$(ls -A "$WORK/state")" ] || fail "files are left after the offline wipe: $(ls -A "$WORK/state")"
+if found_in "$WORK/state" "${NEEDLES[@]}"; then fail "carol's data survived the offline wipe"; fi
 
 log "seizure wipe: all checks passed"

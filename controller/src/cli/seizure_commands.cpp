@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "cli/commands.hpp"
+#include "cli/offline_wipe.hpp"
 #include "cli/prompt.hpp"
 
 namespace picket::controller::cli {
@@ -34,12 +35,29 @@ void add_wipe(CLI::App& app, Context& context) {
       "PANIC WIPE: cut every member off, remove the interface, destroy database and keys, "
       "stop picketd");
   static std::string confirmation;
+  static std::filesystem::path state_dir = "/var/lib/picket";
   wipe->add_option("--confirm", confirmation, "the confirmation phrase: 'wipe everything'");
+  wipe->add_option("--state-dir", state_dir,
+                   "picketd's state directory, wiped directly when picketd is not running")
+      ->capture_default_str();
   wipe->callback([&context] {
     confirm(
         "This removes every peer and the WireGuard interface, overwrites and deletes the database "
         "and the gateway key, and stops picketd. Only an encrypted backup can bring it back.",
         "wipe everything", confirmation);
+    // A stopped or crashed picketd leaves the interface up with its peers and
+    // every file in place: wipe without it rather than fail.
+    if (picketd_unreachable(context.socket_path)) {
+      std::cerr << "picketd is not running; wiping " << state_dir.string() << " directly\n";
+      const auto problems = wipe_offline(state_dir);
+      if (!problems.empty()) {
+        std::string message = "the wipe finished with errors (every other step was done):";
+        for (const auto& problem : problems) message += " " + problem + ";";
+        throw CliError(message);
+      }
+      std::cout << "Wiped: peers, interface, firewall table, database and gateway key are gone.\n";
+      return;
+    }
     json answer;
     try {
       answer = context.call("POST", "/api/v1/wipe", {{"confirm", "wipe everything"}});
