@@ -57,18 +57,18 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  int code = 1;
   try {
-    const int code = picket::controller::run_daemon(options);
-    // After a panic wipe every object of the daemon is gone and the database
-    // closed: shred what SQLite may have left behind, then report.
-    if (picket::controller::wipe_was_requested()) {
-      const auto problems = picket::controller::finish_wipe(options.state_dir);
-      for (const auto& problem : problems) std::cerr << "picketd: panic wipe: " << problem << "\n";
-      return problems.empty() ? code : 1;
-    }
-    return code;
+    code = picket::controller::run_daemon(options);
   } catch (const std::exception& e) {
     std::cerr << "picketd: " << e.what() << "\n";
-    return 1;
   }
+  // After a panic wipe every object of the daemon is gone and the database
+  // closed (also when stopping threw): shred what SQLite may have left.
+  if (picket::controller::wipe_was_requested()) {
+    const auto problems = picket::controller::finish_wipe(options.state_dir);
+    for (const auto& problem : problems) std::cerr << "picketd: panic wipe: " << problem << "\n";
+    if (!problems.empty()) code = 1;
+  }
+  return code;
 }
