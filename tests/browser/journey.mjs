@@ -250,6 +250,19 @@ try {
   check(true, 'the result says it is done');
   await shot(page, 'phone-7-revoked');
   check(hookOk('cut-off'), 'after the revoke click the pings stop');
+  log('cut off every device (burn), behind the password and a typed confirmation');
+  check(cli('device', 'list').devices.length === 1, 'one device is left before the burn (picket device list)');
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Cut off every device…' }).click();
+  const burnDialog = page.getByRole('dialog');
+  await burnDialog.getByLabel('Your admin password').fill(PASSWORD);
+  check(await burnDialog.getByTestId('confirm-burn').isDisabled(), 'the burn button stays off until "burn" is typed');
+  await burnDialog.getByLabel(/^Type “burn”/).fill('burn');
+  await burnDialog.getByTestId('confirm-burn').click();
+  await page.getByText(/^Done: 1 device is cut off and deleted/).waitFor();
+  check(cli('device', 'list').devices.length === 0, "bob's laptop is gone too (picket device list)");
+  check(cli('member', 'list').members.map((m) => m.label).sort().join() === 'alice,bob', 'and both members are kept');
+
   log('panic wipe, behind the password and a typed confirmation');
   check(hookOk('secret-kept', readFileSync(confPath, 'utf8').match(/^PrivateKey = (.*)$/m)[1]),
         "the private key made in the browser is nowhere in picketd's state or log");

@@ -7,6 +7,8 @@ import {
   dnsForm,
   parseList,
   parseLines,
+  typedPhrase,
+  BURN_PHRASE,
   wipeConfirmed,
   WIPE_PHRASE,
   type DnsSettings,
@@ -84,5 +86,13 @@ describe('panic wipe confirmation', () => {
     expect(wipeConfirmed(' Wipe Everything ')).toBe(true);
     expect(wipeConfirmed('wipe')).toBe(false);
     expect(wipeConfirmed('')).toBe(false);
+  });
+});
+
+describe('burn confirmation', () => {
+  it('wants the phrase picketd checks for /burn', () => {
+    expect(BURN_PHRASE).toBe('burn');
+    expect(typedPhrase(' BURN', BURN_PHRASE)).toBe(true);
+    expect(typedPhrase('burn it', BURN_PHRASE)).toBe(false);
   });
 });

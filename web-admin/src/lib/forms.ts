@@ -111,3 +111,7 @@ export function parseLines(text: string): string[] {
 // The panic wipe's typed confirmation: picketd wants exactly this phrase.
 export const WIPE_PHRASE = 'wipe everything';
 export const wipeConfirmed = (typed: string) => typed.trim().toLowerCase() === WIPE_PHRASE;
+
+// Burn (revoke every device of every member, members stay): its phrase.
+export const BURN_PHRASE = 'burn';
+export const typedPhrase = (typed: string, phrase: string) => typed.trim().toLowerCase() === phrase;

@@ -1,12 +1,13 @@
 // Settings: the gateway (endpoint, DNS servers members are told to use), the
 // members' DNS resolver (upstream, blocklists, block answer, zone), member
-// isolation, and the panic wipe. Each part saves on its own, so an error in
-// one says which part it is about.
+// isolation, cutting off every device (burn), and the panic wipe. Each part
+// saves on its own, so an error in one says which part it is about.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, errorText } from '../api';
 import { Dialog } from '../components/dialog';
 import { Choice, ErrorText, Field, Notice, TextArea } from '../components/field';
-import { dnsChange, dnsForm, parseList, wipeConfirmed, WIPE_PHRASE, type DnsForm, type DnsSettings } from '../lib/forms';
+import { BURN_PHRASE, dnsChange, dnsForm, parseList, typedPhrase, WIPE_PHRASE, type DnsForm, type DnsSettings } from '../lib/forms';
 import type { Settings } from '../types';
 
 export function SettingsScreen({ onWiped }: { onWiped: (problems: string) => void }) {
@@ -303,56 +304,123 @@ function IsolationSettings() {
 }
 
 function PanicWipe({ onWiped }: { onWiped: (problems: string) => void }) {
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState<'wipe' | 'burn' | null>(null);
+  const [message, setMessage] = useState('');
   return (
     <section aria-labelledby="wipe-title" class="card danger-zone">
-      <h2 id="wipe-title">Panic wipe</h2>
+      <h2 id="wipe-title">If the server or an admin is compromised</h2>
+      <h3>Cut off every device</h3>
+      <p>
+        Revokes every device of every member at once; the members stay, and each needs a new device to get back in.
+        picketd keeps running.
+      </p>
+      <Notice text={message} />
+      <button type="button" class="danger" onClick={() => (setMessage(''), setOpen('burn'))}>
+        Cut off every device…
+      </button>
+      <h3>Panic wipe</h3>
       <p>
         Cuts off every member, removes the WireGuard interface and the firewall, overwrites and deletes the database
         and the gateway key, then stops picketd. Nothing can be recovered, not even by you.
       </p>
-      <button type="button" class="danger" onClick={() => setOpen(true)}>
+      <button type="button" class="danger" onClick={() => setOpen('wipe')}>
         Panic wipe…
       </button>
-      {open && <WipeDialog onClose={() => setOpen(false)} onWiped={onWiped} />}
+      {open === 'wipe' && (
+        <ConfirmDialog
+          title="Wipe everything?"
+          phrase={WIPE_PHRASE}
+          path="/wipe"
+          action="Wipe everything now"
+          busyText="Wiping…"
+          testId="confirm-wipe"
+          onClose={() => setOpen(null)}
+          onDone={() => onWiped('')}
+          onFailedDone={(err) => {
+            // Past a failed step the wipe carries on and picketd still stops.
+            if (err.code !== 'wipe_incomplete') return false;
+            onWiped(err.message);
+            return true;
+          }}
+        >
+          Every member is cut off at once and the gateway forgets them, their keys, the admins and the audit trail.
+          picketd stops afterwards; to run a VPN here again, start over with a new setup.
+        </ConfirmDialog>
+      )}
+      {open === 'burn' && (
+        <ConfirmDialog
+          title="Cut off every device?"
+          phrase={BURN_PHRASE}
+          path="/burn"
+          action="Cut off every device now"
+          busyText="Cutting off…"
+          testId="confirm-burn"
+          onClose={() => setOpen(null)}
+          onDone={(answer) => {
+            const n = (answer as { revoked?: number })?.revoked ?? 0;
+            setMessage(`Done: ${n} device${n === 1 ? ' is' : 's are'} cut off and deleted. The members are kept.`);
+            setOpen(null);
+          }}
+        >
+          Every device of every member stops working at once and is deleted. Members are kept, so you can add new
+          devices for the ones you trust.
+        </ConfirmDialog>
+      )}
     </section>
   );
 }
 
-function WipeDialog({ onClose, onWiped }: { onClose: () => void; onWiped: (problems: string) => void }) {
+// A fleet-wide action: the admin's password again plus a typed phrase, both
+// checked by picketd (these only keep the button off until they are there).
+function ConfirmDialog({
+  title,
+  phrase,
+  path,
+  action,
+  busyText,
+  testId,
+  onClose,
+  onDone,
+  onFailedDone,
+  children,
+}: {
+  title: string;
+  phrase: string;
+  path: string;
+  action: string;
+  busyText: string;
+  testId: string;
+  onClose: () => void;
+  onDone: (answer: unknown) => void;
+  onFailedDone?: (err: ApiError) => boolean;
+  children: ComponentChildren;
+}) {
   const [password, setPassword] = useState('');
   const [typed, setTyped] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
-  const ready = wipeConfirmed(typed) && password !== '';
+  const ready = typedPhrase(typed, phrase) && password !== '';
 
-  async function wipe(e: Event) {
+  async function submit(e: Event) {
     e.preventDefault();
     if (!ready) return;
     setError('');
     setBusy(true);
     try {
-      await api('POST', '/wipe', { confirm: WIPE_PHRASE, password });
-      onWiped('');
+      onDone(await api('POST', path, { confirm: phrase, password }));
     } catch (err) {
-      // Past a failed step the wipe carries on and picketd still stops.
-      if (err instanceof ApiError && err.code === 'wipe_incomplete') onWiped(err.message);
-      else {
-        setError(errorText(err));
-        setBusy(false);
-      }
+      if (err instanceof ApiError && onFailedDone?.(err)) return;
+      setError(errorText(err));
+      setBusy(false);
     }
   }
 
   return (
-    <Dialog title="Wipe everything?" onClose={onClose}>
-      <form onSubmit={wipe} aria-label="Panic wipe">
-        <p>
-          Every member is cut off at once and the gateway forgets them, their keys, the admins and the audit trail.
-          picketd stops afterwards; to run a VPN here again, start over with a new setup.
-        </p>
+    <Dialog title={title} onClose={onClose}>
+      <form onSubmit={submit} aria-label={title}>
+        <p>{children}</p>
         <Field
-          id="wipe-password"
+          id={`${testId}-password`}
           label="Your admin password"
           type="password"
           value={password}
@@ -361,8 +429,8 @@ function WipeDialog({ onClose, onWiped }: { onClose: () => void; onWiped: (probl
           required
         />
         <Field
-          id="wipe-confirm"
-          label={`Type “${WIPE_PHRASE}” to confirm`}
+          id={`${testId}-phrase`}
+          label={`Type “${phrase}” to confirm`}
           value={typed}
           onValue={setTyped}
           autocomplete="off"
@@ -374,8 +442,8 @@ function WipeDialog({ onClose, onWiped }: { onClose: () => void; onWiped: (probl
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" class="danger" disabled={!ready || busy} data-testid="confirm-wipe">
-            {busy ? 'Wiping…' : 'Wipe everything now'}
+          <button type="submit" class="danger" disabled={!ready || busy} data-testid={testId}>
+            {busy ? busyText : action}
           </button>
         </div>
       </form>
