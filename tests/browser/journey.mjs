@@ -250,8 +250,21 @@ try {
   check(true, 'the result says it is done');
   await shot(page, 'phone-7-revoked');
   check(hookOk('cut-off'), 'after the revoke click the pings stop');
+  log("cut off all of one member's devices, behind the member's name typed again");
+  await page.getByRole('button', { name: 'Manage bob · laptop' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: "Cut off all of bob's devices…" }).click();
+  const memberDialog = page.getByRole('dialog');
+  await memberDialog.getByLabel(/^Type the member's name/).fill('alice');
+  check(await memberDialog.getByTestId('confirm-member-revoke').isDisabled(), "the button stays off while another name is typed");
+  await memberDialog.getByLabel(/^Type the member's name/).fill('bob');
+  await axe(page, "the member's revoke-all confirmation");
+  await memberDialog.getByTestId('confirm-member-revoke').click();
+  await page.getByTestId('notice').filter({ hasText: /Done: 1 device of bob is cut off and deleted; bob is kept\./ }).waitFor();
+  check(cli('device', 'list', 'bob').devices.length === 0, "bob's devices are gone (picket device list bob)");
+
   log('cut off every device (burn), behind the password and a typed confirmation');
-  check(cli('device', 'list').devices.length === 1, 'one device is left before the burn (picket device list)');
+  hook('picket', 'device', 'add', 'bob', 'tablet', '--no-qr');
+  check(cli('device', 'list').devices.length === 1, 'one device (added by the CLI) is there before the burn');
   await page.getByRole('link', { name: 'Settings' }).click();
   await page.getByRole('button', { name: 'Cut off every device…' }).click();
   const burnDialog = page.getByRole('dialog');
@@ -260,7 +273,7 @@ try {
   await burnDialog.getByLabel(/^Type “burn”/).fill('burn');
   await burnDialog.getByTestId('confirm-burn').click();
   await page.getByText(/^Done: 1 device is cut off and deleted/).waitFor();
-  check(cli('device', 'list').devices.length === 0, "bob's laptop is gone too (picket device list)");
+  check(cli('device', 'list').devices.length === 0, 'no device is left after the burn (picket device list)');
   check(cli('member', 'list').members.map((m) => m.label).sort().join() === 'alice,bob', 'and both members are kept');
 
   log('panic wipe, behind the password and a typed confirmation');

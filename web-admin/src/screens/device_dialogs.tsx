@@ -3,7 +3,7 @@ import { api, ApiError, errorText, seg } from '../api';
 import { Dialog } from '../components/dialog';
 import { ExpiryPicker, useExpiry } from '../components/expiry_picker';
 import { AccessFields, type AccessState } from '../components/access_fields';
-import { ErrorText, Notice } from '../components/field';
+import { ErrorText, Field, Notice } from '../components/field';
 import { accessBody, accessMode, accessSummary, type Access } from '../lib/forms';
 import { dateTime, expiry } from '../lib/format';
 import { generateKeyPair } from '../lib/keys';
@@ -55,16 +55,75 @@ export function RevokeDialog({
   );
 }
 
+// Every device of one member at once (a member's phone and laptop seized
+// together); the member stays. picketd wants the member's name typed again.
+export function MemberRevokeDialog({
+  member,
+  onClose,
+  onDone,
+}: {
+  member: string;
+  onClose: () => void;
+  onDone: (message: string) => void;
+}) {
+  const [typed, setTyped] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  async function submit(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      const answer = await api<{ revoked: number }>('POST', `/members/${seg(member)}/revoke-devices`, { confirm: typed.trim() });
+      const n = answer.revoked;
+      onDone(`Done: ${n === 1 ? "1 device" : `all ${n} devices`} of ${member} ${n === 1 ? 'is' : 'are'} cut off and deleted; ${member} is kept.`);
+    } catch (err) {
+      setError(errorText(err));
+      setBusy(false);
+    }
+  }
+  return (
+    <Dialog title={`Cut off all of ${member}'s devices?`} onClose={onClose}>
+      <form onSubmit={submit} aria-label={`Cut off all of ${member}'s devices`}>
+        <p>
+          Every device of <strong>{member}</strong> stops working at once and is deleted. The member is kept, so you can
+          add a new device for them later.
+        </p>
+        <Field
+          id="member-revoke-confirm"
+          label={`Type the member's name, ${member}, to confirm`}
+          value={typed}
+          onValue={setTyped}
+          autocomplete="off"
+          spellcheck={false}
+          required
+        />
+        <ErrorText text={error} />
+        <div class="button-row">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" class="danger" disabled={typed.trim() !== member || busy} data-testid="confirm-member-revoke">
+            {busy ? 'Cutting off…' : `Cut off ${member}'s devices`}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
 export function DeviceDialog({
   device,
   onClose,
   onDone,
   onRevoke,
+  onRevokeMember,
 }: {
   device: Device;
   onClose: () => void;
   onDone: (message: string) => void;
   onRevoke: () => void;
+  onRevokeMember: () => void;
 }) {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -147,6 +206,9 @@ export function DeviceDialog({
         </button>
         <button type="button" class="danger" onClick={onRevoke} disabled={busy}>
           Revoke…
+        </button>
+        <button type="button" class="danger" onClick={onRevokeMember} disabled={busy}>
+          Cut off all of {device.member}'s devices…
         </button>
         <button type="button" onClick={onClose}>
           Close

@@ -6,7 +6,7 @@ import { ErrorText } from '../components/field';
 import { ago, bytes, expiry } from '../lib/format';
 import { usePoll } from '../lib/poll';
 import type { Device } from '../types';
-import { DeviceDialog, RevokeDialog } from './device_dialogs';
+import { DeviceDialog, MemberRevokeDialog, RevokeDialog } from './device_dialogs';
 
 export const PAGE_SIZE = 50;
 const REFRESH_MS = 5000;
@@ -40,6 +40,7 @@ export function Devices({ onAdd, notice }: { onAdd: () => void; notice: string }
   const [error, setError] = useState('');
   const [open, setOpen] = useState<Device | null>(null);
   const [revoking, setRevoking] = useState<Device | null>(null);
+  const [revokingMember, setRevokingMember] = useState<string | null>(null);
   const [message, setMessage] = useState(notice);
   const [now, setNow] = useState(Date.now());
 
@@ -68,6 +69,7 @@ export function Devices({ onAdd, notice }: { onAdd: () => void; notice: string }
     setMessage(text);
     setOpen(null);
     setRevoking(null);
+    setRevokingMember(null);
     load();
   };
 
@@ -142,7 +144,18 @@ export function Devices({ onAdd, notice }: { onAdd: () => void; notice: string }
           </button>
         </nav>
       )}
-      {open && <DeviceDialog device={open} onClose={() => setOpen(null)} onDone={done} onRevoke={() => setRevoking(open)} />}
+      {open && (
+        <DeviceDialog
+          device={open}
+          onClose={() => setOpen(null)}
+          onDone={done}
+          onRevoke={() => setRevoking(open)}
+          onRevokeMember={() => (setRevokingMember(open.member), setOpen(null))}
+        />
+      )}
+      {revokingMember && (
+        <MemberRevokeDialog member={revokingMember} onClose={() => setRevokingMember(null)} onDone={done} />
+      )}
       {revoking && <RevokeDialog device={revoking} onClose={() => setRevoking(null)} onDone={done} />}
     </section>
   );
