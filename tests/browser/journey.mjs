@@ -227,9 +227,11 @@ try {
   await isolation.getByRole('radio', { name: /^Yes/ }).check();
   await page.getByText("Saved: members' devices now reach each other.").waitFor();
   check(cli('firewall').member_to_member === true, 'allowing member-to-member in the browser allows it (CLI)');
-  await isolation.getByRole('radio', { name: /^No/ }).check();
+  // By keyboard: arrow keys move the choice within the radio group.
+  await isolation.getByRole('radio', { name: /^Yes/ }).focus();
+  await page.keyboard.press('ArrowUp');
   await page.getByText(/isolated from each other again/).waitFor();
-  check(cli('firewall').member_to_member === false, 'and isolating again isolates (CLI)');
+  check(cli('firewall').member_to_member === false, 'and isolating again with the keyboard isolates (CLI)');
   await shot(page, 'desktop-8-settings', DESKTOP);
   await page.emulateMedia({ colorScheme: 'dark' });
   await shot(page, 'desktop-8-settings-dark');
@@ -280,6 +282,14 @@ try {
   check(hookOk('secret-kept', readFileSync(confPath, 'utf8').match(/^PrivateKey = (.*)$/m)[1]),
         "the private key made in the browser is nowhere in picketd's state or log");
   await page.getByRole('link', { name: 'Settings' }).click();
+  // Keyboard: Enter opens the dialog, Escape closes it, focus goes inside.
+  await page.getByRole('button', { name: 'Panic wipe…' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog').waitFor();
+  check(await page.evaluate(() => !!document.activeElement?.closest('dialog')), 'the wipe dialog opens by keyboard with focus inside');
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  check(true, 'Escape closes it');
   await page.getByRole('button', { name: 'Panic wipe…' }).click();
   const wipeDialog = page.getByRole('dialog');
   const wipeButton = wipeDialog.getByTestId('confirm-wipe');
