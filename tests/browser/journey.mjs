@@ -267,6 +267,20 @@ try {
   log('cut off every device (burn), behind the password and a typed confirmation');
   hook('picket', 'device', 'add', 'bob', 'tablet', '--no-qr');
   check(cli('device', 'list').devices.length === 1, 'one device (added by the CLI) is there before the burn');
+
+  log('rotate the gateway key, behind the password and a typed confirmation');
+  const keyBefore = cli('init').public_key;
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Rotate the gateway key…' }).click();
+  const rotateDialog = page.getByRole('dialog');
+  await rotateDialog.getByLabel('Your admin password').fill(PASSWORD);
+  await rotateDialog.getByLabel(/^Type “rotate”/).fill('rotate');
+  await rotateDialog.getByTestId('confirm-rotate').click();
+  const rotatedText = await page.getByText(/^Done: the new gateway key fingerprint is/).textContent();
+  const keyAfter = cli('init');
+  check(keyAfter.public_key !== keyBefore && rotatedText.includes(keyAfter.fingerprint),
+        `the gateway has a new key and the page shows its fingerprint (${keyAfter.fingerprint})`);
+  check(rotatedText.includes('1 device stops working until reissued: bob · tablet'), 'and names the device to reissue');
   await page.getByRole('link', { name: 'Settings' }).click();
   await page.getByRole('button', { name: 'Cut off every device…' }).click();
   const burnDialog = page.getByRole('dialog');

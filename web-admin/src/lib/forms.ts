@@ -115,3 +115,6 @@ export const wipeConfirmed = (typed: string) => typed.trim().toLowerCase() === W
 // Burn (revoke every device of every member, members stay): its phrase.
 export const BURN_PHRASE = 'burn';
 export const typedPhrase = (typed: string, phrase: string) => typed.trim().toLowerCase() === phrase;
+
+// Gateway key rotation: its phrase.
+export const ROTATE_PHRASE = 'rotate';

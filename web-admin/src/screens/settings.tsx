@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, errorText } from '../api';
 import { Dialog } from '../components/dialog';
 import { Choice, ErrorText, Field, Notice, TextArea } from '../components/field';
-import { BURN_PHRASE, dnsChange, dnsForm, parseList, typedPhrase, WIPE_PHRASE, type DnsForm, type DnsSettings } from '../lib/forms';
+import { BURN_PHRASE, ROTATE_PHRASE, dnsChange, dnsForm, parseList, typedPhrase, WIPE_PHRASE, type DnsForm, type DnsSettings } from '../lib/forms';
 import type { Settings } from '../types';
 
 export function SettingsScreen({ onWiped }: { onWiped: (problems: string) => void }) {
@@ -304,8 +304,9 @@ function IsolationSettings() {
 }
 
 function PanicWipe({ onWiped }: { onWiped: (problems: string) => void }) {
-  const [open, setOpen] = useState<'wipe' | 'burn' | null>(null);
+  const [open, setOpen] = useState<'wipe' | 'burn' | 'rotate' | null>(null);
   const [message, setMessage] = useState('');
+  const [rotated, setRotated] = useState('');
   return (
     <section aria-labelledby="wipe-title" class="card danger-zone">
       <h2 id="wipe-title">If the server or an admin is compromised</h2>
@@ -317,6 +318,15 @@ function PanicWipe({ onWiped }: { onWiped: (problems: string) => void }) {
       <Notice text={message} />
       <button type="button" class="danger" onClick={() => (setMessage(''), setOpen('burn'))}>
         Cut off every device…
+      </button>
+      <h3>Rotate the gateway key</h3>
+      <p>
+        If the gateway key may have leaked: the gateway gets a new key pair, and every existing config stops working
+        until its device is reissued (Devices → Manage → Reissue), which needs the member's phone or laptop at hand.
+      </p>
+      <Notice text={rotated} />
+      <button type="button" class="danger" onClick={() => (setRotated(''), setOpen('rotate'))}>
+        Rotate the gateway key…
       </button>
       <h3>Panic wipe</h3>
       <p>
@@ -345,6 +355,31 @@ function PanicWipe({ onWiped }: { onWiped: (problems: string) => void }) {
         >
           Every member is cut off at once and the gateway forgets them, their keys, the admins and the audit trail.
           picketd stops afterwards; to run a VPN here again, start over with a new setup.
+        </ConfirmDialog>
+      )}
+      {open === 'rotate' && (
+        <ConfirmDialog
+          title="Rotate the gateway key?"
+          phrase={ROTATE_PHRASE}
+          path="/gateway-key/rotate"
+          action="Rotate the key now"
+          busyText="Rotating…"
+          testId="confirm-rotate"
+          onClose={() => setOpen(null)}
+          onDone={(answer) => {
+            const a = answer as { fingerprint: string; reissue: { member: string; device: string }[] };
+            const list = a.reissue.map((r) => `${r.member} · ${r.device}`).join(', ');
+            setRotated(
+              `Done: the new gateway key fingerprint is ${a.fingerprint}. ` +
+                (a.reissue.length === 0
+                  ? 'No device needs a reissue.'
+                  : `${a.reissue.length} device${a.reissue.length === 1 ? ' stops' : 's stop'} working until reissued: ${list}.`),
+            );
+            setOpen(null);
+          }}
+        >
+          Every member's config stops working at once, until you reissue their device and they scan the new QR code.
+          Check the new fingerprint with members in person.
         </ConfirmDialog>
       )}
       {open === 'burn' && (
