@@ -26,14 +26,37 @@ void install_revocation_triggers(sqlite3* db) {
                "installing the revocation triggers");
 }
 
+namespace {
+
+// Copies the WAL into the database and empties it. With synchronous=NORMAL
+// SQLite syncs the WAL before and the database after a checkpoint, so the
+// revocation is durable; and the WAL no longer holds the older copies of the
+// pages that held the revoked device (secure_delete only zeroes the newest),
+// so its key and label are gone from the files. Never waits for a reader (a
+// running `picket backup`): false, and the caller syncs the WAL instead.
+bool checkpoint_and_truncate(sqlite3* db) {
+  sqlite3_busy_timeout(db, 0);
+  int log_frames = 0, checkpointed = 0;
+  const int rc =
+      sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &checkpointed);
+  sqlite3_busy_timeout(db, Store::kBusyTimeoutMs);
+  return rc == SQLITE_OK;
+}
+
+}  // namespace
+
 void sync_if_revoked(sqlite3* db) {
   if (sqlite3_get_autocommit(db) == 0) return;  // the Transaction's commit will do it
   const auto pending = sqlite::query_int64(db, "SELECT count(*) FROM temp.revocation_pending",
                                            "checking for a revocation");
   if (pending.value_or(0) == 0) return;
 
-  // The committed frames are already written to the WAL; an fsync of the
-  // file through any descriptor makes them durable.
+  if (checkpoint_and_truncate(db)) {
+    sqlite::exec(db, "DELETE FROM temp.revocation_pending", "clearing the revocation flag");
+    return;
+  }
+  // A reader holds an old snapshot: the committed frames are already in the
+  // WAL, and an fsync of it through any descriptor makes them durable.
   const char* wal = sqlite3_filename_wal(sqlite3_db_filename(db, "main"));
   const int fd = ::open(wal, O_RDONLY | O_CLOEXEC);
   if (fd < 0 || ::fdatasync(fd) != 0) {

@@ -419,3 +419,31 @@ TEST_CASE("store: migrations are numbered 1, 2, 3, … without gaps", "[store]")
   }
   REQUIRE(picket::controller::latest_schema_version() == expected - 1);
 }
+
+TEST_CASE("store: a revoked device's label and key leave the WAL and the database file",
+          "[store]") {
+  TempDir dir;
+  Store store(dir / "picket.db");
+  const auto file_holds = [](const std::filesystem::path& path, const std::string& needle) {
+    std::ifstream in(path, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    return bytes.find(needle) != std::string::npos;
+  };
+  const auto alice = store.insert_member("alice", "");
+  store.insert_device(make_device(alice.id, "keeper", 2));
+  const auto gone = store.insert_device(make_device(alice.id, "revoked-label-zq7", 3));
+  const std::string key = gone.public_key.base64();
+  const auto wal = dir / "picket.db-wal";
+  // Before: the WAL (where SQLite wrote it) holds the label.
+  REQUIRE(file_holds(wal, "revoked-label-zq7"));
+
+  store.delete_device(gone.id);
+  for (const auto& path : {dir / "picket.db", wal}) {
+    INFO(path.string());
+    CHECK_FALSE(file_holds(path, "revoked-label-zq7"));
+    CHECK_FALSE(file_holds(path, key));
+    CHECK_FALSE(file_holds(
+        path, std::string(reinterpret_cast<const char*>(gone.public_key.bytes().data()), 32)));
+  }
+  CHECK(store.list_devices().size() == 1);
+}
