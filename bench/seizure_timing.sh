@@ -10,7 +10,7 @@ source "$(dirname "$0")/../tests/integration/lib.sh"
 source "$(dirname "$0")/../tests/integration/seizure_lib.sh"
 PASSPHRASE="correct horse battery staple 9"
 now() { date +%s.%N; }
-since() { echo "$(now) - $1" | bc; }
+since() { awk -v a="$(now)" -v b="$1" 'BEGIN { printf "%.3f\n", a - b }'; }
 
 setup_network
 start_picketd

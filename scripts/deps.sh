@@ -24,8 +24,6 @@ PACKAGES=(
   # deployment: the Debian package (cpack runs file and dpkg-shlibdeps), the playbook
   # test on a debootstrapped root, and the unit check (systemd-analyze)
   file dpkg-dev debootstrap ansible ansible-lint systemd
-  # tests: the kernel WireGuard backend inside Debian's kernel under qemu (tests/vm/)
-  qemu-system-x86 busybox-static cpio kmod xz-utils zstd
   # DNS tests and benchmark: a test upstream, dig, dnsperf, clang for libFuzzer
   unbound bind9-dnsutils dnsperf clang
   # the web admin's browser test (tests/browser/): Debian's Chromium
