@@ -55,9 +55,9 @@ ApiResponse setup_status(RouteCall& call) {
 
 ApiResponse setup(RouteCall& call) {
   RequestBody body(call.request.body, {"setup_token", "username", "password"});
-  auto enrollment = call.accounts().setup(body.required_string("setup_token"),
-                                          body.required_string("username"),
-                                          body.required_string("password"), call.request.source);
+  auto enrollment =
+      call.accounts().setup(body.required_string("setup_token"), body.required_string("username"),
+                            body.required_string("password"), call.request.source);
   call.caller.name = enrollment.admin.username;
   call.audit("admin.setup", "admin " + enrollment.admin.username);
   return reply(201, to_json(enrollment));
@@ -119,8 +119,8 @@ ApiResponse list_admins(RouteCall& call) {
 
 ApiResponse add_admin(RouteCall& call) {
   RequestBody body(call.request.body, {"username", "password"});
-  auto enrollment =
-      call.accounts().create_admin(body.required_string("username"), body.required_string("password"));
+  auto enrollment = call.accounts().create_admin(body.required_string("username"),
+                                                 body.required_string("password"));
   call.audit("admin.add", "admin " + enrollment.admin.username);
   return reply(201, to_json(enrollment));
 }

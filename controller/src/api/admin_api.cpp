@@ -13,7 +13,8 @@ AdminApi::AdminApi(Store& store, Service& service, const AdminListenOptions& opt
       audit_(store),
       metrics_(service),
       api_(service, accounts_, audit_, metrics_,
-           "http://" + tunnel_ipv4(service.settings()) + ":" + std::to_string(options.port) + "/") {}
+           "http://" + tunnel_ipv4(service.settings()) + ":" + std::to_string(options.port) + "/") {
+}
 
 void AdminApi::listen(boost::asio::io_context& io, std::function<void()> after_call) {
   if (listeners_.empty()) {
@@ -36,9 +37,10 @@ void AdminApi::listen(boost::asio::io_context& io, std::function<void()> after_c
   }
   // The one secret the log may carry: it is useless once the first admin exists.
   if (const auto& token = accounts_.setup_token()) {
-    log_info("no admin account yet; create the first one with this one-time setup token "
-             "(`picket admin setup-url` prints it again): " +
-             *token);
+    log_info(
+        "no admin account yet; create the first one with this one-time setup token "
+        "(`picket admin setup-url` prints it again): " +
+        *token);
   }
 }
 

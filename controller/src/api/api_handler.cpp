@@ -20,8 +20,7 @@ Caller authenticate_http(ApiContext& context, const ApiRequest& request, const R
       throw ApiError(401, "unauthenticated", "this listener has no admin accounts");
     const auto token = session_cookie(request.cookie);
     const auto session = context.accounts->authenticate(token);
-    if (!session)
-      throw ApiError(401, "unauthenticated", "log in first: POST /api/v1/session");
+    if (!session) throw ApiError(401, "unauthenticated", "log in first: POST /api/v1/session");
     caller = Caller{session->session.admin_id, session->session.username, token};
     if (changes) {
       check_same_origin(request);
@@ -86,8 +85,8 @@ ApiResponse Api::handle(const ApiRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   ApiResponse response;
   try {
-    response = dispatch(context_, request, request.transport != Transport::unix_socket,
-                        extension_, &cache_);
+    response = dispatch(context_, request, request.transport != Transport::unix_socket, extension_,
+                        &cache_);
   } catch (...) {
     response = reply_for_current_exception();
   }

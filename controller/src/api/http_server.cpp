@@ -96,7 +96,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
   template <class... Args>
   Session(std::shared_ptr<Shared> shared, std::string source, Args&&... args)
-      : stream_(std::forward<Args>(args)...), shared_(std::move(shared)), source_(std::move(source)) {
+      : stream_(std::forward<Args>(args)...),
+        shared_(std::move(shared)),
+        source_(std::move(source)) {
     ++shared_->open_connections;
   }
   ~Session() { --shared_->open_connections; }
@@ -139,7 +141,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         ec == http::error::partial_message || (ec && ec.category() != http_errors)) {
       return close();
     }
-    if (ec) return send(error_reply(400, "bad_request", "the request is not valid HTTP/1.1"), false);
+    if (ec)
+      return send(error_reply(400, "bad_request", "the request is not valid HTTP/1.1"), false);
     const auto& request = parser_->get();
     const bool tls = !std::is_same_v<Stream, beast::tcp_stream>;
     const std::string_view target = request.target();
@@ -169,12 +172,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     response->body() = std::move(api_response.body);
     response->prepare_payload();
     beast::get_lowest_layer(stream_).expires_after(HttpLimits::kWriteTimeout);
-    http::async_write(stream_, *response,
-                      [self = this->shared_from_this(), response, keep_alive](beast::error_code ec,
-                                                                              std::size_t) {
-                        if (ec || !keep_alive) return self->close();
-                        self->read();
-                      });
+    http::async_write(
+        stream_, *response,
+        [self = this->shared_from_this(), response, keep_alive](beast::error_code ec, std::size_t) {
+          if (ec || !keep_alive) return self->close();
+          self->read();
+        });
   }
 
   void close() {
@@ -216,8 +219,8 @@ struct HttpServer::Acceptor {
     const auto peer = socket.remote_endpoint(ec);
     std::string source = ec ? std::string("unknown") : peer.address().to_string();
     if (shared->listener.tls) {
-      std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(shared, std::move(source),
-                                                                     std::move(socket), *shared->tls)
+      std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+          shared, std::move(source), std::move(socket), *shared->tls)
           ->start();
     } else {
       std::make_shared<Session<beast::tcp_stream>>(shared, std::move(source), std::move(socket))

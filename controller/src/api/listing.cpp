@@ -37,8 +37,8 @@ DeviceFilterQuery DeviceFilterQuery::from(const Query& query) {
   filter.state = query.text("state");
   static constexpr std::string_view kStates[] = {"enabled", "disabled", "active", "inactive",
                                                  "expired"};
-  if (filter.state && std::find(std::begin(kStates), std::end(kStates), *filter.state) ==
-                          std::end(kStates)) {
+  if (filter.state &&
+      std::find(std::begin(kStates), std::end(kStates), *filter.state) == std::end(kStates)) {
     throw std::invalid_argument(
         "query parameter 'state' must be enabled, disabled, active, inactive or expired");
   }

@@ -61,16 +61,16 @@ std::string Metrics::render(std::int64_t now) {
       << "# TYPE picket_api_unauthenticated_total counter\npicket_api_unauthenticated_total "
       << unauthenticated_ << "\n"
       << "# HELP picket_login_failures_total Failed admin logins.\n"
-      << "# TYPE picket_login_failures_total counter\npicket_login_failures_total "
-      << login_failed_ << "\n"
+      << "# TYPE picket_login_failures_total counter\npicket_login_failures_total " << login_failed_
+      << "\n"
       << "# HELP picket_api_rate_limited_total Requests refused by the login rate limit.\n"
       << "# TYPE picket_api_rate_limited_total counter\npicket_api_rate_limited_total "
       << rate_limited_ << "\n"
       << "# HELP picket_apply_seconds Time to apply a change (database and interface).\n"
       << "# TYPE picket_apply_seconds histogram\n";
   for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i)
-    out << "picket_apply_seconds_bucket{le=\"" << kLatencyBuckets[i] << "\"} "
-        << change_buckets_[i] << "\n";
+    out << "picket_apply_seconds_bucket{le=\"" << kLatencyBuckets[i] << "\"} " << change_buckets_[i]
+        << "\n";
   out << "picket_apply_seconds_bucket{le=\"+Inf\"} " << changes_ << "\n"
       << "picket_apply_seconds_sum " << change_seconds_ << "\n"
       << "picket_apply_seconds_count " << changes_ << "\n";

@@ -19,7 +19,7 @@ class Metrics {
  public:
   using Source = std::function<void(std::string& out)>;
   static constexpr std::array<double, 8> kLatencyBuckets{0.001, 0.0025, 0.005, 0.01,
-                                                          0.025, 0.05,   0.1,   0.5};
+                                                         0.025, 0.05,   0.1,   0.5};
 
   explicit Metrics(Service& service) : service_(service) {}
 

@@ -24,7 +24,8 @@ ApiResponse reply_for_current_exception() {
     throw;
   } catch (const ApiError& e) {
     auto response = error_reply(e.status(), e.code(), e.what());
-    if (e.retry_after > 0) response.headers.emplace_back("Retry-After", std::to_string(e.retry_after));
+    if (e.retry_after > 0)
+      response.headers.emplace_back("Retry-After", std::to_string(e.retry_after));
     return response;
   } catch (const auth::LoginFailed& e) {
     return error_reply(401, "login_failed", e.what());

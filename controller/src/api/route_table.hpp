@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "api/seizure_hooks.hpp"
 #include "api/live_stats.hpp"
+#include "api/seizure_hooks.hpp"
 #include "api/target.hpp"
 #include "picket/controller/api.hpp"
 
@@ -34,15 +34,15 @@ struct ApiContext {
   Service& service;
   auth::Accounts* accounts = nullptr;
   AuditStore* audit = nullptr;
-  std::string ui_url{};  // where the web UI is, for the setup link
-  LiveStats live{};      // handshakes and transfer for the listings
+  std::string ui_url{};             // where the web UI is, for the setup link
+  LiveStats live{};                 // handshakes and transfer for the listings
   SeizureHooks* seizure = nullptr;  // null: wipe and key rotation are unavailable
 };
 
 // Who is calling: an admin (HTTP) or root (the unix socket).
 struct Caller {
   std::optional<std::int64_t> admin_id;
-  std::string name;                // admin username, or "root" for the CLI
+  std::string name;           // admin username, or "root" for the CLI
   std::string session_token;  // the cookie's value; empty for root
 };
 

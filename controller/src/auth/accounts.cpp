@@ -24,7 +24,8 @@ std::string new_recovery_code() {
   const auto bytes = random_bytes(7);
   const auto text = base32_encode(bytes).substr(0, 10);
   std::string lower;
-  for (char c : text) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : text)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   return lower.substr(0, 5) + "-" + lower.substr(5);
 }
 
@@ -40,12 +41,12 @@ std::string normalise_recovery_code(const std::string& code) {
 }  // namespace
 
 void validate_username(const std::string& username) {
-  const bool ok = !username.empty() && username.size() <= 32 &&
-                  std::isalnum(static_cast<unsigned char>(username.front())) &&
-                  std::all_of(username.begin(), username.end(), [](char c) {
-                    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-                           c == '_' || c == '-';
-                  });
+  const bool ok =
+      !username.empty() && username.size() <= 32 &&
+      std::isalnum(static_cast<unsigned char>(username.front())) &&
+      std::all_of(username.begin(), username.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+      });
   if (!ok) {
     throw std::invalid_argument(
         "an admin username has 1 to 32 characters and may use a-z, 0-9, '.', '_' and '-', "
@@ -82,7 +83,8 @@ Enrollment Accounts::setup(const std::string& token, const std::string& username
 Enrollment Accounts::create_admin(const std::string& username, const std::string& password) {
   validate_username(username);
   check_password_strength(password, username);
-  if (admins_.by_username(username)) throw ConflictError("an admin with this username already exists");
+  if (admins_.by_username(username))
+    throw ConflictError("an admin with this username already exists");
   Enrollment enrollment;
   AdminRecord record;
   record.username = username;

@@ -104,8 +104,7 @@ class Accounts {
 
  private:
   AdminInfo info_of(const AdminRecord& record);
-  void check_not_limited(const std::string& username, const std::string& source,
-                         std::int64_t now);
+  void check_not_limited(const std::string& username, const std::string& source, std::int64_t now);
   bool second_factor_ok(AdminRecord& admin, const Credentials& credentials, std::int64_t now);
 
   AdminStore admins_;

@@ -50,8 +50,8 @@ void check_password_strength(const std::string& password, const std::string& use
   if (!username.empty() && lower.find(username) != std::string::npos)
     throw std::invalid_argument("the password must not contain the username");
   static constexpr std::string_view kCommon[] = {
-      "password", "qwerty", "123456", "letmein", "welcome", "admin", "picket", "iloveyou",
-      "abc123",   "monkey", "dragon", "wireguard", "union", "solidarity"};
+      "password", "qwerty", "123456", "letmein", "welcome",   "admin", "picket",
+      "iloveyou", "abc123", "monkey", "dragon",  "wireguard", "union", "solidarity"};
   for (auto word : kCommon) {
     if (lower.find(word) != std::string::npos && lower.size() < word.size() + 8)
       throw std::invalid_argument("the password is built on a well-known word; choose another");

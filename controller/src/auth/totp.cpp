@@ -35,8 +35,8 @@ std::string totp_code(std::span<const std::uint8_t> secret, std::int64_t step, i
   return std::string(static_cast<std::size_t>(digits) - code.size(), '0') + code;
 }
 
-std::optional<std::int64_t> totp_match(std::span<const std::uint8_t> secret,
-                                       std::string_view code, std::int64_t now) {
+std::optional<std::int64_t> totp_match(std::span<const std::uint8_t> secret, std::string_view code,
+                                       std::int64_t now) {
   const auto current = now / kTotpStepSeconds;
   std::optional<std::int64_t> found;
   // Check every step of the window, so the time taken does not say which matched.

@@ -17,12 +17,11 @@ inline constexpr std::int64_t kTotpStepSeconds = 30;
 inline constexpr std::size_t kTotpSecretBytes = 20;
 
 // The 6-digit code for `step` (unix time / 30), zero-padded.
-std::string totp_code(std::span<const std::uint8_t> secret, std::int64_t step,
-                      int digits = 6);
+std::string totp_code(std::span<const std::uint8_t> secret, std::int64_t step, int digits = 6);
 // The step at which `code` is valid within one step of `now`, if any.
 // Comparisons are constant-time.
-std::optional<std::int64_t> totp_match(std::span<const std::uint8_t> secret,
-                                       std::string_view code, std::int64_t now);
+std::optional<std::int64_t> totp_match(std::span<const std::uint8_t> secret, std::string_view code,
+                                       std::int64_t now);
 
 std::string base32_encode(std::span<const std::uint8_t> bytes);
 // otpauth://totp/Picket:<username>?secret=…&issuer=Picket, for QR codes.

@@ -22,8 +22,8 @@ void add_admin_commands(CLI::App& app, Context& context) {
     }
     std::cout << "Open this on a device connected to the VPN (or through an SSH tunnel to "
                  "127.0.0.1), then create the first admin:\n  "
-              << answer.at("url").get<std::string>() << "\nSetup token: "
-              << answer.at("setup_token").get<std::string>() << "\n";
+              << answer.at("url").get<std::string>()
+              << "\nSetup token: " << answer.at("setup_token").get<std::string>() << "\n";
   });
 
   auto* list = admin->add_subcommand("list", "list admin accounts");

@@ -106,7 +106,8 @@ void add_device_commands(CLI::App& app, Context& context) {
     add->add_option("--keepalive", keepalive,
                     "client PersistentKeepalive seconds (0 = off; default 25)");
     add->add_option("--mtu", mtu, "client MTU (default: the app decides)");
-    add->add_option("--restrict", restrict_to, "let it reach only these CIDRs (enforced by the gateway)");
+    add->add_option("--restrict", restrict_to,
+                    "let it reach only these CIDRs (enforced by the gateway)");
     add->add_option("--group", group, "put it in a group whose devices reach each other");
     add->callback([&context] {
       json body = {{"label", args.label}};

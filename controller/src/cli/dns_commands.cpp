@@ -20,7 +20,8 @@ void add_dns_commands(CLI::App& app, Context& context) {
               << (answer.at("dnssec").get<bool>() ? " (DNSSEC validated)" : "") << "\n"
               << "Blocked:     " << answer.at("blocked_domains").get<std::size_t>()
               << " domains, answered " << answer.at("block_answer").get<std::string>() << "\n";
-    for (const auto& file : answer.at("blocklists")) std::cout << "  list:      " << file.get<std::string>() << "\n";
+    for (const auto& file : answer.at("blocklists"))
+      std::cout << "  list:      " << file.get<std::string>() << "\n";
     for (const auto& [name, value] : answer.at("counters").items())
       std::cout << "  " << name << ": " << value << "\n";
   });
@@ -28,8 +29,10 @@ void add_dns_commands(CLI::App& app, Context& context) {
   auto* reload = dns->add_subcommand("reload", "reread the blocklist files (as SIGHUP does)");
   reload->callback([&context] {
     const auto answer = context.call("POST", "/api/v1/dns/reload");
-    if (context.json_output) std::cout << answer.dump(2) << "\n";
-    else std::cout << "Reloaded: " << answer.at("reloaded").get<std::string>() << "\n";
+    if (context.json_output)
+      std::cout << answer.dump(2) << "\n";
+    else
+      std::cout << "Reloaded: " << answer.at("reloaded").get<std::string>() << "\n";
   });
 
   auto* set = dns->add_subcommand("set", "change the resolver's settings");
@@ -56,9 +59,11 @@ void add_dns_commands(CLI::App& app, Context& context) {
     if (!servers.empty()) body["servers"] = servers;
     if (dnssec) body["dnssec"] = *dnssec ? 1 : 0;
     const auto answer = context.call("PATCH", "/api/v1/dns", body);
-    if (context.json_output) std::cout << answer.dump(2) << "\n";
-    else std::cout << "DNS settings saved; " << answer.at("blocked_domains").get<std::size_t>()
-                   << " blocked domains.\n";
+    if (context.json_output)
+      std::cout << answer.dump(2) << "\n";
+    else
+      std::cout << "DNS settings saved; " << answer.at("blocked_domains").get<std::size_t>()
+                << " blocked domains.\n";
   });
 }
 

@@ -5,7 +5,9 @@ namespace picket::controller {
 void add_dns_flags(CLI::App& app, DnsOptions& options) {
   const auto* group = "DNS resolver (on the gateway's tunnel addresses)";
   app.add_flag("--dns,!--no-dns", options.enabled, "run the members' DNS resolver")->group(group);
-  app.add_option("--dns-port", options.port, "UDP and TCP port")->group(group)->capture_default_str();
+  app.add_option("--dns-port", options.port, "UDP and TCP port")
+      ->group(group)
+      ->capture_default_str();
   app.add_option("--dns-rate-limit", options.rate_limit, "answers per second per source (0 = off)")
       ->group(group)
       ->capture_default_str();
@@ -18,8 +20,9 @@ void add_dns_flags(CLI::App& app, DnsOptions& options) {
   app.add_option("--dns-zone", options.seed.zone, "zone of device names <device>.<member>.<zone>")
       ->group(seed)
       ->capture_default_str();
-  app.add_option("--dns-blocklist", options.seed.blocklists,
-                 "hosts-format or domain-list file (repeatable; reload: SIGHUP or `picket dns reload`)")
+  app.add_option(
+         "--dns-blocklist", options.seed.blocklists,
+         "hosts-format or domain-list file (repeatable; reload: SIGHUP or `picket dns reload`)")
       ->group(seed);
   app.add_option("--dns-block-answer", options.seed.block_answer, "nxdomain or null (0.0.0.0 / ::)")
       ->check(CLI::IsMember({"nxdomain", "null"}))

@@ -1,5 +1,7 @@
 #include "daemon/daemon.hpp"
 
+#include <systemd/sd-daemon.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -7,8 +9,6 @@
 #include <chrono>
 #include <functional>
 #include <string>
-
-#include <systemd/sd-daemon.h>
 
 #include "api/admin_api.hpp"
 #include "api/unix_server.hpp"
@@ -131,8 +131,9 @@ int run_daemon(const DaemonOptions& options) {
   });
   // Bad admin API options (e.g. a public address without TLS) stop us here,
   // before the interface is touched.
-  api::AdminApi admin_api(*state.store, service,
-                          {options.api_port, options.api_listen, options.tls_cert, options.tls_key});
+  api::AdminApi admin_api(
+      *state.store, service,
+      {options.api_port, options.api_listen, options.tls_cert, options.tls_key});
   auto firewall_options = options.firewall;
   firewall_options.admin_port = options.api_port;  // the API on the tunnel address
   FirewallRuntime firewall(firewall_options, *state.store, service);

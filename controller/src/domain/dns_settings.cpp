@@ -13,7 +13,9 @@ void validate_server(const std::string& server, bool tls) {
   std::string_view rest(server);
   const auto hash = rest.find('#');
   if (hash != std::string_view::npos) {
-    if (!tls) throw std::invalid_argument("the DNS server '" + server + "' names a TLS host but the upstream is not tls");
+    if (!tls)
+      throw std::invalid_argument("the DNS server '" + server +
+                                  "' names a TLS host but the upstream is not tls");
     if (!gateway::dns::host_to_wire(rest.substr(hash + 1)))
       throw std::invalid_argument("the DNS server '" + server + "' has a bad TLS host name");
     rest = rest.substr(0, hash);
@@ -23,7 +25,10 @@ void validate_server(const std::string& server, bool tls) {
     const auto port = rest.substr(at + 1);
     int value = 0;
     for (char c : port) {
-      if (c < '0' || c > '9' || value > 65535) { value = -1; break; }
+      if (c < '0' || c > '9' || value > 65535) {
+        value = -1;
+        break;
+      }
       value = value * 10 + (c - '0');
     }
     if (port.empty() || value < 1 || value > 65535)
@@ -39,11 +44,14 @@ void validate_server(const std::string& server, bool tls) {
 void validate(const DnsSettings& s) {
   const auto zone = gateway::dns::host_to_wire(s.zone);
   if (!zone || zone->size() <= 1)
-    throw std::invalid_argument("the DNS zone '" + s.zone + "' is not a host name such as picket.internal");
+    throw std::invalid_argument("the DNS zone '" + s.zone +
+                                "' is not a host name such as picket.internal");
   if (s.block_answer != "nxdomain" && s.block_answer != "null")
-    throw std::invalid_argument("the block answer '" + s.block_answer + "' is neither nxdomain nor null");
+    throw std::invalid_argument("the block answer '" + s.block_answer +
+                                "' is neither nxdomain nor null");
   if (s.upstream != "recursive" && s.upstream != "tls" && s.upstream != "plain")
-    throw std::invalid_argument("the DNS upstream '" + s.upstream + "' is not recursive, tls or plain");
+    throw std::invalid_argument("the DNS upstream '" + s.upstream +
+                                "' is not recursive, tls or plain");
   if (s.upstream != "recursive" && s.servers.empty())
     throw std::invalid_argument("forwarding DNS (" + s.upstream + ") needs at least one server");
   if (s.servers.size() > 8) throw std::invalid_argument("at most 8 DNS servers");
@@ -57,7 +65,9 @@ void validate(const DnsSettings& s) {
 gateway::dns::UpstreamConfig upstream_config(const DnsSettings& s, std::size_t cache_bytes) {
   gateway::dns::UpstreamConfig config;
   using Mode = gateway::dns::UpstreamConfig::Mode;
-  config.mode = s.upstream == "tls" ? Mode::tls : s.upstream == "plain" ? Mode::plain : Mode::recursive;
+  config.mode = s.upstream == "tls"     ? Mode::tls
+                : s.upstream == "plain" ? Mode::plain
+                                        : Mode::recursive;
   config.servers = s.servers;
   config.dnssec = s.dnssec;
   // unbound's own advice: the RRset cache about twice the message cache.

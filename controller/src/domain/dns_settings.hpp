@@ -13,7 +13,7 @@ namespace picket::controller {
 // devices never appear here: the zone holds them in memory only.
 struct DnsSettings {
   std::string zone = "picket.internal";
-  std::vector<std::string> blocklists;   // absolute paths of hosts/domain-list files
+  std::vector<std::string> blocklists;    // absolute paths of hosts/domain-list files
   std::string block_answer = "nxdomain";  // nxdomain | null
   std::string upstream = "recursive";     // recursive | tls | plain
   std::vector<std::string> servers;       // ADDRESS[@PORT][#AUTH-NAME] when forwarding

@@ -105,9 +105,9 @@ void AdminStore::set_password_hash(std::int64_t id, const std::string& hash) {
 }
 
 bool AdminStore::consume_recovery_code(std::int64_t id, std::span<const std::uint8_t> hash) {
-  sqlite::Statement remove(store_.handle(),
-                           "DELETE FROM admin_recovery_codes WHERE admin_id = ?1 AND code_hash = ?2",
-                           "using a recovery code");
+  sqlite::Statement remove(
+      store_.handle(), "DELETE FROM admin_recovery_codes WHERE admin_id = ?1 AND code_hash = ?2",
+      "using a recovery code");
   remove.bind(1, id).bind_blob(2, hash);
   remove.run();
   return sqlite3_changes(store_.handle()) == 1;

@@ -23,8 +23,7 @@ void bind_filter(sqlite::Statement& statement, const AuditQuery& query) {
 
 }  // namespace
 
-void AuditStore::record(std::string_view actor, std::string_view action,
-                        std::string_view target) {
+void AuditStore::record(std::string_view actor, std::string_view action, std::string_view target) {
   const auto now = unix_now();
   sqlite::Statement insert(
       store_.handle(), "INSERT INTO audit_log (at, actor, action, target) VALUES (?1, ?2, ?3, ?4)",
@@ -51,8 +50,8 @@ std::vector<AuditEntry> AuditStore::list(const AuditQuery& query) {
   select.bind(4, static_cast<std::int64_t>(query.offset));
   std::vector<AuditEntry> out;
   while (select.step()) {
-    out.push_back({select.int64(0), select.int64(1), select.text(2), select.text(3),
-                   select.text(4)});
+    out.push_back(
+        {select.int64(0), select.int64(1), select.text(2), select.text(3), select.text(4)});
   }
   return out;
 }

@@ -6,7 +6,6 @@
 
 namespace picket::controller {
 
-
 namespace {
 
 std::string join(const std::vector<std::string>& items) {

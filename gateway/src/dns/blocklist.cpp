@@ -73,7 +73,8 @@ BlocklistBuilder::BlocklistBuilder() = default;
 
 bool BlocklistBuilder::add_domain(std::string_view domain) {
   if (domain.starts_with("*.")) domain.remove_prefix(2);
-  if (domain.starts_with("||") && domain.ends_with("^")) domain = domain.substr(2, domain.size() - 3);
+  if (domain.starts_with("||") && domain.ends_with("^"))
+    domain = domain.substr(2, domain.size() - 3);
   // A single label (localhost, broadcasthost in hosts files) would block a
   // whole top-level domain.
   if (domain.find('.') == std::string_view::npos || domain.ends_with(".")) return false;
@@ -98,8 +99,8 @@ void BlocklistBuilder::add_line(std::string_view line) {
       const auto end = rest.find_first_of(" \t");
       const auto name = rest.substr(0, end);
       // hosts-file boilerplate (localhost, ip6-allnodes) is neither blocked nor an error
-      const bool boilerplate = name.find('.') == std::string_view::npos || name.starts_with("ip6-") ||
-                               name == "localhost.localdomain";
+      const bool boilerplate = name.find('.') == std::string_view::npos ||
+                               name.starts_with("ip6-") || name == "localhost.localdomain";
       if (add_domain(name) || boilerplate) ok = true;
       if (end == std::string_view::npos) break;
       rest = rest.substr(end);
@@ -124,7 +125,8 @@ void BlocklistBuilder::add_file(const std::filesystem::path& file) {
   if (fingerprints_.size() == before && skipped_ > skipped_before)
     throw Error("the blocklist " + file.string() +
                 " holds no domain, only lines that are neither hosts-format nor domain-list "
-                "lines (the first is line " + std::to_string(first_skipped_) + ")");
+                "lines (the first is line " +
+                std::to_string(first_skipped_) + ")");
 }
 
 Blocklist BlocklistBuilder::build() {

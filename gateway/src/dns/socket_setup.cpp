@@ -60,8 +60,8 @@ void prepare_socket(int fd, const IpAddress& address) {
 void throw_bind_error(const char* transport, const IpAddress& address, std::uint16_t port,
                       const boost::system::error_code& ec) {
   // The address is the gateway's own tunnel address, not a member's.
-  throw Error(std::string("the DNS resolver cannot listen on ") + transport + " " +
-              address.str() + " port " + std::to_string(port) + ": " + ec.message());
+  throw Error(std::string("the DNS resolver cannot listen on ") + transport + " " + address.str() +
+              " port " + std::to_string(port) + ": " + ec.message());
 }
 
 }  // namespace picket::gateway::dns

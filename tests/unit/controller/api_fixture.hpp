@@ -42,7 +42,8 @@ struct ApiFixture {
     service->start();
     accounts = std::make_unique<auth::Accounts>(store, [this] { return now; });
     metrics = std::make_unique<api::Metrics>(*service);
-    api = std::make_unique<api::Api>(*service, *accounts, audit, *metrics, "http://10.77.0.1:8080/");
+    api =
+        std::make_unique<api::Api>(*service, *accounts, audit, *metrics, "http://10.77.0.1:8080/");
   }
 
   ApiRequest http(const std::string& method, const std::string& target,
@@ -131,9 +132,7 @@ struct ApiFixture {
     return response;
   }
 
-  static gateway::Key new_key() {
-    return gateway::public_key_of(gateway::generate_private_key());
-  }
+  static gateway::Key new_key() { return gateway::public_key_of(gateway::generate_private_key()); }
 };
 
 }  // namespace picket::controller::test

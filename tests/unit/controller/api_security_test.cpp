@@ -45,7 +45,8 @@ TEST_CASE("api: unix-only routes do not exist over HTTP, even logged in", "[api]
   for (const auto& route : api::all_routes()) {
     if (route.access != api::Access::unix_only) continue;
     INFO(route.method << " " << route.pattern);
-    const auto status = f.call(f.browser(std::string(route.method), concrete(route.pattern))).status;
+    const auto status =
+        f.call(f.browser(std::string(route.method), concrete(route.pattern))).status;
     CHECK((status == 404 || status == 405));
   }
 }
@@ -109,8 +110,9 @@ TEST_CASE("api: login answers 401 for a wrong TOTP and 429 for a burst", "[api]"
   ApiFixture f;
   f.setup_and_login();
   const auto code = f.current_code();
-  const nlohmann::json wrong = {
-      {"username", "ana"}, {"password", test::kAdminPassword}, {"totp", code == "123456" ? "654321" : "123456"}};
+  const nlohmann::json wrong = {{"username", "ana"},
+                                {"password", test::kAdminPassword},
+                                {"totp", code == "123456" ? "654321" : "123456"}};
   auto answer = f.call(f.http("POST", "/api/v1/session", wrong.dump()));
   CHECK(answer.status == 401);
   CHECK(ApiFixture::json_of(answer).at("code") == "login_failed");
@@ -135,10 +137,12 @@ TEST_CASE("api: login answers 401 for a wrong TOTP and 429 for a burst", "[api]"
 TEST_CASE("api: the setup route is open once, then refuses", "[api]") {
   ApiFixture f;
   const auto token = *f.accounts->setup_token();
-  const nlohmann::json bad = {{"setup_token", "nope"}, {"username", "ana"}, {"password", test::kAdminPassword}};
+  const nlohmann::json bad = {
+      {"setup_token", "nope"}, {"username", "ana"}, {"password", test::kAdminPassword}};
   CHECK(f.call(f.http("POST", "/api/v1/setup", bad.dump())).status == 403);
   f.setup_and_login();
-  const nlohmann::json again = {{"setup_token", token}, {"username", "eve"}, {"password", test::kAdminPassword}};
+  const nlohmann::json again = {
+      {"setup_token", token}, {"username", "eve"}, {"password", test::kAdminPassword}};
   CHECK(f.call(f.http("POST", "/api/v1/setup", again.dump())).status == 403);
   CHECK(f.accounts->list().size() == 1);
 }

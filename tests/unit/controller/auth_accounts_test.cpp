@@ -1,9 +1,8 @@
 // Admin accounts: the one-time setup token, login with TOTP or a recovery
 // code, replayed and wrong codes, rate limits, session timeouts and logout.
-#include "auth/accounts.hpp"
-
 #include <catch2/catch.hpp>
 
+#include "auth/accounts.hpp"
 #include "auth/totp.hpp"
 #include "picket/controller/errors.hpp"
 #include "store/admin_store.hpp"
@@ -131,7 +130,8 @@ TEST_CASE("auth: sessions end idle, absolutely, and by logout everywhere", "[aut
   CHECK_FALSE(f.accounts.authenticate(idle));
 
   const auto busy = login();
-  for (std::int64_t t = 0; t < SessionTable::kAbsoluteTimeout; t += SessionTable::kIdleTimeout / 2) {
+  for (std::int64_t t = 0; t < SessionTable::kAbsoluteTimeout;
+       t += SessionTable::kIdleTimeout / 2) {
     REQUIRE(f.accounts.authenticate(busy));
     f.now += SessionTable::kIdleTimeout / 2;
   }

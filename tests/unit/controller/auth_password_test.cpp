@@ -1,17 +1,18 @@
 // Argon2id hashes and the minimum strength rules.
-#include "auth/password.hpp"
-
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <iostream>
 #include <stdexcept>
+
+#include "auth/password.hpp"
 
 using namespace picket::controller::auth;
 
 TEST_CASE("auth: Argon2id hashes verify the right password only", "[auth]") {
   const auto started = std::chrono::steady_clock::now();
   const auto hash = hash_password("correct horse battery staple");
-  const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
+  const auto ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
   // A figure, not an assertion: the README quotes it.
   std::cout << "argon2id (ops " << kPasswordOpsLimit << ", " << (kPasswordMemLimit >> 20)
             << " MiB) took " << ms.count() << " ms\n";
@@ -29,8 +30,7 @@ TEST_CASE("auth: weak passwords are refused with a reason", "[auth]") {
                     Catch::Contains("too few different"));
   CHECK_THROWS_WITH(check_password_strength("ana-is-the-best-42", "ana"),
                     Catch::Contains("username"));
-  CHECK_THROWS_WITH(check_password_strength("Password1234", "ana"),
-                    Catch::Contains("well-known"));
+  CHECK_THROWS_WITH(check_password_strength("Password1234", "ana"), Catch::Contains("well-known"));
   CHECK_THROWS_AS(check_password_strength(std::string(2000, 'x'), "ana"), std::invalid_argument);
   CHECK_NOTHROW(check_password_strength("tulip marble ferry 88", "ana"));
 }

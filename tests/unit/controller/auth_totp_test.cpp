@@ -1,16 +1,18 @@
 // TOTP against the RFC 6238 appendix B vectors (SHA-1), and the window and
 // base32 encoding that authenticator apps rely on.
-#include "auth/totp.hpp"
-
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
+
+#include "auth/totp.hpp"
 
 using namespace picket::controller::auth;
 
 namespace {
 const std::string kRfcSecret = "12345678901234567890";
-std::vector<std::uint8_t> rfc_secret() { return {kRfcSecret.begin(), kRfcSecret.end()}; }
+std::vector<std::uint8_t> rfc_secret() {
+  return {kRfcSecret.begin(), kRfcSecret.end()};
+}
 }  // namespace
 
 TEST_CASE("auth: TOTP codes match RFC 6238 appendix B (SHA-1, 8 digits)", "[auth]") {

@@ -67,7 +67,8 @@ TEST_CASE("dns blocklist: unreadable or wrong files are refused with their name"
 
 TEST_CASE("dns blocklist: a million domains in a bounded table", "[dns]") {
   BlocklistBuilder builder;
-  for (int i = 0; i < 1000000; ++i) builder.add_domain("host" + std::to_string(i) + ".tracker.test");
+  for (int i = 0; i < 1000000; ++i)
+    builder.add_domain("host" + std::to_string(i) + ".tracker.test");
   const auto list = builder.build();
   REQUIRE(list.size() == 1000000);
   REQUIRE(list.memory_bytes() <= 16u << 20);
