@@ -22,11 +22,15 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # Library dependencies come from dpkg-shlibdeps; these are the programs picketd
-# runs or the admin needs. wireguard-tools recommends a kernel module package:
-# install with --no-install-recommends (README, "Deploying"). picket itself
-# recommends nothing.
+# runs (wireguard-go, the userspace backend) or that the package's scripts and
+# the admin use. wireguard-tools (`wg`) is only suggested: picketd programs the
+# interface itself, and wireguard-tools recommends wireguard-modules, which
+# only a kernel image provides, so a plain `apt-get install ./picket_*.deb`
+# on a host without a kernel package (a container, a chroot) would pull one
+# in. picket itself recommends nothing.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "wireguard-go, wireguard-tools, iproute2, passwd")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "wireguard-go, iproute2, passwd")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "wireguard-tools")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${PROJECT_SOURCE_DIR}/packaging/debian/conffiles
     ${PROJECT_SOURCE_DIR}/packaging/debian/postinst

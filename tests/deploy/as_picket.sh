@@ -54,6 +54,17 @@ check_picketd_as_picket() {
   [ "$(ip netns exec "$NETNS" chroot "$ROOT" wg show picket0 listen-port)" = 51999 ] ||
     fail "picket0 does not listen on the configured port"
 
+  # The admin HTTP API on the configured port (api-port in the config),
+  # on loopback and the tunnel address, nowhere else.
+  local listening
+  listening=$(ip netns exec "$NETNS" ss -Hltn "sport = :8181" | awk '{print $4}' | sort | tr '\n' ' ')
+  [ "$listening" = "10.77.0.1:8181 127.0.0.1:8181 " ] ||
+    fail "the admin API listens on '$listening', expected 127.0.0.1:8181 and 10.77.0.1:8181"
+  # /metrics: served on 127.0.0.1 without a session.
+  ip netns exec "$NETNS" curl -fsS --max-time 10 -o /dev/null http://127.0.0.1:8181/metrics ||
+    fail "the admin API does not answer on 127.0.0.1:8181 ($(tail -n 3 "$WORK/picketd.log"))"
+  kill -0 "$pid" 2>/dev/null || fail "picketd died answering an HTTP request"
+
   # The socket is the admin interface: root only (root passes file modes).
   [ "$(in_root stat -c '%a %U' /run/picket/picket.sock)" = "600 picket" ] ||
     fail "the CLI socket is $(in_root stat -c '%a %U' /run/picket/picket.sock)"

@@ -4,6 +4,8 @@
 # in sources.list), building it with debootstrap on the first call only. The
 # tarball is cached so that reruns in CI take seconds, not minutes.
 # Usage: base_root.sh [CACHE_DIR]
+# Exits 77 when it cannot be built for want of debootstrap or the network
+# (the tests then skip), 1 on any other failure.
 set -euo pipefail
 
 CACHE=${1:-${PICKET_DEPLOY_CACHE:-/var/cache/picket-test-deploy}}
@@ -16,7 +18,9 @@ if [ -s "$TARBALL" ]; then
   echo "$TARBALL"
   exit 0
 fi
-command -v debootstrap >/dev/null || { echo "base_root: debootstrap is missing (scripts/deps.sh installs it)" >&2; exit 1; }
+command -v debootstrap >/dev/null || { echo "base_root: debootstrap is missing (scripts/deps.sh installs it)" >&2; exit 77; }
+curl -fsS --max-time 20 -o /dev/null "$MIRROR/dists/bookworm/InRelease" ||
+  { echo "base_root: $MIRROR cannot be reached: no network?" >&2; exit 77; }
 mkdir -p "$CACHE"
 WORK=$(mktemp -d "$CACHE/build.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT

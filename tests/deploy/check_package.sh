@@ -8,9 +8,12 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 field() { dpkg-deb --field "$DEB" "$1"; }
 [ "$(field Package)" = picket ] || fail "the package is called $(field Package)"
 depends=$(field Depends)
-for dep in wireguard-go wireguard-tools iproute2 passwd libc6 libsqlite3-0 libsodium23 libnl-3-200; do
+for dep in wireguard-go iproute2 passwd libc6 libsqlite3-0 libsodium23 libnl-3-200 libnftables1 libunbound8; do
   grep -Eq "(^|, )$dep( |,|$)" <<<"$depends" || fail "Depends lacks $dep: $depends"
 done
+# wireguard-tools recommends wireguard-modules, i.e. a kernel image: only suggested.
+if grep -Eq "(^|, )wireguard-tools( |,|$)" <<<"$depends"; then fail "Depends has wireguard-tools: $depends"; fi
+[ "$(field Suggests)" = wireguard-tools ] || fail "the package suggests '$(field Suggests)', not wireguard-tools"
 [ -z "$(field Recommends)" ] || fail "the package recommends $(field Recommends): a VPS needs no kernel packages"
 
 contents=$(dpkg-deb --contents "$DEB")

@@ -7,18 +7,19 @@
 # installed picketd runs as user picket with only the unit's capabilities in
 # a network namespace, and root adds a device through its socket.
 # Usage: playbook_chroot.sh BUILD_DIR   (root; PICKET_DEPLOY_DEB=file to test a given package)
+# Exit 77 (CTest: skipped, not passed) when the Debian archive cannot be
+# reached or the base root cannot be built, with the reason on stdout.
 set -euo pipefail
-# Opt-in: it debootstraps a Debian root (about 20 minutes the first time on a
-# loaded 2-core machine) and has not yet passed end to end; run it with
-# PICKET_DEPLOY_E2E=1. Exit 77 tells CTest it was skipped, not passed.
-if [ "${PICKET_DEPLOY_E2E:-0}" != 1 ]; then
-  echo "skipped: set PICKET_DEPLOY_E2E=1 to apply the playbook to a debootstrapped Debian 12 root"
-  exit 77
-fi
 source "$(dirname "$0")/lib.sh"
 [ "$(id -u)" -eq 0 ] || fail "run as root (chroot, mounts, network namespaces)"
 BUILD_DIR=$(cd "${1:?usage: playbook_chroot.sh BUILD_DIR}" && pwd)
 START=$SECONDS
+for tool in ansible-playbook cpack dpkg-deb systemd-analyze nft curl; do
+  command -v "$tool" >/dev/null || fail "$tool is missing (scripts/deps.sh installs it)"
+done
+# apt in the root fetches fresh lists and packages on every run, cached base root or not.
+curl -fsS --max-time 20 -o /dev/null "$MIRROR/dists/bookworm/InRelease" ||
+  skip "the Debian archive ($MIRROR) cannot be reached: no network?"
 
 log "package"
 make_package "$BUILD_DIR"
@@ -26,6 +27,18 @@ make_package "$BUILD_DIR"
 
 log "fresh Debian 12 root"
 make_root
+
+# What a plain `apt-get install ./picket_*.deb` (Recommends on) would bring:
+# no kernel image, no DKMS. Only simulated; the playbook installs for real.
+in_root apt-get update -q >"$WORK/apt-update.log" 2>&1 || { cat "$WORK/apt-update.log" >&2; fail "apt-get update in the root"; }
+cp "$DEB" "$ROOT/tmp/"
+in_root apt-get install -s "/tmp/$(basename "$DEB")" >"$WORK/apt-plain.log" 2>&1 ||
+  { cat "$WORK/apt-plain.log" >&2; fail "apt-get install ./$(basename "$DEB") cannot be resolved"; }
+rm "$ROOT/tmp/$(basename "$DEB")"
+if grep -E '^Inst (linux-image|linux-headers|wireguard-dkms|dkms)' "$WORK/apt-plain.log"; then
+  fail "a plain apt-get install of the package would bring the kernel packages above"
+fi
+echo "   a plain apt-get install would add $(grep -c '^Inst ' "$WORK/apt-plain.log") packages, no kernel"
 
 cat >"$WORK/inventory.ini" <<EOF
 [picket]
@@ -35,7 +48,7 @@ play() {
   ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ANSIBLE_RETRY_FILES_ENABLED=0 \
     ansible-playbook -i "$WORK/inventory.ini" "$SOURCE_DIR/ansible/site.yml" \
     -e picket_deb="$DEB" -e picket_live_system=false \
-    -e picket_endpoint_host=vpn.test.example -e picket_listen_port=51999 "$@"
+    -e picket_endpoint_host=vpn.test.example -e picket_listen_port=51999 -e picket_api_port=8181 "$@"
 }
 recap() { grep -A1 '^PLAY RECAP' "$1" | tail -n1; }
 
@@ -73,6 +86,7 @@ expect_mode /var/cache/picket "700 root:root"
 grep -qx 'endpoint = "vpn.test.example:51999"' "$ROOT/etc/picket/picketd.conf" ||
   fail "the config does not carry the endpoint"
 grep -qx 'listen-port = 51999' "$ROOT/etc/picket/picketd.conf" || fail "the config does not carry the port"
+grep -qx 'api-port = 8181' "$ROOT/etc/picket/picketd.conf" || fail "the config does not carry the admin API port"
 [ "$(in_root systemctl is-enabled picketd.service)" = enabled ] || fail "picketd.service is not enabled"
 [ "$(in_root systemctl is-enabled nftables.service)" = enabled ] || fail "nftables.service is not enabled"
 grep -qx 'net.ipv4.ip_forward = 1' "$ROOT/etc/sysctl.d/60-picket.conf" || fail "no IPv4 forwarding sysctl"
@@ -82,7 +96,7 @@ grep -qx 'APT::Periodic::Unattended-Upgrade "1";' "$ROOT/etc/apt/apt.conf.d/20au
   fail "unattended upgrades are off"
 grep -q 'udp dport 51999 accept' "$ROOT/etc/nftables.conf" || fail "the firewall does not let WireGuard in"
 grep -q 'policy drop' "$ROOT/etc/nftables.conf" || fail "the firewall does not drop by default"
-grep -q 'flush ruleset' "$ROOT/etc/nftables.conf" && fail "the firewall would flush picketd's own table"
+grep -Eq '^[[:space:]]*flush ruleset' "$ROOT/etc/nftables.conf" && fail "the firewall would flush picketd's own table"
 # Only `nft --check`: loading it would change the build host's firewall.
 nft --check --file "$ROOT/etc/nftables.conf" || fail "the firewall does not load"
 
@@ -97,5 +111,10 @@ systemd-analyze security --offline=true --root="$ROOT" --threshold=20 picketd.se
 
 source "$DEPLOY_DIR/as_picket.sh"
 check_picketd_as_picket
+
+if [ "${PICKET_DEPLOY_VM:-0}" = 1 ]; then
+  source "$DEPLOY_DIR/systemd_vm.sh"
+  check_under_systemd
+fi
 
 echo "PASS ($((SECONDS - START)) s)"
