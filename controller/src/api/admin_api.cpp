@@ -5,8 +5,7 @@
 namespace picket::controller::api {
 
 AdminApi::AdminApi(Store& store, Service& service, const AdminListenOptions& options)
-    : service_(service),
-      listeners_(admin_listeners(options, service.settings())),
+    : listeners_(admin_listeners(options, service.settings())),
       tls_(options.tls_cert.empty() ? nullptr
                                     : make_tls_context(options.tls_cert, options.tls_key)),
       accounts_(store, system_clock_now),
@@ -21,10 +20,13 @@ void AdminApi::listen(boost::asio::io_context& io, std::function<void()> after_c
     log_info("the admin HTTP API is off (--api-port 0)");
   } else {
     HttpHandlers handlers;
-    handlers.api = [this, after_call](const ApiRequest& request) {
-      auto response = api_.handle(request);
-      after_call();
-      return response;
+    handlers.api = [this, after_call, offload = passwords_.offload(io.get_executor())](
+                       ApiRequest request, HttpHandlers::Respond respond) {
+      api_.handle_async(std::move(request), offload,
+                        [after_call, respond = std::move(respond)](ApiResponse response) {
+                          after_call();
+                          respond(std::move(response));
+                        });
     };
     handlers.metrics = [this] { return metrics_.render(system_clock_now()); };
     http_ = std::make_unique<HttpServer>(io, listeners_, tls_, std::move(handlers));

@@ -8,6 +8,7 @@
 #include "api/api_handler.hpp"
 #include "api/http_server.hpp"
 #include "api/metrics.hpp"
+#include "api/password_worker.hpp"
 #include "auth/accounts.hpp"
 #include "store/audit_store.hpp"
 
@@ -24,21 +25,26 @@ class AdminApi {
   // Opens the HTTP listeners on `io`; each answered request then calls
   // `after_call` (the daemon re-arms its expiry timer there).
   void listen(boost::asio::io_context& io, std::function<void()> after_call);
-  // Closes the listeners; call it while their io_context still exists.
-  void close() { http_.reset(); }
+  // Closes the listeners and stops the password worker; call it while
+  // their io_context still exists.
+  void close() {
+    http_.reset();
+    passwords_.stop();
+  }
+  // Serves a request inline, Argon2id included (the unix socket).
   ApiResponse handle(const ApiRequest& request) { return api_.handle(request); }
   Metrics& metrics() { return metrics_; }
   void set_extension(Api::Extension extension) { api_.set_extension(std::move(extension)); }
   void set_seizure_hooks(SeizureHooks hooks) { api_.set_seizure_hooks(std::move(hooks)); }
 
  private:
-  Service& service_;
   std::vector<Listener> listeners_;
   std::shared_ptr<boost::asio::ssl::context> tls_;
   auth::Accounts accounts_;
   AuditStore audit_;
   Metrics metrics_;
   Api api_;
+  PasswordWorker passwords_;
   std::unique_ptr<HttpServer> http_;
 };
 

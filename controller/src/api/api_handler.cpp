@@ -44,7 +44,8 @@ std::int64_t steady_ms() {
 }  // namespace
 
 ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authenticate,
-                     const Api::Extension& extension, ResponseCache* cache) {
+                     const Api::Extension& extension, ResponseCache* cache,
+                     std::optional<auth::PasswordJob>* needs) {
   if (request.body.size() > kMaxRequestBody)
     throw ApiError(413, "body_too_large", "the request body is too large");
   auto target = split_target(request.target);
@@ -72,30 +73,97 @@ ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authen
       }
       RouteCall call(forwarded, context, caller, target, match.params);
       return match.route->handler(call);
+    } catch (auth::PasswordWorkNeeded& work) {
+      if (needs == nullptr) return error_reply(500, "internal", "a password job was not run");
+      *needs = std::move(work.job);
+      // Not an answer: an extension passes it back unchanged, and the
+      // request runs again once the job is done.
+      ApiResponse placeholder;
+      placeholder.status = 102;
+      return placeholder;
     } catch (...) {
       return reply_for_current_exception();
     }
   };
   auto response = extension ? extension(request, run_route) : run_route(request);
-  if (cacheable) cache->store(request.target, response, steady_ms());
+  if (cacheable && !(needs != nullptr && *needs))
+    cache->store(request.target, response, steady_ms());
   return response;
 }
 
-ApiResponse Api::handle(const ApiRequest& request) {
-  const auto started = std::chrono::steady_clock::now();
-  ApiResponse response;
+ApiResponse Api::run(const ApiRequest& request, const auth::PasswordResults* results,
+                     std::optional<auth::PasswordJob>& needs) {
+  struct Defer {
+    auth::Accounts* accounts;
+    Defer(auth::Accounts* accounts, const auth::PasswordResults* results) : accounts(accounts) {
+      if (accounts != nullptr) accounts->defer_password_work(results);
+    }
+    ~Defer() {
+      if (accounts != nullptr) accounts->defer_password_work(nullptr);
+    }
+  } defer(results != nullptr ? context_.accounts : nullptr, results);
   try {
-    response = dispatch(context_, request, request.transport != Transport::unix_socket, extension_,
-                        &cache_);
+    return dispatch(context_, request, request.transport != Transport::unix_socket, extension_,
+                    &cache_, &needs);
   } catch (...) {
-    response = reply_for_current_exception();
+    needs.reset();
+    return reply_for_current_exception();
   }
+}
+
+ApiResponse Api::finish(const ApiRequest& request, ApiResponse response,
+                        std::chrono::steady_clock::time_point started) {
   // Any change may show in any listing (a login or logout changes none, but
   // telling them apart is not worth a stale answer).
   if (is_state_changing(request.method) && response.status < 400) cache_.clear();
   metrics_.count(request, response,
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return response;
+}
+
+ApiResponse Api::handle(const ApiRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  std::optional<auth::PasswordJob> needs;
+  return finish(request, run(request, nullptr, needs), started);
+}
+
+struct Api::Pending {
+  ApiRequest request;
+  Offload offload;
+  Respond respond;
+  std::chrono::steady_clock::time_point started;
+  auth::PasswordResults results;
+  int runs = 0;
+};
+
+void Api::handle_async(ApiRequest request, Offload offload, Respond respond) {
+  auto pending = std::make_shared<Pending>(Pending{std::move(request),
+                                                   std::move(offload),
+                                                   std::move(respond),
+                                                   std::chrono::steady_clock::now(),
+                                                   {},
+                                                   0});
+  attempt(pending);
+}
+
+void Api::attempt(const std::shared_ptr<Pending>& pending) {
+  // A request needs one job (login, password confirmation) or one per new
+  // admin; more runs mean the stored hash keeps changing under it, and the
+  // last run then verifies inline rather than chase it.
+  constexpr int kMaxDeferredRuns = 4;
+  ++pending->runs;
+  std::optional<auth::PasswordJob> needs;
+  auto response =
+      run(pending->request, pending->runs < kMaxDeferredRuns ? &pending->results : nullptr, needs);
+  if (!needs) {
+    pending->respond(finish(pending->request, std::move(response), pending->started));
+    return;
+  }
+  auto job = std::make_shared<auth::PasswordJob>(std::move(*needs));
+  pending->offload(*job, [this, pending, job](auth::PasswordResult result) {
+    pending->results.add(std::move(*job), std::move(result));
+    attempt(pending);
+  });
 }
 
 }  // namespace picket::controller::api

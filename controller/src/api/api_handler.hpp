@@ -1,10 +1,13 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <optional>
 
 #include "api/metrics.hpp"
 #include "api/response_cache.hpp"
 #include "api/route_table.hpp"
+#include "auth/password_jobs.hpp"
 #include "picket/controller/api.hpp"
 
 namespace picket::controller::api {
@@ -27,7 +30,26 @@ class Api {
       std::string ui_url = "")
       : context_{service, &accounts, &audit, std::move(ui_url)}, metrics_(metrics) {}
 
+  // Serves the request to the end on the calling thread, Argon2id included
+  // (the unix socket's way: root needs no password).
   ApiResponse handle(const ApiRequest& request);
+
+  // The HTTP listeners' way, which never runs Argon2id (0.1-0.4 s) on the
+  // API thread. The handlers stay synchronous functions of the request;
+  // when one needs a password hashed or verified, Accounts stops it with
+  // PasswordWorkNeeded before it has changed anything, `offload` runs the
+  // job elsewhere and hands the result back on the API thread, and the
+  // request is served again from the start with that result at hand. The
+  // second run repeats every check (session, rate limits, setup token) as
+  // it stands then, so what the request does is what it would have done had
+  // it arrived when the result came back. The Store, the Service and
+  // Accounts are only ever touched on the API thread. `respond` is called
+  // once, on the API thread (at once when no password is involved).
+  using Respond = std::function<void(ApiResponse)>;
+  using PasswordDone = std::function<void(auth::PasswordResult)>;
+  using Offload = std::function<void(const auth::PasswordJob& job, PasswordDone done)>;
+  void handle_async(ApiRequest request, Offload offload, Respond respond);
+
   void set_extension(Extension extension) { extension_ = std::move(extension); }
   void set_seizure_hooks(SeizureHooks hooks) {
     seizure_ = std::move(hooks);
@@ -38,12 +60,24 @@ class Api {
   SeizureHooks seizure_;
   ApiContext context_;
   Extension extension_;
+  struct Pending;
+  // One run of the request; sets `needs` instead of answering when a
+  // password job must run first.
+  ApiResponse run(const ApiRequest& request, const auth::PasswordResults* results,
+                  std::optional<auth::PasswordJob>& needs);
+  void attempt(const std::shared_ptr<Pending>& pending);
+  ApiResponse finish(const ApiRequest& request, ApiResponse response,
+                     std::chrono::steady_clock::time_point started);
+
   ResponseCache cache_;
   Metrics& metrics_;
 };
 
 // Routing and the handler call, without the HTTP checks (used by both).
+// With `needs`, a handler's PasswordWorkNeeded is caught into it (the
+// answer is then a placeholder, 102, that nobody sends).
 ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authenticate,
-                     const Api::Extension& extension = {}, ResponseCache* cache = nullptr);
+                     const Api::Extension& extension = {}, ResponseCache* cache = nullptr,
+                     std::optional<auth::PasswordJob>* needs = nullptr);
 
 }  // namespace picket::controller::api

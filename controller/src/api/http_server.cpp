@@ -146,10 +146,14 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     const auto& request = parser_->get();
     const bool tls = !std::is_same_v<Stream, beast::tcp_stream>;
     const std::string_view target = request.target();
-    ApiResponse response;
     if (target.rfind("/api/", 0) == 0) {
-      response = shared_->handlers.api(to_api_request(request, tls, source_));
-    } else if (target == "/metrics" && shared_->listener.metrics) {
+      shared_->handlers.api(to_api_request(request, tls, source_),
+                            [self = this->shared_from_this(), keep_alive = request.keep_alive()](
+                                ApiResponse answer) { self->send(std::move(answer), keep_alive); });
+      return;
+    }
+    ApiResponse response;
+    if (target == "/metrics" && shared_->listener.metrics) {
       response.content_type = "text/plain; version=0.0.4";
       response.body = shared_->handlers.metrics();
     } else {

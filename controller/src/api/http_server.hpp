@@ -33,8 +33,12 @@ struct Listener {
 };
 
 struct HttpHandlers {
-  std::function<ApiResponse(const ApiRequest&)> api;  // /api/…
-  std::function<std::string()> metrics;               // /metrics, Prometheus text
+  using Respond = std::function<void(ApiResponse)>;
+  // /api/…: answers through `respond`, at once or later (a login waits for
+  // Argon2id on another thread), always on the io_context's thread. The
+  // connection reads nothing more until it has answered.
+  std::function<void(ApiRequest, Respond)> api;
+  std::function<std::string()> metrics;  // /metrics, Prometheus text
 };
 
 // HTTP/1.1 (or HTTPS) listeners with Boost.Beast, on the daemon's one

@@ -38,6 +38,15 @@ std::string normalise_recovery_code(const std::string& code) {
   return out.size() == 10 ? out.substr(0, 5) + "-" + out.substr(5) : out;
 }
 
+// Zeroes the TOTP secret of an admin record however the call ends (an
+// Argon2id job run elsewhere ends the first call with an exception).
+struct ForgetTotpSecret {
+  std::optional<AdminRecord>& admin;
+  ~ForgetTotpSecret() {
+    if (admin) sodium_memzero(admin->totp_secret.data(), admin->totp_secret.size());
+  }
+};
+
 }  // namespace
 
 void validate_username(const std::string& username) {
@@ -56,6 +65,15 @@ void validate_username(const std::string& username) {
 
 Accounts::Accounts(Store& store, Clock clock) : admins_(store), clock_(std::move(clock)) {
   if (admins_.count() == 0) setup_token_ = random_token();
+}
+
+PasswordResult Accounts::password_job(PasswordJob job) {
+  if (deferred_ == nullptr) return run_password_job(job);
+  if (auto result = deferred_->find(job)) {
+    if (!result->error.empty()) throw std::runtime_error(result->error);
+    return *result;
+  }
+  throw PasswordWorkNeeded(std::move(job));
 }
 
 AdminInfo Accounts::info_of(const AdminRecord& record) {
@@ -88,7 +106,7 @@ Enrollment Accounts::create_admin(const std::string& username, const std::string
   Enrollment enrollment;
   AdminRecord record;
   record.username = username;
-  record.password_hash = hash_password(password);
+  record.password_hash = password_job({PasswordJob::Kind::hash, "", password}).hash;
   record.totp_secret = random_bytes(kTotpSecretBytes);
   std::vector<std::vector<std::uint8_t>> hashes;
   for (std::size_t i = 0; i < kRecoveryCodes; ++i) {
@@ -129,10 +147,11 @@ void Accounts::confirm_password(std::int64_t admin_id, const std::string& passwo
                                 const std::string& source) {
   const auto now = clock_();
   auto admin = admins_.by_id(admin_id);
+  const ForgetTotpSecret forget{admin};
   const std::string username = admin ? admin->username : std::string();
   check_not_limited(username, source, now);
-  const bool ok = admin && verify_password(admin->password_hash, password);
-  if (admin) sodium_memzero(admin->totp_secret.data(), admin->totp_secret.size());
+  const bool ok =
+      admin && password_job({PasswordJob::Kind::verify, admin->password_hash, password}).verified;
   if (!ok) {
     per_account_.record_failure(username, now);
     per_source_.record_failure(source, now);
@@ -160,14 +179,15 @@ LoginResult Accounts::login(const Credentials& credentials) {
   const auto now = clock_();
   check_not_limited(credentials.username, credentials.source, now);
   auto admin = admins_.by_username(credentials.username);
+  const ForgetTotpSecret forget{admin};
   bool ok = false;
   if (admin) {
-    ok = verify_password(admin->password_hash, credentials.password) &&
+    ok = password_job({PasswordJob::Kind::verify, admin->password_hash, credentials.password})
+             .verified &&
          second_factor_ok(*admin, credentials, now);
   } else {
-    verify_dummy_password(credentials.password);
+    (void)password_job({PasswordJob::Kind::verify, dummy_password_hash(), credentials.password});
   }
-  if (admin) sodium_memzero(admin->totp_secret.data(), admin->totp_secret.size());
   if (!ok) {
     per_account_.record_failure(credentials.username, now);
     per_source_.record_failure(credentials.source, now);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/password_jobs.hpp"
 #include "auth/rate_limiter.hpp"
 #include "auth/sessions.hpp"
 #include "store/admin_store.hpp"
@@ -69,6 +70,12 @@ struct SessionView {
 // Admin accounts: first-run setup, creation, login with password and TOTP
 // (or a one-time recovery code), sessions, logout. Single-threaded, like the
 // Service; the clock is injectable for tests.
+//
+// Argon2id runs inline unless defer_password_work() is given a result set:
+// then each hashing or verification takes its result from that set, and a
+// missing one throws PasswordWorkNeeded. Every method reaches its first
+// Argon2id call before it changes anything (limits, sessions, the
+// database), so the caller can run the job elsewhere and call again.
 class Accounts {
  public:
   using Clock = std::function<std::int64_t()>;
@@ -102,10 +109,15 @@ class Accounts {
   void confirm_password(std::int64_t admin_id, const std::string& password,
                         const std::string& source);
 
+  // Null (the default): Argon2id inline. Otherwise see the class comment;
+  // the set must outlive the calls made until it is reset to null.
+  void defer_password_work(const PasswordResults* results) { deferred_ = results; }
+
  private:
   AdminInfo info_of(const AdminRecord& record);
   void check_not_limited(const std::string& username, const std::string& source, std::int64_t now);
   bool second_factor_ok(AdminRecord& admin, const Credentials& credentials, std::int64_t now);
+  PasswordResult password_job(PasswordJob job);
 
   AdminStore admins_;
   Clock clock_;
@@ -113,6 +125,7 @@ class Accounts {
   RateLimiter per_account_{kFailuresPerAccount, kAccountWindow};
   RateLimiter per_source_{kFailuresPerSource, kSourceWindow};
   std::optional<std::string> setup_token_;
+  const PasswordResults* deferred_ = nullptr;
 };
 
 // Usernames: 1 to 32 of a-z, 0-9, '.', '_', '-', starting with a letter or

@@ -15,8 +15,9 @@ inline constexpr std::size_t kMaxPasswordLength = 1024;
 
 std::string hash_password(const std::string& password);
 bool verify_password(const std::string& stored_hash, const std::string& password);
-// Runs a verification against a fixed hash, so that a login for an unknown
-// username costs the same time as one for a known one.
+// A fixed hash to verify against, so that a login for an unknown username
+// costs the same time as one for a known one.
+const std::string& dummy_password_hash();
 void verify_dummy_password(const std::string& password);
 // Throws std::invalid_argument saying what is wrong: too short, too few
 // different characters, contains the username, or a well-known password.

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <exception>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace picket::controller::auth {
+
+// One Argon2id computation (0.1 to 0.4 s, 64 MiB), described by value so it
+// can run on a thread that touches nothing else: no Store, no Accounts.
+struct PasswordJob {
+  enum class Kind { verify, hash };
+  Kind kind = Kind::verify;
+  std::string stored_hash;  // verify: the hash the password is checked against
+  std::string password;
+
+  PasswordJob() = default;
+  PasswordJob(Kind kind, std::string stored_hash, std::string password)
+      : kind(kind), stored_hash(std::move(stored_hash)), password(std::move(password)) {}
+  PasswordJob(const PasswordJob&) = default;
+  PasswordJob(PasswordJob&&) = default;
+  PasswordJob& operator=(const PasswordJob&) = default;
+  PasswordJob& operator=(PasswordJob&&) = default;
+  // The password does not outlive the request in freed memory.
+  ~PasswordJob();
+  // Not constant-time, and need not be: both sides come from the same
+  // request (its password, and the hash read for it) — see PasswordResults.
+  bool operator==(const PasswordJob&) const = default;
+};
+
+struct PasswordResult {
+  bool verified = false;  // verify
+  std::string hash;       // hash: the new crypto_pwhash_str string
+  std::string error;      // the job threw this where it ran (Accounts throws it again)
+};
+
+// Runs the job; safe on any thread (libsodium only).
+PasswordResult run_password_job(const PasswordJob& job);
+
+// Thrown by Accounts, before it has changed anything, when it needs the
+// result of a job it was not given (see PasswordResults).
+class PasswordWorkNeeded : public std::exception {
+ public:
+  explicit PasswordWorkNeeded(PasswordJob job) : job(std::move(job)) {}
+  const char* what() const noexcept override { return "a password job must run first"; }
+  PasswordJob job;
+};
+
+// Results of password jobs that ran off the io thread for one request. The
+// request is then served again from the start with these results at hand:
+// the same job (same stored hash, same password) takes its result from here
+// instead of computing it, and any other job is asked for again.
+class PasswordResults {
+ public:
+  std::optional<PasswordResult> find(const PasswordJob& job) const;
+  void add(PasswordJob job, PasswordResult result);
+  std::size_t size() const { return done_.size(); }
+
+ private:
+  std::vector<std::pair<PasswordJob, PasswordResult>> done_;
+};
+
+}  // namespace picket::controller::auth
