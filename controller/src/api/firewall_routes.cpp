@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/extension_route.hpp"
 #include "api/request_body.hpp"
 #include "picket/controller/errors.hpp"
 #include "picket/gateway/error.hpp"
@@ -134,7 +135,23 @@ ApiResponse error(int status, const std::string& message) {
   return reply(status, {{"error", message}});
 }
 
+constexpr std::string_view kFirewall = "/firewall";
+constexpr std::string_view kAccess = "/members/{member}/devices/{device}/access";
+
+// What the firewall serves itself. It also reads the access fields of
+// POST /members/{member}/devices (create_route), a route-table route.
+constexpr ExtensionRoute kRoutes[] = {
+    {"GET", kFirewall},
+    {"PUT", kFirewall},
+    {"GET", kAccess},
+    {"PUT", kAccess},
+};
+
 }  // namespace
+
+std::span<const ExtensionRoute> firewall_routes() {
+  return kRoutes;
+}
 
 std::optional<ApiResponse> handle_firewall_request(
     FirewallPolicy& policy, const ApiRequest& request,
@@ -143,10 +160,12 @@ std::optional<ApiResponse> handle_firewall_request(
     const auto path = path_of(request.target);
     if (!path) return std::nullopt;
     const auto& p = *path;
-    if (p.size() == 1 && p[0] == "firewall") return firewall_route(policy, request);
-    if (p.size() == 5 && p[0] == "members" && p[2] == "devices" && p[4] == "access") {
-      return access_route(policy, request, p[1], p[3]);
-    }
+    const auto match = match_extension(kRoutes, request.method, p);
+    if (match.route != nullptr && match.route->pattern == kFirewall)
+      return firewall_route(policy, request);
+    if (match.route != nullptr && match.route->pattern == kAccess)
+      return access_route(policy, request, match.params.at("member"), match.params.at("device"));
+    if (match.path_exists) return error(405, "use GET or PUT on this path");
     if (p.size() == 3 && p[0] == "members" && p[2] == "devices" && request.method == "POST") {
       return create_route(policy, request, p[1], next);
     }

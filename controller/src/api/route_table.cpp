@@ -1,5 +1,6 @@
 #include "api/route_table.hpp"
 
+#include "api/extension_route.hpp"
 #include "api/replies.hpp"
 #include "store/audit_store.hpp"
 
@@ -37,7 +38,62 @@ bool matches(std::string_view pattern, std::span<const std::string> path,
   return true;
 }
 
+constexpr ExtensionRoute kDnsRoutes[] = {
+    {"GET", "/dns"},
+    {"PATCH", "/dns"},
+    {"POST", "/dns/reload"},
+};
+
 }  // namespace
+
+std::optional<PathParams> match_pattern(std::string_view pattern,
+                                        std::span<const std::string> path) {
+  PathParams params;
+  if (!matches(pattern, path, params)) return std::nullopt;
+  return params;
+}
+
+ExtensionMatch match_extension(std::span<const ExtensionRoute> routes, std::string_view method,
+                               std::span<const std::string> path) {
+  ExtensionMatch match;
+  for (const auto& route : routes) {
+    auto params = match_pattern(route.pattern, path);
+    if (!params) continue;
+    match.path_exists = true;
+    if (route.method == method && match.route == nullptr) {
+      match.route = &route;
+      match.params = std::move(*params);
+    }
+  }
+  return match;
+}
+
+ExtensionMatch match_extension(std::span<const ExtensionRoute> routes, std::string_view method,
+                               std::string_view target) {
+  Target split;
+  try {
+    split = split_target(target);
+  } catch (const std::invalid_argument&) {
+    return {};
+  }
+  if (split.path.size() < 2 || split.path[0] != "api" || split.path[1] != "v1") return {};
+  return match_extension(routes, method,
+                         std::span<const std::string>(split.path.begin() + 2, split.path.end()));
+}
+
+std::span<const ExtensionRoute> dns_routes() {
+  return kDnsRoutes;
+}
+
+const std::vector<ExtensionRoute>& extension_routes() {
+  static const std::vector<ExtensionRoute> table = [] {
+    std::vector<ExtensionRoute> out;
+    for (const auto& route : firewall_routes()) out.push_back(route);
+    for (const auto& route : dns_routes()) out.push_back(route);
+    return out;
+  }();
+  return table;
+}
 
 const std::string& RouteCall::param(std::string_view name) const {
   const auto it = params_.find(name);

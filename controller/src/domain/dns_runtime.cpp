@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "api/extension_route.hpp"
 #include "api/request_body.hpp"
 #include "daemon/log.hpp"
 #include "picket/gateway/error.hpp"
@@ -120,19 +121,20 @@ ApiResponse DnsRuntime::patch(const std::string& body_text) {
 
 ApiResponse DnsRuntime::handle(const ApiRequest& request,
                                const std::function<ApiResponse(const ApiRequest&)>& next) {
-  const auto path = request.target.substr(0, request.target.find('?'));
-  if (path != "/api/v1/dns" && path != "/api/v1/dns/reload") return next(request);
+  // What it serves is api::dns_routes(), which the route tests enumerate.
+  const auto match = api::match_extension(api::dns_routes(), request.method, request.target);
+  if (!match.path_exists) return next(request);
   try {
     if (!resolver_) return reply(409, json{{"error", "the DNS resolver is disabled (--no-dns)"}});
-    if (path == "/api/v1/dns/reload") {
-      if (request.method != "POST") return reply(405, json{{"error", "use POST"}});
+    if (match.route == nullptr)
+      return reply(405, json{{"error", "this method is not allowed on this path"}});
+    if (match.route->pattern == "/dns/reload") {
       const auto summary = reload_blocklists();
       log_info("DNS blocklists reloaded: " + summary);
       return reply(200, json{{"reloaded", summary}});
     }
     if (request.method == "GET") return describe();
-    if (request.method == "PATCH") return patch(request.body);
-    return reply(405, json{{"error", "this method is not allowed on this path"}});
+    return patch(request.body);
   } catch (const std::invalid_argument& e) {
     return reply(400, json{{"error", e.what()}});
   } catch (const gateway::Error& e) {

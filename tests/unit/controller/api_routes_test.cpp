@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <set>
 
+#include "api/extension_route.hpp"
 #include "api/openapi.hpp"
 #include "api/route_table.hpp"
 #include "api_fixture.hpp"
@@ -26,6 +27,13 @@ TEST_CASE("api: the OpenAPI document lists exactly the routes the server has", "
   for (const auto& route : api::all_routes())
     served.insert(std::string(route.method) + " " + std::string(api::kApiPrefix) +
                   std::string(route.pattern));
+  // The firewall's and the DNS resolver's routes, from the tables they
+  // dispatch on.
+  for (const auto& route : api::extension_routes())
+    served.insert(std::string(route.method) + " " + std::string(api::kApiPrefix) +
+                  std::string(route.pattern));
+  CHECK(served.count("PUT /api/v1/firewall") == 1);
+  CHECK(served.count("PATCH /api/v1/dns") == 1);
   for (const auto& route : served) {
     INFO("served but not documented: " << route);
     CHECK(documented.count(route) == 1);
