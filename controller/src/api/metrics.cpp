@@ -16,7 +16,10 @@ void Metrics::count(const ApiRequest& request, const ApiResponse& response, doub
   if (status_class < by_class_.size()) ++by_class_[status_class];
   if (response.status == 401) ++unauthenticated_;
   if (response.status == 429) ++rate_limited_;
-  if (response.body.find("\"login_failed\"") != std::string::npos) ++login_failed_;
+  // Only a 401 can be a failed login: no scan of every answer (a listing
+  // is tens of kB) on the read path.
+  if (response.status == 401 && response.body.find("\"login_failed\"") != std::string::npos)
+    ++login_failed_;
   if (is_state_changing(request.method) && response.status >= 200 && response.status < 300) {
     ++changes_;
     change_seconds_ += seconds;
