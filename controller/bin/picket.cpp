@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   cli::add_admin_commands(app, context);
   cli::add_seizure_commands(app, context);
   cli::add_backup_commands(app, context);
+  cli::add_unlock_command(app, context);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -28,6 +28,10 @@ int main(int argc, char** argv) {
                  "seconds between full reads of the interface to undo drift")
       ->check(CLI::Range(1u, 86400u))
       ->capture_default_str();
+  app.add_flag(
+      "--locked", options.locked,
+      "keep the state encrypted at rest; serve nothing until `picket unlock` (on by itself "
+      "once the state directory holds picket.sealed)");
   picket::controller::add_firewall_flags(app, options.firewall);
   picket::controller::add_dns_flags(app, options.dns);
   app.add_option("--api-port", options.api_port,

@@ -60,17 +60,27 @@ setup_network() {
 
 picket() { "$PICKET_CLI" --socket "$WORK/picket.sock" "$@"; }
 
-start_picketd() {
-  ip netns exec "$GW_NS" "$PICKETD" --state-dir "$WORK/state" --socket "$WORK/picket.sock" \
+# start_picketd_in STATE [FLAGS...]: picketd on the state directory STATE,
+# ready once the CLI gets an answer (a locked picketd answers "locked").
+start_picketd_in() {
+  local state=$1
+  shift
+  ip netns exec "$GW_NS" "$PICKETD" --state-dir "$state" --socket "$WORK/picket.sock" \
     --interface "$GW_IF" --endpoint "$GW_OUTER:51820" --drift-interval 1 "$@" >>"$WORK/picketd.log" 2>&1 &
   PICKETD_PID=$!
+  local answer
   for _ in $(seq 100); do
-    if [ -S "$WORK/picket.sock" ] && picket init >/dev/null 2>&1; then return 0; fi
+    if [ -S "$WORK/picket.sock" ]; then
+      answer=$(picket status 2>&1) && return 0
+      case $answer in *"picketd is locked"*) return 0 ;; esac
+    fi
     kill -0 "$PICKETD_PID" 2>/dev/null || fail "picketd exited at start"
     sleep 0.1
   done
   fail "picketd did not open its socket"
 }
+
+start_picketd() { start_picketd_in "$WORK/state" "$@"; }
 
 # A clean stop exits 0; under the sanitizers a leak or error would not.
 stop_picketd() {

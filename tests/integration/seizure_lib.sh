@@ -57,21 +57,6 @@ member_needles() {
   sed -n 's/.*"\(ipv4\|ipv6\)": "\(.*\)".*/text:\2/p' "$WORK/devices.json"
 }
 
-# start_picketd with another state directory (a restored one).
-start_picketd_in() {
-  local state=$1
-  shift
-  ip netns exec "$GW_NS" "$PICKETD" --state-dir "$state" --socket "$WORK/picket.sock" \
-    --interface "$GW_IF" --endpoint "$GW_OUTER:51820" --drift-interval 1 "$@" >>"$WORK/picketd.log" 2>&1 &
-  PICKETD_PID=$!
-  for _ in $(seq 100); do
-    if [ -S "$WORK/picket.sock" ] && picket status >/dev/null 2>&1; then return 0; fi
-    kill -0 "$PICKETD_PID" 2>/dev/null || fail "picketd exited at start"
-    sleep 0.1
-  done
-  fail "picketd did not open its socket"
-}
-
 # The gateway saw a handshake from the peer with public key $1.
 gateway_handshook_with() {
   ip netns exec "$GW_NS" wg show "$GW_IF" latest-handshakes | awk -v key="$1" '$1 == key && $2 > 0 { ok = 1 } END { exit !ok }'

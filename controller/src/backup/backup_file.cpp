@@ -40,17 +40,10 @@ std::uint32_t get_u32(const std::uint8_t* in) {
          static_cast<std::uint32_t>(in[2]) << 16 | static_cast<std::uint32_t>(in[3]) << 24;
 }
 
-// The stream key, wiped when it goes away.
-struct StreamKey {
-  std::array<std::uint8_t, crypto_secretstream_xchacha20poly1305_KEYBYTES> bytes{};
-  ~StreamKey() { sodium_memzero(bytes.data(), bytes.size()); }
-};
-
-void derive(StreamKey& key, const std::string& passphrase, const std::uint8_t* salt,
-            std::uint64_t opslimit, std::uint64_t memlimit) {
-  if (crypto_pwhash(key.bytes.data(), key.bytes.size(), passphrase.data(), passphrase.size(), salt,
-                    opslimit, static_cast<std::size_t>(memlimit),
-                    crypto_pwhash_ALG_ARGON2ID13) != 0) {
+void derive_into(std::uint8_t* key, const std::string& passphrase, const std::uint8_t* salt,
+                 std::uint64_t opslimit, std::uint64_t memlimit) {
+  if (crypto_pwhash(key, DerivedKey::kSize, passphrase.data(), passphrase.size(), salt, opslimit,
+                    static_cast<std::size_t>(memlimit), crypto_pwhash_ALG_ARGON2ID13) != 0) {
     throw BackupError("the key derivation ran out of memory (Argon2id needs " +
                       std::to_string(memlimit / (1024 * 1024)) +
                       " MiB); free some memory and try again");
@@ -77,26 +70,88 @@ void SecretBytes::wipe() {
   if (!bytes_.empty()) sodium_memzero(bytes_.data(), bytes_.size());
 }
 
-std::vector<std::uint8_t> seal(std::span<const std::uint8_t> plaintext,
-                               const std::string& passphrase, const KdfLimits& limits) {
+DerivedKey::DerivedKey(DerivedKey&& other) noexcept
+    : key_(other.key_), salt_(other.salt_), limits_(other.limits_) {
+  sodium_memzero(other.key_.data(), other.key_.size());
+}
+
+DerivedKey::~DerivedKey() {
+  sodium_memzero(key_.data(), key_.size());
+}
+
+DerivedKey DerivedKey::derive(const std::string& passphrase, const KdfLimits& limits) {
   if (sodium_init() < 0) throw BackupError("libsodium cannot initialise");
   if (limits.opslimit < crypto_pwhash_OPSLIMIT_MIN || limits.opslimit > kMaxOpslimit ||
       limits.memlimit < crypto_pwhash_MEMLIMIT_MIN || limits.memlimit > kMaxMemlimit) {
     throw std::invalid_argument("the Argon2id limits are out of the range a reader accepts");
   }
+  DerivedKey out;
+  out.limits_ = limits;
+  randombytes_buf(out.salt_.data(), out.salt_.size());
+  derive_into(out.key_.data(), passphrase, out.salt_.data(), limits.opslimit, limits.memlimit);
+  return out;
+}
+
+namespace {
+
+// The header checks shared by open() and for_file(): returns the limits.
+KdfLimits check_header(std::span<const std::uint8_t> file) {
+  if (sodium_init() < 0) throw BackupError("libsodium cannot initialise");
+  if (file.size() < kMagic.size() || !std::equal(kMagic.begin(), kMagic.end(), file.begin())) {
+    throw BackupError(std::string("this is not a Picket backup file") + kNothingChanged);
+  }
+  if (file.size() < kHeaderSize) {
+    throw BackupError(std::string("the backup is truncated (its header is incomplete)") +
+                      kNothingChanged);
+  }
+  if (file[8] != kFormatVersion) {
+    throw BackupError("the backup has format version " + std::to_string(file[8]) +
+                      " but this Picket reads version " + std::to_string(kFormatVersion) +
+                      "; restore it with the Picket release that wrote it" + kNothingChanged);
+  }
+  const KdfLimits limits{get_u64(&file[12]), get_u64(&file[20])};
+  if (file[9] != kKdfArgon2id || file[10] != 0 || file[11] != 0 ||
+      limits.opslimit < crypto_pwhash_OPSLIMIT_MIN || limits.opslimit > kMaxOpslimit ||
+      limits.memlimit < crypto_pwhash_MEMLIMIT_MIN || limits.memlimit > kMaxMemlimit) {
+    throw BackupError(
+        std::string("the backup's header names an unknown key derivation or limits out of range; "
+                    "the file is damaged or was tampered with") +
+        kNothingChanged);
+  }
+  return limits;
+}
+
+}  // namespace
+
+DerivedKey DerivedKey::for_file(std::span<const std::uint8_t> file, const std::string& passphrase) {
+  DerivedKey out;
+  out.limits_ = check_header(file);
+  std::copy_n(&file[kSaltOffset], out.salt_.size(), out.salt_.begin());
+  derive_into(out.key_.data(), passphrase, out.salt_.data(), out.limits_.opslimit,
+              out.limits_.memlimit);
+  return out;
+}
+
+std::vector<std::uint8_t> seal(std::span<const std::uint8_t> plaintext,
+                               const std::string& passphrase, const KdfLimits& limits) {
+  return seal(plaintext, DerivedKey::derive(passphrase, limits));
+}
+
+std::vector<std::uint8_t> seal(std::span<const std::uint8_t> plaintext, const DerivedKey& key) {
+  if (sodium_init() < 0) throw BackupError("libsodium cannot initialise");
   std::vector<std::uint8_t> out(kHeaderSize, 0);
+  out.reserve(kHeaderSize + plaintext.size() +
+              (plaintext.size() / kChunkSize + 1) *
+                  (4 + crypto_secretstream_xchacha20poly1305_ABYTES));
   std::copy(kMagic.begin(), kMagic.end(), out.begin());
   out[8] = kFormatVersion;
   out[9] = kKdfArgon2id;
-  put_u64(&out[12], limits.opslimit);
-  put_u64(&out[20], limits.memlimit);
-  randombytes_buf(&out[kSaltOffset], crypto_pwhash_SALTBYTES);
+  put_u64(&out[12], key.limits().opslimit);
+  put_u64(&out[20], key.limits().memlimit);
+  std::copy_n(key.salt(), DerivedKey::kSaltSize, &out[kSaltOffset]);
 
-  StreamKey key;
-  derive(key, passphrase, &out[kSaltOffset], limits.opslimit, limits.memlimit);
   crypto_secretstream_xchacha20poly1305_state state;
-  crypto_secretstream_xchacha20poly1305_init_push(&state, &out[kStreamHeaderOffset],
-                                                  key.bytes.data());
+  crypto_secretstream_xchacha20poly1305_init_push(&state, &out[kStreamHeaderOffset], key.key());
   const std::vector<std::uint8_t> header(out.begin(), out.end());
   std::size_t offset = 0;
   bool first = true;
@@ -120,34 +175,22 @@ std::vector<std::uint8_t> seal(std::span<const std::uint8_t> plaintext,
 }
 
 SecretBytes open(std::span<const std::uint8_t> file, const std::string& passphrase) {
-  if (sodium_init() < 0) throw BackupError("libsodium cannot initialise");
-  if (file.size() < kMagic.size() || !std::equal(kMagic.begin(), kMagic.end(), file.begin())) {
-    throw BackupError(std::string("this is not a Picket backup file") + kNothingChanged);
-  }
-  if (file.size() < kHeaderSize) {
-    throw BackupError(std::string("the backup is truncated (its header is incomplete)") +
+  return open(file, DerivedKey::for_file(file, passphrase));
+}
+
+SecretBytes open(std::span<const std::uint8_t> file, const DerivedKey& key) {
+  const auto limits = check_header(file);
+  // Another salt or other limits: this key cannot be the file's. The same
+  // message as a failed tag, so nothing is learnt about which it was.
+  if (limits.opslimit != key.limits().opslimit || limits.memlimit != key.limits().memlimit ||
+      sodium_memcmp(&file[kSaltOffset], key.salt(), DerivedKey::kSaltSize) != 0) {
+    throw BackupError(std::string("wrong passphrase, or the backup file was modified (it fails "
+                                  "authentication)") +
                       kNothingChanged);
   }
-  if (file[8] != kFormatVersion) {
-    throw BackupError("the backup has format version " + std::to_string(file[8]) +
-                      " but this Picket reads version " + std::to_string(kFormatVersion) +
-                      "; restore it with the Picket release that wrote it" + kNothingChanged);
-  }
-  const std::uint64_t opslimit = get_u64(&file[12]);
-  const std::uint64_t memlimit = get_u64(&file[20]);
-  if (file[9] != kKdfArgon2id || file[10] != 0 || file[11] != 0 ||
-      opslimit < crypto_pwhash_OPSLIMIT_MIN || opslimit > kMaxOpslimit ||
-      memlimit < crypto_pwhash_MEMLIMIT_MIN || memlimit > kMaxMemlimit) {
-    throw BackupError(
-        std::string("the backup's header names an unknown key derivation or limits out of range; "
-                    "the file is damaged or was tampered with") +
-        kNothingChanged);
-  }
-  StreamKey key;
-  derive(key, passphrase, &file[kSaltOffset], opslimit, memlimit);
   crypto_secretstream_xchacha20poly1305_state state;
   if (crypto_secretstream_xchacha20poly1305_init_pull(&state, &file[kStreamHeaderOffset],
-                                                      key.bytes.data()) != 0) {
+                                                      key.key()) != 0) {
     throw BackupError(std::string("the backup's stream header is invalid") + kNothingChanged);
   }
   SecretBytes plain;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <stdexcept>
@@ -71,11 +72,49 @@ class SecretBytes {
   std::vector<std::uint8_t> bytes_;
 };
 
+// A stream key derived from a passphrase with Argon2id, with the salt and
+// limits it was derived with. Locked mode derives it once at unlock and
+// seals the state many times under it: each file still gets a fresh random
+// secretstream header, so no nonce repeats. Wiped when it goes away.
+class DerivedKey {
+ public:
+  static constexpr std::size_t kSize = 32;
+  static constexpr std::size_t kSaltSize = 16;
+
+  // A fresh random salt. Throws BackupError when Argon2id lacks memory.
+  static DerivedKey derive(const std::string& passphrase, const KdfLimits& limits = {});
+  // The salt and limits of an existing file's header (checked as open()
+  // checks them). Throws BackupError.
+  static DerivedKey for_file(std::span<const std::uint8_t> file, const std::string& passphrase);
+
+  DerivedKey(const DerivedKey&) = delete;
+  DerivedKey& operator=(const DerivedKey&) = delete;
+  DerivedKey(DerivedKey&& other) noexcept;
+  DerivedKey& operator=(DerivedKey&&) = delete;
+  ~DerivedKey();
+
+  const std::uint8_t* key() const { return key_.data(); }
+  const std::uint8_t* salt() const { return salt_.data(); }
+  const KdfLimits& limits() const { return limits_; }
+
+ private:
+  DerivedKey() = default;
+  std::array<std::uint8_t, kSize> key_{};
+  std::array<std::uint8_t, kSaltSize> salt_{};
+  KdfLimits limits_;
+};
+
 // Encrypts `plaintext` under `passphrase`. Fresh random salt every time.
 std::vector<std::uint8_t> seal(std::span<const std::uint8_t> plaintext,
                                const std::string& passphrase, const KdfLimits& limits = {});
+// Encrypts under an already derived key (its salt and limits go into the
+// header, so open() with the passphrase reads the file too).
+std::vector<std::uint8_t> seal(std::span<const std::uint8_t> plaintext, const DerivedKey& key);
 
 // Decrypts a whole file. Throws BackupError.
 SecretBytes open(std::span<const std::uint8_t> file, const std::string& passphrase);
+// Decrypts with an already derived key; a file whose header names another
+// salt or other limits fails as a wrong passphrase does.
+SecretBytes open(std::span<const std::uint8_t> file, const DerivedKey& key);
 
 }  // namespace picket::controller::backup

@@ -100,17 +100,14 @@ void check_image(sqlite3* db, const gateway::SecretKey& key) {
   }
 }
 
-struct Payload {
-  gateway::SecretKey key;
-  std::span<const std::uint8_t> image;
-};
+}  // namespace
 
-Payload parse_payload(std::span<const std::uint8_t> payload) {
+DecodedState decode_state(std::span<const std::uint8_t> payload) {
   if (payload.size() < kPayloadMagicSize ||
       std::memcmp(payload.data(), kPayloadMagic, kPayloadMagicSize) != 0) {
     throw std::runtime_error("the backup's contents are not a Picket state");
   }
-  Payload out;
+  DecodedState out;
   bool have_key = false;
   bool have_image = false;
   std::size_t offset = kPayloadMagicSize;
@@ -143,7 +140,14 @@ Payload parse_payload(std::span<const std::uint8_t> payload) {
   return out;
 }
 
-}  // namespace
+SecretBytes encode_state(const gateway::SecretKey& key, std::span<const std::uint8_t> image) {
+  SecretBytes payload;
+  payload.bytes().reserve(kPayloadMagicSize + 2 * 9 + gateway::kKeySize + image.size());
+  payload.bytes().assign(kPayloadMagic, kPayloadMagic + kPayloadMagicSize);
+  append_record(payload.bytes(), kRecordKey, key.bytes());
+  append_record(payload.bytes(), kRecordDatabase, image);
+  return payload;
+}
 
 AsOwnerOf::AsOwnerOf(const std::filesystem::path& dir) {
   struct stat info {};
@@ -196,18 +200,14 @@ SecretBytes snapshot_state(const std::filesystem::path& state_dir, StateCounts* 
   sqlite3_free(data);
   mark_rollback_journal(image);
 
-  SecretBytes payload;
-  payload.bytes().reserve(kPayloadMagicSize + 2 * 9 + gateway::kKeySize + image.size());
-  payload.bytes().assign(kPayloadMagic, kPayloadMagic + kPayloadMagicSize);
-  append_record(payload.bytes(), kRecordKey, key.bytes());
-  append_record(payload.bytes(), kRecordDatabase, image);
+  auto payload = encode_state(key, image);
   sodium_memzero(image.data(), image.size());
   return payload;
 }
 
 StateCounts restore_state(std::span<const std::uint8_t> payload,
                           const std::filesystem::path& state_dir) {
-  const auto parsed = parse_payload(payload);
+  const auto parsed = decode_state(payload);
   if (!std::filesystem::exists(state_dir)) {
     std::filesystem::create_directories(state_dir);
     std::filesystem::permissions(state_dir, std::filesystem::perms::owner_all);

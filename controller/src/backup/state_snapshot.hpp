@@ -5,6 +5,7 @@
 #include <span>
 
 #include "backup/backup_file.hpp"
+#include "picket/gateway/key.hpp"
 
 namespace picket::controller::backup {
 
@@ -18,6 +19,16 @@ struct StateCounts {
   std::size_t members = 0;
   std::size_t devices = 0;
 };
+
+// The payload's encoding, shared with locked mode's sealed state. decode
+// checks the structure only (throws std::runtime_error); `image` points
+// into `payload`.
+struct DecodedState {
+  gateway::SecretKey key;
+  std::span<const std::uint8_t> image;
+};
+SecretBytes encode_state(const gateway::SecretKey& key, std::span<const std::uint8_t> image);
+DecodedState decode_state(std::span<const std::uint8_t> payload);
 
 // Reads the state directory without writing to it: the database through
 // SQLite's online backup API (one read transaction, so a running picketd

@@ -17,6 +17,7 @@
 #include "backup/state_snapshot.hpp"
 #include "cli/commands.hpp"
 #include "cli/prompt.hpp"
+#include "daemon/state_files.hpp"
 
 namespace picket::controller::cli {
 
@@ -74,6 +75,20 @@ void add_backup(CLI::App& app, Context& context) {
   command->add_flag("--passphrase-stdin", from_stdin,
                     "read the passphrase from the first line of standard input");
   command->callback([&context] {
+    if (!std::filesystem::exists(state_dir / kDatabaseFileName) &&
+        std::filesystem::exists(state_dir / kSealedStateFileName)) {
+      // Locked mode: the sealed state already is a backup file, under the
+      // unlock passphrase; nothing here can read it without that.
+      write_new_file(file, read_file(state_dir / kSealedStateFileName));
+      if (context.json_output) {
+        std::cout << nlohmann::json{{"file", file.string()}, {"locked_mode", true}}.dump(2) << "\n";
+      } else {
+        std::cout << "picketd runs in locked mode: " << file.string()
+                  << " is a copy of the sealed state, encrypted under the unlock passphrase. "
+                     "Restore it with `picket restore` and that passphrase.\n";
+      }
+      return;
+    }
     backup::StateCounts counts;
     const auto payload = backup::snapshot_state(state_dir, &counts);
     WipedString passphrase{read_passphrase("Backup passphrase", true, from_stdin)};

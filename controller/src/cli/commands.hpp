@@ -17,6 +17,8 @@ void add_admin_commands(CLI::App& app, Context& context);
 void add_seizure_commands(CLI::App& app, Context& context);
 // backup and restore (read and write the state directory, not the socket).
 void add_backup_commands(CLI::App& app, Context& context);
+// unlock (locked mode).
+void add_unlock_command(CLI::App& app, Context& context);
 // After add_device_commands: adds `device access` and `firewall`.
 void add_firewall_commands(CLI::App& app, Context& context);
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "daemon/attempt.hpp"
 #include "daemon/backend_selection.hpp"
 #include "daemon/seizure_runtime.hpp"
 #include "daemon/state_files.hpp"
@@ -15,19 +16,6 @@
 #include "picket/gateway/firewall.hpp"
 
 namespace picket::controller::cli {
-
-namespace {
-
-template <typename Step>
-void attempt(std::vector<std::string>& problems, const std::string& what, Step&& step) {
-  try {
-    step();
-  } catch (const std::exception& e) {
-    problems.push_back(what + ": " + e.what());
-  }
-}
-
-}  // namespace
 
 bool picketd_unreachable(const std::filesystem::path& socket) {
   sockaddr_un address{};

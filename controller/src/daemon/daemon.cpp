@@ -14,6 +14,8 @@
 #include "api/unix_server.hpp"
 #include "daemon/backend_selection.hpp"
 #include "daemon/firewall_setup.hpp"
+#include "daemon/locked_mode.hpp"
+#include "daemon/locked_state.hpp"
 #include "daemon/log.hpp"
 #include "daemon/seizure_runtime.hpp"
 #include "daemon/state_dir.hpp"
@@ -116,80 +118,132 @@ class Loop {
   std::optional<std::int64_t> armed_expiry_;
 };
 
-}  // namespace
+// Everything that serves an open state: the interface, the API, firewall,
+// DNS, timers. Built at start, or in locked mode when `picket unlock`
+// succeeds.
+class Serving {
+ public:
+  Serving(const DaemonOptions& options, asio::io_context& io, State state, StateSealer* sealer)
+      : state_(std::move(state)),
+        backend_(select_backend(options, state_.store->settings()->interface_name)),
+        service_(*state_.store, *backend_, state_.private_key, system_clock_now,
+                 [name = state_.store->settings()->interface_name] {
+                   return gateway::prefixes_on_other_interfaces(name);
+                 }),
+        // Bad admin API options (e.g. a public address without TLS) stop us
+        // here, before the interface is touched.
+        admin_api_(*state_.store, service_,
+                   {options.api_port, options.api_listen, options.tls_cert, options.tls_key}),
+        firewall_(firewall_options(options), *state_.store, service_),
+        dns_(options.dns, *state_.store, service_),
+        loop_(io, service_, *backend_, std::chrono::seconds(options.drift_interval_seconds)),
+        seizure_(io, service_, firewall_, *state_.store, options.state_dir, sealer),
+        hangup_(io, SIGHUP) {
+    log_info(std::string("using the ") + std::string(backend_->kind()) +
+             " WireGuard backend on interface " + state_.store->settings()->interface_name);
+    const auto report = service_.start();
+    log_info("interface ready: " + counts(report));
+    // The firewall's and DNS routes run behind the admin API's session and
+    // CSRF checks on HTTP, and as root on the unix socket.
+    admin_api_.set_extension([this](const ApiRequest& request, const api::Api::Next& next) {
+      auto response =
+          firewall_.handle(request, [&](const ApiRequest& r) { return dns_.handle(r, next); });
+      // 5xx: the request was valid but applying or storing it failed.
+      if (response.status >= 500 && request.method != "GET") loop_.repair_after_failure();
+      return response;
+    });
+    admin_api_.set_seizure_hooks(seizure_.hooks());
+    admin_api_.listen(io, [this] { loop_.arm_expiry(); });
+    loop_.start();
+    // SIGHUP rereads the DNS blocklists; a bad file keeps the old list.
+    if (options.dns.enabled) wait_hangup();
+  }
+  ~Serving() { admin_api_.close(); }  // the listeners must go before the io_context
+  Serving(const Serving&) = delete;
+  Serving& operator=(const Serving&) = delete;
 
-int run_daemon(const DaemonOptions& options) {
-  auto state = open_state(options);
-  auto settings = *state.store->settings();
-  auto backend = select_backend(options, settings.interface_name);
-  log_info(std::string("using the ") + std::string(backend->kind()) +
-           " WireGuard backend on interface " + settings.interface_name);
-
-  const auto interface_name = settings.interface_name;
-  Service service(*state.store, *backend, state.private_key, system_clock_now, [interface_name] {
-    return gateway::prefixes_on_other_interfaces(interface_name);
-  });
-  // Bad admin API options (e.g. a public address without TLS) stop us here,
-  // before the interface is touched.
-  api::AdminApi admin_api(
-      *state.store, service,
-      {options.api_port, options.api_listen, options.tls_cert, options.tls_key});
-  auto firewall_options = options.firewall;
-  firewall_options.admin_port = options.api_port;  // the API on the tunnel address
-  FirewallRuntime firewall(firewall_options, *state.store, service);
-  DnsRuntime dns(options.dns, *state.store, service);
-  const auto report = service.start();
-  log_info("interface ready: " + counts(report));
-
-  asio::io_context io(1);
-  Loop loop(io, service, *backend, std::chrono::seconds(options.drift_interval_seconds));
-  // The firewall's and DNS routes run behind the admin API's session and
-  // CSRF checks on HTTP, and as root on the unix socket.
-  admin_api.set_extension([&](const ApiRequest& request, const api::Api::Next& next) {
-    auto response =
-        firewall.handle(request, [&](const ApiRequest& r) { return dns.handle(r, next); });
-    // 5xx: the request was valid but applying or storing it failed.
-    if (response.status >= 500 && request.method != "GET") loop.repair_after_failure();
+  ApiResponse handle(const ApiRequest& request) {
+    auto response = admin_api_.handle(request);
+    loop_.arm_expiry();
     return response;
-  });
-  SeizureRuntime seizure(io, service, firewall, *state.store, options.state_dir);
-  admin_api.set_seizure_hooks(seizure.hooks());
-  api::UnixServer server(io, options.socket_path, [&](const ApiRequest& request) {
-    auto response = admin_api.handle(request);
-    loop.arm_expiry();
-    return response;
-  });
-  admin_api.listen(io, [&] { loop.arm_expiry(); });
-  loop.start();
+  }
 
-  // SIGHUP rereads the DNS blocklists; a bad file keeps the old list.
-  asio::signal_set hangup(io, SIGHUP);
-  std::function<void()> wait_hangup = [&] {
-    hangup.async_wait([&](boost::system::error_code ec, int) {
+ private:
+  static FirewallOptions firewall_options(const DaemonOptions& options) {
+    auto firewall = options.firewall;
+    firewall.admin_port = options.api_port;  // the API on the tunnel address
+    return firewall;
+  }
+
+  void wait_hangup() {
+    hangup_.async_wait([this](boost::system::error_code ec, int) {
       if (ec) return;
       try {
-        log_info("DNS blocklists reloaded: " + dns.reload_blocklists());
+        log_info("DNS blocklists reloaded: " + dns_.reload_blocklists());
       } catch (const std::exception& e) {
         log_error(std::string("DNS blocklist reload failed, the old list stays: ") + e.what());
       }
       wait_hangup();
     });
+  }
+
+  State state_;
+  std::unique_ptr<gateway::WireGuardBackend> backend_;
+  Service service_;
+  api::AdminApi admin_api_;
+  FirewallRuntime firewall_;
+  DnsRuntime dns_;
+  Loop loop_;
+  SeizureRuntime seizure_;
+  asio::signal_set hangup_;
+};
+
+}  // namespace
+
+int run_daemon(const DaemonOptions& options) {
+  const bool locked = options.locked || sealed_state_exists(options.state_dir);
+  asio::io_context io(1);
+  // Declared first so it outlives the store that calls it.
+  std::unique_ptr<StateSealer> sealer;
+  std::unique_ptr<Serving> serving;
+  if (locked) {
+    enter_locked_mode(options);
+  } else {
+    serving = std::make_unique<Serving>(options, io, open_state(options), nullptr);
+  }
+
+  // Runs on the io thread, as does everything that touches `serving`.
+  const auto unlock = [&](const std::string& passphrase) {
+    auto unlocked = unlock_state(options, passphrase);
+    auto next =
+        std::make_unique<Serving>(options, io, std::move(unlocked.state), unlocked.sealer.get());
+    sealer = std::move(unlocked.sealer);
+    serving = std::move(next);
+    sd_notify(0, "STATUS=unlocked");
+    return unlocked.how;
   };
-  if (options.dns.enabled) wait_hangup();
+  api::UnixServer server(io, options.socket_path, [&](const ApiRequest& request) {
+    if (is_unlock_request(request))
+      return answer_unlock(request, locked, serving != nullptr, options.state_dir, unlock);
+    if (!serving) return locked_reply();
+    return serving->handle(request);
+  });
+
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code, int) {
-    log_info("stopping; the interface stays up with its peers");
+    log_info(serving ? "stopping; the interface stays up with its peers" : "stopping while locked");
     // Type=notify: systemd shows the unit as stopping at once, not when it exits.
     sd_notify(0, "STOPPING=1");
     io.stop();
   });
-  log_info("ready; the CLI talks to " + options.socket_path.string());
+  log_info(locked ? "locked; waiting for `picket unlock` on " + options.socket_path.string()
+                  : "ready; the CLI talks to " + options.socket_path.string());
   // Only now does systemd (Type=notify) start units ordered after us, so a
   // `picket` call right after `systemctl start` finds the socket listening.
   // Without NOTIFY_SOCKET (not under systemd) this does nothing.
-  sd_notify(0, "READY=1");
+  sd_notify(0, locked ? "READY=1\nSTATUS=locked: waiting for picket unlock" : "READY=1");
   io.run();
-  admin_api.close();  // the listeners must go before the io_context they run on
+  serving.reset();  // the listeners must go before the io_context they run on
   return 0;
 }
 

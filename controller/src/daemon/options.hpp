@@ -19,6 +19,8 @@ struct DaemonOptions {
   std::string wireguard_go = "wireguard-go";
   std::string wireguard_socket_dir = "/var/run/wireguard";
   std::uint32_t drift_interval_seconds = 60;
+  // Locked mode (locked_state.hpp). Also on whenever picket.sealed exists.
+  bool locked = false;
   // The admin HTTP API: localhost and the tunnel address at api_port (0 =
   // off); any api_listen address is HTTPS with tls_cert and tls_key.
   std::uint16_t api_port = 8080;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "daemon/attempt.hpp"
 #include "daemon/log.hpp"
 #include "daemon/state_files.hpp"
 #include "store/sqlite.hpp"
@@ -19,15 +20,6 @@ std::atomic<bool> wipe_requested{false};
 // Long enough for the answer to leave over the unix socket or HTTP; the
 // wipe itself is already done when the timer starts.
 constexpr auto kStopDelay = std::chrono::seconds(1);
-
-template <typename Step>
-void attempt(std::vector<std::string>& problems, const std::string& what, Step&& step) {
-  try {
-    step();
-  } catch (const std::exception& e) {
-    problems.push_back(what + ": " + e.what());
-  }
-}
 
 std::vector<std::string> shred_all(const std::filesystem::path& dir) {
   std::vector<std::string> problems;
@@ -80,6 +72,7 @@ std::vector<std::string> SeizureRuntime::wipe() {
   // Members first: whatever fails later, nobody is connected any more.
   attempt(problems, "removing the peers and the interface", [&] { service_.wipe_interface(); });
   attempt(problems, "removing the firewall table", [&] { firewall_.remove_table_now(); });
+  if (sealer_ != nullptr) sealer_->stop();
   attempt(problems, "erasing the database", [&] { erase_database(store_); });
   for (auto& problem : shred_all(state_dir_)) problems.push_back(std::move(problem));
   for (const auto& problem : problems) log_error("panic wipe: " + problem);
@@ -91,6 +84,20 @@ std::vector<std::string> SeizureRuntime::wipe() {
 }
 
 Settings SeizureRuntime::rotate_key() {
+  if (sealer_ != nullptr) {
+    // Locked mode: the commit that names the new public key seals the new
+    // private key with it, in one file; no key file is written.
+    const auto next = gateway::generate_private_key();
+    sealer_->stage_next_key(next);
+    try {
+      auto settings = service_.rotate_key(next);
+      log_info("gateway key rotated; every device must be reissued");
+      return settings;
+    } catch (...) {
+      sealer_->drop_next_key();
+      throw;
+    }
+  }
   const auto next_file = state_dir_ / kNextGatewayKeyFileName;
   shred_file(next_file);  // left by an interrupted rotation that never committed
   const auto next = gateway::generate_private_key();

@@ -8,6 +8,7 @@
 
 #include "api/seizure_hooks.hpp"
 #include "daemon/firewall_setup.hpp"
+#include "daemon/locked_state.hpp"
 #include "picket/controller/service.hpp"
 
 namespace picket::controller {
@@ -16,12 +17,13 @@ namespace picket::controller {
 class SeizureRuntime {
  public:
   SeizureRuntime(boost::asio::io_context& io, Service& service, FirewallRuntime& firewall,
-                 Store& store, std::filesystem::path state_dir)
+                 Store& store, std::filesystem::path state_dir, StateSealer* sealer = nullptr)
       : io_(io),
         service_(service),
         firewall_(firewall),
         store_(store),
         state_dir_(std::move(state_dir)),
+        sealer_(sealer),
         stop_timer_(io) {}
 
   api::SeizureHooks hooks() {
@@ -29,7 +31,7 @@ class SeizureRuntime {
   }
 
   // Cuts every member off, removes the interface and the firewall table,
-  // erases and shreds the database and the key files, then stops the
+  // erases and shreds the database and the key files (or the sealed state), then stops the
   // io_context shortly after (so the answer still reaches the caller).
   std::vector<std::string> wipe();
   Settings rotate_key();
@@ -40,6 +42,8 @@ class SeizureRuntime {
   FirewallRuntime& firewall_;
   Store& store_;
   std::filesystem::path state_dir_;
+  // Locked mode: the gateway key lives in the sealed state, not in files.
+  StateSealer* sealer_;
   boost::asio::steady_timer stop_timer_;
 };
 

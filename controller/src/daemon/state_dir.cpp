@@ -22,14 +22,6 @@ namespace {
 constexpr const char* kDatabaseFile = "picket.db";
 constexpr const char* kKeyFile = "gateway.key";
 
-void ensure_private_dir(const std::filesystem::path& dir) {
-  std::filesystem::create_directories(dir);
-  if (::chmod(dir.c_str(), 0700) != 0) {
-    throw std::system_error(errno, std::generic_category(),
-                            "cannot set mode 0700 on " + dir.string());
-  }
-}
-
 gateway::SecretKey read_key(const std::filesystem::path& file) {
   std::ifstream in(file);
   std::string text;
@@ -52,6 +44,16 @@ void write_key(const std::filesystem::path& file, const gateway::SecretKey& key)
   if (!ok) {
     std::filesystem::remove(file);
     throw std::runtime_error("cannot write " + file.string() + "; is the disk full?");
+  }
+}
+
+}  // namespace
+
+void ensure_private_dir(const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  if (::chmod(dir.c_str(), 0700) != 0) {
+    throw std::system_error(errno, std::generic_category(),
+                            "cannot set mode 0700 on " + dir.string());
   }
 }
 
@@ -83,8 +85,6 @@ Settings initial_settings(const DaemonOptions& options, const gateway::Key& publ
   settings.public_key = public_key;
   return settings;
 }
-
-}  // namespace
 
 State open_state(const DaemonOptions& options) {
   ensure_private_dir(options.state_dir);

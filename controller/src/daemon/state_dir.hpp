@@ -21,4 +21,11 @@ struct State {
 // bad value throws std::invalid_argument and leaves nothing behind.
 State open_state(const DaemonOptions& options);
 
+// Creates `dir` if needed and makes it mode 0700. Throws std::system_error.
+void ensure_private_dir(const std::filesystem::path& dir);
+
+// The settings of a first start, from the seeding options; throws
+// std::invalid_argument naming the bad option.
+Settings initial_settings(const DaemonOptions& options, const gateway::Key& public_key);
+
 }  // namespace picket::controller

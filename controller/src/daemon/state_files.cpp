@@ -40,7 +40,8 @@ std::vector<std::filesystem::path> secret_state_files(const std::filesystem::pat
   const std::string db = kDatabaseFileName;
   for (const auto& name :
        {db, db + "-wal", db + "-shm", db + "-journal", std::string(kGatewayKeyFileName),
-        std::string(kNextGatewayKeyFileName)}) {
+        std::string(kNextGatewayKeyFileName), std::string(kSealedStateFileName),
+        std::string(kSealedStateTempFileName)}) {
     std::error_code ec;
     if (std::filesystem::symlink_status(dir / name, ec).type() !=
         std::filesystem::file_type::not_found)

@@ -15,12 +15,17 @@ inline constexpr const char* kDatabaseFileName = "picket.db";
 inline constexpr const char* kGatewayKeyFileName = "gateway.key";
 // The next gateway key while a rotation is in progress (see rotate-key).
 inline constexpr const char* kNextGatewayKeyFileName = "gateway.key.next";
+// Locked mode's whole state, encrypted (see locked_state.hpp), and the
+// temporary each seal writes before renaming it into place.
+inline constexpr const char* kSealedStateFileName = "picket.sealed";
+inline constexpr const char* kSealedStateTempFileName = "picket.sealed.new";
 // Temporaries of `picket restore`, renamed into place at the end.
 inline constexpr std::string_view kRestorePrefix = ".restore.";
 
 // The files in `dir` that hold, or may hold, a secret or member data: the
 // database with its -wal, -shm and -journal files, the gateway key, a
-// rotation's next key and a restore's temporaries. Only those that exist.
+// rotation's next key, locked mode's sealed state and its temporary, and a
+// restore's temporaries. Only those that exist.
 std::vector<std::filesystem::path> secret_state_files(const std::filesystem::path& dir);
 
 // Overwrites the whole file with random bytes, syncs it and unlinks it, so

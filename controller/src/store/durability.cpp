@@ -46,6 +46,11 @@ bool checkpoint_and_truncate(sqlite3* db) {
 }  // namespace
 
 void sync_if_revoked(sqlite3* db) {
+  // Locked mode's in-memory store has no WAL and no triggers: its sealer
+  // writes every commit.
+  if (sqlite3_table_column_metadata(db, "temp", "revocation_pending", "flag", nullptr, nullptr,
+                                    nullptr, nullptr, nullptr) != SQLITE_OK)
+    return;
   if (sqlite3_get_autocommit(db) == 0) return;  // the Transaction's commit will do it
   const auto pending = sqlite::query_int64(db, "SELECT count(*) FROM temp.revocation_pending",
                                            "checking for a revocation");

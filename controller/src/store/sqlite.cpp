@@ -1,10 +1,60 @@
 #include "store/sqlite.hpp"
 
+#include <map>
+#include <memory>
+#include <mutex>
+
 #include "picket/controller/store.hpp"
 #include "store/conflicts.hpp"
 #include "store/storage_full.hpp"
 
 namespace picket::controller::sqlite {
+
+namespace {
+
+struct AfterCommit {
+  std::function<void()> call;
+  bool committed = false;
+};
+
+// Few connections ever register (one in-memory store per process), so a
+// small locked map is enough; the common file-backed path finds it empty.
+std::mutex registry_mutex;
+std::map<sqlite3*, std::unique_ptr<AfterCommit>> registry;
+
+int on_commit(void* entry) {
+  static_cast<AfterCommit*>(entry)->committed = true;
+  return 0;  // let it commit
+}
+
+void after_statement(sqlite3* db) {
+  AfterCommit* entry = nullptr;
+  {
+    const std::lock_guard lock(registry_mutex);
+    if (registry.empty()) return;
+    const auto found = registry.find(db);
+    if (found == registry.end()) return;
+    entry = found->second.get();
+  }
+  if (!entry->committed || sqlite3_get_autocommit(db) == 0) return;
+  entry->committed = false;
+  entry->call();
+}
+
+}  // namespace
+
+void set_after_commit(sqlite3* db, std::function<void()> after_commit) {
+  const std::lock_guard lock(registry_mutex);
+  if (!after_commit) {
+    sqlite3_commit_hook(db, nullptr, nullptr);
+    registry.erase(db);
+    return;
+  }
+  auto entry = std::make_unique<AfterCommit>();
+  entry->call = std::move(after_commit);
+  sqlite3_commit_hook(db, on_commit, entry.get());
+  registry[db] = std::move(entry);
+}
 
 void raise(sqlite3* db, int rc, std::string_view doing) {
   // Prefer the connection's extended code: step() may hand back only the
@@ -33,6 +83,7 @@ void raise(sqlite3* db, int rc, std::string_view doing) {
 void exec(sqlite3* db, const char* sql, std::string_view doing) {
   const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) raise(db, rc, doing);
+  after_statement(db);
 }
 
 Statement::Statement(sqlite3* db, std::string_view sql, std::string_view doing)
@@ -86,7 +137,13 @@ Statement& Statement::bind_null(int index) {
 bool Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
+  if (rc == SQLITE_DONE) {
+    // Reset first: the hook may replace the database, which an active
+    // statement would block.
+    sqlite3_reset(stmt_);
+    after_statement(db_);
+    return false;
+  }
   raise(db_, rc, doing_);
 }
 

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -14,6 +15,15 @@ namespace picket::controller::sqlite {
 // (with a message naming what is duplicated, never the value), StoreError
 // otherwise, saying what was being done and what SQLite said.
 [[noreturn]] void raise(sqlite3* db, int rc, std::string_view doing);
+
+// Calls `after_commit` on this thread after a statement run through this
+// file has committed a write transaction on `db` (an autocommit write, or
+// COMMIT), once the statement is done: locked mode seals the in-memory
+// database there. What it throws is thrown by the statement's step() or
+// exec(). One per connection; an empty function removes it. SQLite's own
+// commit hook cannot do this: it runs before the commit and may not use
+// the connection.
+void set_after_commit(sqlite3* db, std::function<void()> after_commit);
 
 // Runs SQL without results (schema, PRAGMAs that return nothing, BEGIN/COMMIT).
 void exec(sqlite3* db, const char* sql, std::string_view doing);

@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include "store/connection.hpp"
 #include "store/durability.hpp"
 #include "store/migrations.hpp"
 #include "store/private_file.hpp"
@@ -17,30 +18,35 @@ struct CloseDatabase {
 };
 using DatabasePtr = std::unique_ptr<sqlite3, CloseDatabase>;
 
+// File-backed connections add WAL and the synchronous mode to what
+// configure_connection() sets for every connection.
 void configure(sqlite3* db) {
-  sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, Store::kBusyTimeoutMs);
-  // Defensive mode refuses writable_schema and similar footguns that could
-  // corrupt the file from a stray SQL statement.
-  sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
-
+  configure_connection(db);
   const auto mode = sqlite::query_text(db, "PRAGMA journal_mode = WAL", "enabling WAL");
   if (mode != "wal") {
     throw StoreError("the database cannot use write-ahead logging (journal mode stays '" +
                      mode.value_or("") + "'); keep it on a local file system");
   }
-  // Foreign keys are off by default in SQLite and cannot be switched inside a
-  // transaction, so this must precede the migrations.
-  sqlite::exec(db, "PRAGMA foreign_keys = ON", "enabling foreign keys");
-  // Deleted members and keys are overwritten on disk, not just unlinked from
-  // the b-tree: a seized disk must not give back revoked members.
-  sqlite::exec(db, "PRAGMA secure_delete = ON", "enabling secure_delete");
   // NORMAL, with revocations synced explicitly: see durability.hpp. FULL
   // measured 2.3-2.8 ms per device add on a VM disk against 0.6 ms.
   sqlite::exec(db, "PRAGMA synchronous = NORMAL", "setting synchronous mode");
 }
 
 }  // namespace
+
+void configure_connection(sqlite3* db) {
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, Store::kBusyTimeoutMs);
+  // Defensive mode refuses writable_schema and similar footguns that could
+  // corrupt the file from a stray SQL statement.
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  // Foreign keys are off by default in SQLite and cannot be switched inside a
+  // transaction, so this must precede the migrations.
+  sqlite::exec(db, "PRAGMA foreign_keys = ON", "enabling foreign keys");
+  // Deleted members and keys are overwritten on disk, not just unlinked from
+  // the b-tree: a seized disk must not give back revoked members.
+  sqlite::exec(db, "PRAGMA secure_delete = ON", "enabling secure_delete");
+}
 
 Store::Store(const std::filesystem::path& file) {
   const PrivateUmask umask;
@@ -67,7 +73,9 @@ Store::Store(const std::filesystem::path& file) {
 }
 
 Store::~Store() {
+  if (db_ != nullptr) sqlite::set_after_commit(db_, nullptr);
   sqlite3_close_v2(db_);
+  forget_sealed_image(last_sealed_);
 }
 
 int Store::schema_version() {

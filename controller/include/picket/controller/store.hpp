@@ -2,8 +2,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -39,6 +41,18 @@ class Store {
 
   explicit Store(const std::filesystem::path& file);
   ~Store();
+
+  // Locked mode: a database that lives only in memory, loaded from `image`
+  // (a serialised SQLite database; empty for a new one) and migrated. It is
+  // never written anywhere until seal_with() is called.
+  static std::unique_ptr<Store> in_memory(std::span<const std::uint8_t> image);
+  // Hands the whole database image to `sealer` now, and again after every
+  // write that commits from then on, before the write returns. The sealer
+  // must store it durably or throw; when it throws, the store goes back to
+  // the last sealed image and the write fails with StoreError, so a failed
+  // write changes nothing. Only for a store from in_memory().
+  using Sealer = std::function<void(std::span<const std::uint8_t> image)>;
+  void seal_with(Sealer sealer);
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
@@ -91,7 +105,14 @@ class Store {
   sqlite3* handle() { return db_; }
 
  private:
+  Store() = default;
+  void seal_now();
+
   sqlite3* db_ = nullptr;
+  bool in_memory_ = false;
+  Sealer sealer_;
+  // What the sealer last stored, to go back to when it fails. Wiped.
+  std::vector<std::uint8_t> last_sealed_;
 };
 
 }  // namespace picket::controller
