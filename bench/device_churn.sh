@@ -7,7 +7,8 @@
 #   bench/device_churn.sh BUILD_DIR [DEVICES=10000] [ROUNDS=20]
 #
 # STRIP_ROUNDS (default 3) caps the rounds that run `wg-quick strip`, which
-# alone takes seconds at 10,000 peers.
+# alone takes seconds at 10,000 peers. LOCKED=1 runs picketd in locked mode,
+# where every change re-seals the whole encrypted state (README).
 #
 # Needs root (a network namespace, wireguard-go). Everything it creates — the
 # namespace, its processes, wireguard-go control sockets, the work directory —
@@ -22,6 +23,7 @@ BIN_DIR=$(cd "$1" && pwd)
 DEVICES=${2:-10000}
 ROUNDS=${3:-20}
 STRIP_ROUNDS=${STRIP_ROUNDS:-3}
+LOCKED=${LOCKED:-0}
 PICKETD="$BIN_DIR/controller/picketd"
 PICKET_CLI="$BIN_DIR/controller/picket"
 TOOL="$BIN_DIR/bench/picket_bench_churn"
@@ -102,14 +104,19 @@ echo "   $(wg --version | cut -d' ' -f1-2), wireguard-go $(wireguard-go --versio
 ip netns add "$NS"
 ip -n "$NS" link set lo up
 
-echo "== starting picketd (userspace backend) in namespace $NS"
+LOCKED_FLAG=()
+[ "$LOCKED" = 1 ] && LOCKED_FLAG=(--locked)
+echo "== starting picketd (userspace backend${LOCKED_FLAG:+, locked mode}) in namespace $NS"
 ip netns exec "$NS" "$PICKETD" --state-dir "$WORK/state" --socket "$SOCK" \
   --backend userspace --interface "$PICKET_IF" --listen-port 51820 \
   --endpoint 127.0.0.1:51820 --ipv4-subnet 10.88.0.0/16 --ipv6-subnet fd88::/64 \
-  >>"$WORK/picketd.log" 2>&1 &
+  "${LOCKED_FLAG[@]}" >>"$WORK/picketd.log" 2>&1 &
 PICKETD_PID=$!
 ready=""
 for _ in $(seq 100); do
+  if [ -S "$SOCK" ] && [ "$LOCKED" = 1 ]; then
+    echo "benchmark passphrase $ID" | "$PICKET_CLI" --socket "$SOCK" unlock --passphrase-stdin >/dev/null 2>&1 || true
+  fi
   if [ -S "$SOCK" ] && "$PICKET_CLI" --socket "$SOCK" status >/dev/null 2>&1; then
     ready=yes
     break
@@ -154,4 +161,4 @@ ip netns exec "$NS" "$TOOL" measure socket="$SOCK" cli="$PICKET_CLI" \
 
 kill -0 "$PICKETD_PID" 2>/dev/null || die "picketd died during the benchmark"
 echo "load average at the end: $(load_average)"
-echo "command: STRIP_ROUNDS=$STRIP_ROUNDS $0 $*"
+echo "command: LOCKED=$LOCKED STRIP_ROUNDS=$STRIP_ROUNDS $0 $*"

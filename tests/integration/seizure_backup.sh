@@ -45,10 +45,7 @@ printf '%s\n' "$PASSPHRASE" | picket backup "$BACKUP" --state-dir "$WORK/state" 
 
 log "panic wipe"
 echo "wipe everything" | picket wipe >/dev/null || fail "picket wipe failed"
-status=0
-wait "$PICKETD_PID" || status=$?
-PICKETD_PID=""
-[ $status -eq 0 ] || fail "picketd exited with status $status after the wipe"
+picketd_exits_cleanly
 member_cut_off || fail "the phone still reaches the wiped gateway"
 
 log "bad restores are refused with a clear message and write nothing"

@@ -61,3 +61,12 @@ member_needles() {
 gateway_handshook_with() {
   ip netns exec "$GW_NS" wg show "$GW_IF" latest-handshakes | awk -v key="$1" '$1 == key && $2 > 0 { ok = 1 } END { exit !ok }'
 }
+
+# After a wipe picketd stops by itself; it must exit 0 (systemd then does not
+# restart it, and under the sanitizers a leak would not).
+picketd_exits_cleanly() {
+  local status=0
+  wait "$PICKETD_PID" || status=$?
+  PICKETD_PID=""
+  [ $status -eq 0 ] || fail "picketd exited with status $status after the wipe"
+}

@@ -98,10 +98,7 @@ rm -rf "$WORK/restored"
 
 log "panic wipe in locked mode"
 echo "wipe everything" | picket wipe >/dev/null || fail "picket wipe failed"
-status=0
-wait "$PICKETD_PID" || status=$?
-PICKETD_PID=""
-[ $status -eq 0 ] || fail "picketd exited with status $status after the wipe"
+picketd_exits_cleanly
 [ -z "$(ls -A "$STATE")" ] || fail "the wipe left: $(ls -A "$STATE" | tr '\n' ' ')"
 member_cut_off || fail "the phone still reaches the wiped gateway"
 

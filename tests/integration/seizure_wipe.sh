@@ -41,10 +41,7 @@ echo "wipe" | picket wipe >/dev/null 2>&1 && fail "wipe went ahead without the p
 log "picket wipe"
 echo "wipe everything" | picket wipe >"$WORK/wipe.out" || fail "picket wipe failed: $(cat "$WORK/wipe.out")"
 grep -q "^Wiped" "$WORK/wipe.out" || fail "wipe did not confirm"
-status=0
-wait "$PICKETD_PID" || status=$?
-PICKETD_PID=""
-[ $status -eq 0 ] || fail "picketd exited with status $status after the wipe"
+picketd_exits_cleanly
 
 log "interface, peers, firewall table and wireguard-go are gone; the member is cut off"
 ip -n "$GW_NS" link show "$GW_IF" >/dev/null 2>&1 && fail "the interface is still there"
