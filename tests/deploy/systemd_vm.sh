@@ -124,7 +124,8 @@ check_under_systemd() {
   tr -d '\r' <"$WORK/vm-serial.log" >"$WORK/vm-console.log"
   [ "$status" -ne 124 ] || { tail -n 60 "$WORK/vm-console.log" >&2; fail "the VM did not finish in time"; }
   if ! grep -qx 'PICKET-VM: PASS' "$ROOT/root/vm-result" 2>/dev/null; then
-    grep -v '^\[' "$WORK/vm-console.log" | tail -n 80 >&2
+    grep -a -i 'picket' "$WORK/vm-console.log" | tail -n 80 >&2
+    cat "$ROOT/root/vm-checks" >&2 2>/dev/null
     fail "under systemd: $(grep '^PICKET-VM:' "$ROOT/root/vm-result" 2>/dev/null || echo 'no result')"
   fi
   sed 's/^/   /' "$ROOT/root/vm-checks"
