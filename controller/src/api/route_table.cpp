@@ -20,9 +20,8 @@ std::vector<std::string_view> pattern_segments(std::string_view pattern) {
   return out;
 }
 
-bool matches(std::string_view pattern, std::span<const std::string> path,
+bool matches(std::span<const std::string_view> segments, std::span<const std::string> path,
              std::map<std::string, std::string, std::less<>>& params) {
-  const auto segments = pattern_segments(pattern);
   if (segments.size() != path.size()) return false;
   std::map<std::string, std::string, std::less<>> found;
   for (std::size_t i = 0; i < segments.size(); ++i) {
@@ -49,7 +48,7 @@ constexpr ExtensionRoute kDnsRoutes[] = {
 std::optional<PathParams> match_pattern(std::string_view pattern,
                                         std::span<const std::string> path) {
   PathParams params;
-  if (!matches(pattern, path, params)) return std::nullopt;
+  if (!matches(pattern_segments(pattern), path, params)) return std::nullopt;
   return params;
 }
 
@@ -127,9 +126,17 @@ RouteMatch match_route(std::string_view method, std::span<const std::string> pat
   // Literal segments win over parameters ("/admins/me" before "/admins/{id}"),
   // so try routes without parameters at that position first: the table lists
   // them first, and the first full match wins.
-  for (const auto& route : all_routes()) {
+  // Split once: matching runs for every request against every route.
+  static const std::vector<std::vector<std::string_view>> segments = [] {
+    std::vector<std::vector<std::string_view>> out;
+    for (const auto& route : all_routes()) out.push_back(pattern_segments(route.pattern));
+    return out;
+  }();
+  const auto& routes = all_routes();
+  for (std::size_t i = 0; i < routes.size(); ++i) {
+    const auto& route = routes[i];
     std::map<std::string, std::string, std::less<>> params;
-    if (!matches(route.pattern, path, params)) continue;
+    if (!matches(segments[i], path, params)) continue;
     match.path_exists = true;
     if (route.method == method && match.route == nullptr) {
       match.route = &route;
