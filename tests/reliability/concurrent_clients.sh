@@ -158,7 +158,9 @@ log "no lost update: every acknowledged change is what picketd has"
 # Replay the journals (each client touched only its own member's devices, so
 # per-device order is the client's order).
 cat "$WORK"/c*.journal "$WORK/exp.journal" | awk '
-  $1 == "add" || $1 == "reissue" { key[$2] = $3; enabled[$2] = 1 }
+  $1 == "add" { key[$2] = $3; enabled[$2] = 1 }
+  # A reissue gives new keys and keeps the device enabled or disabled.
+  $1 == "reissue" { key[$2] = $3 }
   $1 == "revoke" { delete key[$2]; delete enabled[$2] }
   $1 == "disable" { enabled[$2] = 0 }
   $1 == "enable" { enabled[$2] = 1 }
