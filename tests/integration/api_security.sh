@@ -7,25 +7,10 @@
 # the TLS-only rule for other addresses, and nothing of members in the log.
 # Usage: api_security.sh BUILD_DIR
 source "$(dirname "$0")/lib.sh"
-
-command -v oathtool >/dev/null || fail "oathtool is missing (scripts/deps.sh installs it)"
-command -v jq >/dev/null || fail "jq is missing (scripts/deps.sh installs it)"
+source "$(dirname "$0")/http_lib.sh"
 
 setup_network
 start_picketd
-API=http://127.0.0.1:8080
-JAR="$WORK/cookies"
-
-# http [curl args...]: curl inside the gateway namespace; prints the status
-# and leaves the body in $WORK/body.
-http() { ip netns exec "$GW_NS" curl -s -o "$WORK/body" -w '%{http_code}' "$@"; }
-expect() { # expect STATUS DESCRIPTION curl-args...
-  local want=$1 what=$2 got
-  shift 2
-  got=$(http "$@")
-  [ "$got" = "$want" ] || { cat "$WORK/body"; echo; fail "$what: status $got instead of $want"; }
-  echo "   $what -> $got $(head -c 160 "$WORK/body")"
-}
 post_json() { echo "-X POST -H Content-Type:application/json --data-binary"; }
 
 log "every documented route answers 401 without a session (enumerated from the OpenAPI document)"

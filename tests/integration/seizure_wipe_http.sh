@@ -5,23 +5,11 @@
 # CLI does: peers, interface and state files gone, picketd stopped.
 # Usage: seizure_wipe_http.sh BUILD_DIR
 source "$(dirname "$0")/lib.sh"
-
-command -v oathtool >/dev/null || fail "oathtool is missing (scripts/deps.sh installs it)"
-command -v jq >/dev/null || fail "jq is missing (scripts/deps.sh installs it)"
+source "$(dirname "$0")/http_lib.sh"
 
 setup_network
 start_picketd
-API=http://127.0.0.1:8080
-JAR="$WORK/cookies"
 PASSWORD='tulip marble ferry 88'
-http() { ip netns exec "$GW_NS" curl -s -o "$WORK/body" -w '%{http_code}' "$@"; }
-expect() { # expect STATUS DESCRIPTION curl-args...
-  local want=$1 what=$2 got
-  shift 2
-  got=$(http "$@")
-  [ "$got" = "$want" ] || { cat "$WORK/body"; echo; fail "$what: status $got instead of $want"; }
-  echo "   $what -> $got $(head -c 120 "$WORK/body")"
-}
 wipe_with() { # wipe_with STATUS DESCRIPTION BODY [curl args...]
   local want=$1 what=$2 body=$3
   shift 3

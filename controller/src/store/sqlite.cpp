@@ -1,5 +1,6 @@
 #include "store/sqlite.hpp"
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,9 +19,11 @@ struct AfterCommit {
 };
 
 // Few connections ever register (one in-memory store per process), so a
-// small locked map is enough; the common file-backed path finds it empty.
+// small locked map is enough. Every statement asks, so the common
+// file-backed case answers from an atomic count without taking the lock.
 std::mutex registry_mutex;
 std::map<sqlite3*, std::unique_ptr<AfterCommit>> registry;
+std::atomic<std::size_t> registered{0};
 
 int on_commit(void* entry) {
   static_cast<AfterCommit*>(entry)->committed = true;
@@ -28,10 +31,10 @@ int on_commit(void* entry) {
 }
 
 void after_statement(sqlite3* db) {
+  if (registered.load(std::memory_order_acquire) == 0) return;
   AfterCommit* entry = nullptr;
   {
     const std::lock_guard lock(registry_mutex);
-    if (registry.empty()) return;
     const auto found = registry.find(db);
     if (found == registry.end()) return;
     entry = found->second.get();
@@ -48,12 +51,14 @@ void set_after_commit(sqlite3* db, std::function<void()> after_commit) {
   if (!after_commit) {
     sqlite3_commit_hook(db, nullptr, nullptr);
     registry.erase(db);
+    registered.store(registry.size(), std::memory_order_release);
     return;
   }
   auto entry = std::make_unique<AfterCommit>();
   entry->call = std::move(after_commit);
   sqlite3_commit_hook(db, on_commit, entry.get());
   registry[db] = std::move(entry);
+  registered.store(registry.size(), std::memory_order_release);
 }
 
 void raise(sqlite3* db, int rc, std::string_view doing) {
