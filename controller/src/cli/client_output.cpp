@@ -26,6 +26,23 @@ void write_private_file(const std::string& path, const std::string& text) {
   if (!ok) throw CliError("cannot write " + path + "; is the disk full?");
 }
 
+// On a terminal, force black on white: on a light-on-dark terminal the code
+// would otherwise come out inverted, which some scanners refuse.
+std::string terminal_qr(const std::string& config) {
+  const auto plain = render_qr_terminal(config);
+  if (!::isatty(STDOUT_FILENO)) return plain;
+  std::string out;
+  std::size_t start = 0;
+  while (start < plain.size()) {
+    const auto end = plain.find('\n', start);
+    out += "\033[30;107m" + plain.substr(start, end - start) + "\033[0m\n";
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
 ClientConfig config_from(const json& answer, const gateway::SecretKey& private_key) {
   const auto& client = answer.at("client");
   ClientConfig config;
@@ -46,23 +63,6 @@ ClientConfig config_from(const json& answer, const gateway::SecretKey& private_k
   config.keepalive = client.at("keepalive").get<std::uint16_t>();
   return config;
 }
-
-// On a terminal, force black on white: on a light-on-dark terminal the code
-// would otherwise come out inverted, which some scanners refuse.
-std::string terminal_qr(const std::string& config) {
-  const auto plain = render_qr_terminal(config);
-  if (!::isatty(STDOUT_FILENO)) return plain;
-  std::string out;
-  std::size_t start = 0;
-  while (start < plain.size()) {
-    const auto end = plain.find('\n', start);
-    out += "\033[30;107m" + plain.substr(start, end - start) + "\033[0m\n";
-    start = end + 1;
-  }
-  return out;
-}
-
-}  // namespace
 
 void print_client(const json& answer, const std::optional<gateway::SecretKey>& private_key,
                   const ClientOutput& output) {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "picket/controller/render.hpp"
 #include "picket/gateway/key.hpp"
 
 namespace picket::controller::cli {
@@ -14,6 +15,10 @@ struct ClientOutput {
   bool show_qr = true;
   bool json_output = false;
 };
+
+// The client config a device answer of the API describes, with the private
+// key that only the caller holds (the server never sees it).
+ClientConfig config_from(const nlohmann::json& answer, const gateway::SecretKey& private_key);
 
 // Prints what the admin hands to the member after `device add` or
 // `reissue`: the QR code and the gateway key's fingerprint. The private key
