@@ -1,5 +1,6 @@
 #include "api/unix_server.hpp"
 
+#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,7 +50,21 @@ class Session : public std::enable_shared_from_this<Session> {
     api_request.body = request.body();
     api_request.transport = Transport::unix_socket;
     const auto result = handler_(api_request);
-    send(static_cast<http::status>(result.status), result.body, request.keep_alive());
+    const bool keep_alive = request.keep_alive();
+    // Bodies on this socket can carry passphrases (unlock, backup, restore):
+    // no copy of one outlives its request in picketd's memory.
+    sodium_memzero(api_request.body.data(), api_request.body.size());
+    sodium_memzero(parser_->get().body().data(), parser_->get().body().size());
+    wipe_spare_read_buffer();
+    send(static_cast<http::status>(result.status), result.body, keep_alive);
+  }
+
+  // The parser consumed the request's bytes but they stay in the buffer's
+  // storage; zero all of it except what the client already sent of its next
+  // request. prepare() of exactly the spare room does not reallocate.
+  void wipe_spare_read_buffer() {
+    const auto spare = buffer_.prepare(buffer_.capacity() - buffer_.size());
+    sodium_memzero(spare.data(), spare.size());
   }
 
   void respond_error(http::status status, const char* message) {

@@ -16,8 +16,8 @@ namespace {
 
 constexpr std::string_view kUnlockPath = "/api/v1/unlock";
 
-// The request body held the passphrase; wiped once parsed. (Beast's own
-// read buffer is reused by the next request on the connection.)
+// The passphrase parsed out of the request body; wiped when answered (the
+// unix socket server wipes the body and its read buffer).
 struct WipedString {
   std::string text;
   ~WipedString() { sodium_memzero(text.data(), text.size()); }
