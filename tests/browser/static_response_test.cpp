@@ -1,11 +1,12 @@
 // Serving the embedded UI: what the browser is told about each file. These
 // run against the table built from web-admin/dist; a build without the UI
 // checks the "not built" answer instead.
+#include "web/static_response.hpp"
+
 #include <catch2/catch.hpp>
 #include <string>
 
 #include "web/assets.hpp"
-#include "web/static_response.hpp"
 
 using namespace picket::controller::web;
 
@@ -90,6 +91,12 @@ TEST_CASE("index.html: revalidated on each load, gzip when accepted") {
   const auto again = serve_static({"GET", "/", "gzip", header(plain, "ETag")});
   CHECK(again.status == 304);
   CHECK(again.body.empty());
+  // If-None-Match as a list, weak or strong, with spaces around items.
+  const auto etag = header(plain, "ETag");
+  CHECK(serve_static({"GET", "/", "", "\"other\", W/" + etag + " "}).status == 304);
+  CHECK(serve_static({"GET", "/", "", "\"other\",  W/\"stale\""}).status == 200);
+  CHECK(header(serve_static({"GET", "/", "deflate , gzip ;q=0.5", ""}), "Content-Encoding") ==
+        "gzip");
 }
 
 TEST_CASE("hashed files are cached for a year with their content type") {

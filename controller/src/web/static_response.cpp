@@ -23,32 +23,10 @@ constexpr std::string_view kNotBuilt =
     "The web admin UI was not built into this picketd.\n"
     "Build it with scripts/build.sh (needs the Debian packages nodejs and npm).\n";
 
-// Token match of "gzip" in Accept-Encoding; "gzip;q=0" refuses it.
-bool accepts_gzip(std::string_view header) {
-  std::size_t start = 0;
-  while (start <= header.size()) {
-    auto end = header.find(',', start);
-    if (end == std::string_view::npos) end = header.size();
-    std::string_view item = header.substr(start, end - start);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    const auto semi = item.find(';');
-    std::string_view coding = item.substr(0, semi);
-    while (!coding.empty() && coding.back() == ' ') coding.remove_suffix(1);
-    if (coding == "gzip" || coding == "x-gzip") {
-      if (semi == std::string_view::npos) return true;
-      std::string_view params = item.substr(semi + 1);
-      while (!params.empty() && params.front() == ' ') params.remove_prefix(1);
-      return !(params == "q=0" || params == "q=0.0" || params == "q=0.00" || params == "q=0.000");
-    }
-    start = end + 1;
-  }
-  return false;
-}
-
-bool etag_matches(std::string_view header, std::string_view etag) {
-  if (header.empty()) return false;
-  if (header == "*") return true;
-  // The gzip and identity bodies share one ETag; a weak match is enough for GET.
+// Calls `match` on each item of a comma-separated header list, spaces
+// around it trimmed; true as soon as one matches.
+template <typename Match>
+bool any_list_item(std::string_view header, Match match) {
   std::size_t start = 0;
   while (start <= header.size()) {
     auto end = header.find(',', start);
@@ -56,11 +34,34 @@ bool etag_matches(std::string_view header, std::string_view etag) {
     std::string_view item = header.substr(start, end - start);
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (item.starts_with("W/")) item.remove_prefix(2);
-    if (item == etag) return true;
+    if (match(item)) return true;
     start = end + 1;
   }
   return false;
+}
+
+// Token match of "gzip" in Accept-Encoding; "gzip;q=0" refuses it.
+bool accepts_gzip(std::string_view header) {
+  return any_list_item(header, [](std::string_view item) {
+    const auto semi = item.find(';');
+    std::string_view coding = item.substr(0, semi);
+    while (!coding.empty() && coding.back() == ' ') coding.remove_suffix(1);
+    if (coding != "gzip" && coding != "x-gzip") return false;
+    if (semi == std::string_view::npos) return true;
+    std::string_view params = item.substr(semi + 1);
+    while (!params.empty() && params.front() == ' ') params.remove_prefix(1);
+    return !(params == "q=0" || params == "q=0.0" || params == "q=0.00" || params == "q=0.000");
+  });
+}
+
+bool etag_matches(std::string_view header, std::string_view etag) {
+  if (header.empty()) return false;
+  if (header == "*") return true;
+  // The gzip and identity bodies share one ETag; a weak match is enough for GET.
+  return any_list_item(header, [etag](std::string_view item) {
+    if (item.starts_with("W/")) item.remove_prefix(2);
+    return item == etag;
+  });
 }
 
 StaticResponse text_reply(int status, std::string_view text) {
