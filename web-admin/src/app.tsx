@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError, whenSessionLost } from './api';
 import { ConfigResult } from './components/config_result';
+import { ErrorText } from './components/field';
 import { currentSession, logout, type Session } from './session';
 import { AddDevice } from './screens/add_device';
 import { Admins } from './screens/admins';
@@ -63,11 +64,7 @@ export function App() {
           Every member is cut off; the interface, the firewall table, the database and the gateway key are gone, and
           picketd is stopping. Close this tab.
         </p>
-        {wiped && (
-          <p class="error" role="alert">
-            {wiped}
-          </p>
-        )}
+        <ErrorText text={wiped} />
       </main>
     );
   }

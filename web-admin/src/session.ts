@@ -32,6 +32,12 @@ export async function login(fields: {
   return session;
 }
 
+// What login sends as the second factor: an app's code without the spaces
+// some apps show in it, or a recovery code as typed.
+export function secondFactor(code: string, recovery = false): { totp: string } | { recovery_code: string } {
+  return recovery ? { recovery_code: code.trim() } : { totp: code.replace(/\s/g, '') };
+}
+
 export async function logout(): Promise<void> {
   try {
     await api('DELETE', '/session');

@@ -1,7 +1,7 @@
 // What a device may reach through the gateway: used when adding a device and
 // in its Manage dialog. The gateway's firewall enforces it, not the member's
 // config (which the member controls).
-import { Choice, Field, TextArea } from './field';
+import { Choices, TextArea, VerbatimField } from './field';
 import type { AccessMode } from '../lib/forms';
 
 export interface AccessState {
@@ -9,6 +9,12 @@ export interface AccessState {
   networks: string;
   group: string;
 }
+
+const MODES: [AccessMode, string][] = [
+  ['anywhere', 'No restriction (the internet; other members only if isolation is off or they share a group)'],
+  ['only', 'Only some networks'],
+  ['gateway', "Nothing but the gateway's DNS"],
+];
 
 export function AccessFields({
   idPrefix,
@@ -20,18 +26,9 @@ export function AccessFields({
   onChange: (next: AccessState) => void;
 }) {
   const set = (patch: Partial<AccessState>) => onChange({ ...state, ...patch });
-  const pick = (v: string) => set({ mode: v as AccessMode });
   return (
     <>
-      <Choice name={`${idPrefix}-mode`} value="anywhere" current={state.mode} onPick={pick}>
-        No restriction (the internet; other members only if isolation is off or they share a group)
-      </Choice>
-      <Choice name={`${idPrefix}-mode`} value="only" current={state.mode} onPick={pick}>
-        Only some networks
-      </Choice>
-      <Choice name={`${idPrefix}-mode`} value="gateway" current={state.mode} onPick={pick}>
-        Nothing but the gateway's DNS
-      </Choice>
+      <Choices name={`${idPrefix}-mode`} current={state.mode} onPick={(v) => set({ mode: v as AccessMode })} options={MODES} />
       {state.mode === 'only' && (
         <TextArea
           id={`${idPrefix}-networks`}
@@ -41,13 +38,11 @@ export function AccessFields({
           placeholder="10.20.0.0/16"
         />
       )}
-      <Field
+      <VerbatimField
         id={`${idPrefix}-group`}
         label="Group (optional)"
         value={state.group}
         onValue={(group) => set({ group })}
-        autocomplete="off"
-        spellcheck={false}
         hint="Devices in the same group reach each other even when members are isolated."
       />
     </>

@@ -1,7 +1,9 @@
 // A modal on the native <dialog>: focus stays inside, Escape closes it,
 // and the page behind is inert, with no code of ours for any of that.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useAction } from '../lib/action';
+import { ErrorText, Field, VerbatimField } from './field';
 
 export function Dialog({
   title,
@@ -28,5 +30,102 @@ export function Dialog({
       <h2 id="dialog-title">{title}</h2>
       {children}
     </dialog>
+  );
+}
+
+// A confirmation's dangerous button: its words, its words while it runs, its test id.
+interface ButtonWords {
+  action: string;
+  busyText: string;
+  testId: string;
+}
+
+// The end of every confirmation: why it failed, Cancel, and the dangerous
+// button. Without onConfirm the button submits the dialog's form.
+export function ConfirmButtons({
+  error,
+  busy,
+  ready = true,
+  action,
+  busyText,
+  testId,
+  onCancel,
+  onConfirm,
+}: ButtonWords & {
+  error: string;
+  busy: boolean;
+  ready?: boolean;
+  onCancel: () => void;
+  onConfirm?: () => void;
+}) {
+  return (
+    <>
+      <ErrorText text={error} />
+      <div class="button-row">
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <button
+          type={onConfirm ? 'button' : 'submit'}
+          class="danger"
+          onClick={onConfirm}
+          disabled={!ready || busy}
+          data-testid={testId}
+        >
+          {busy ? busyText : action}
+        </button>
+      </div>
+    </>
+  );
+}
+
+// Something that cannot be undone, behind words typed again (and for the
+// fleet-wide actions the admin's password). picketd checks both; here they
+// only keep the button off until they are there.
+export function TypedConfirmDialog({
+  title,
+  formLabel = title,
+  passwordId,
+  typedId,
+  typedLabel,
+  matches,
+  onClose,
+  onConfirm,
+  children,
+  ...button
+}: ButtonWords & {
+  title: string;
+  formLabel?: string;
+  passwordId?: string;
+  typedId: string;
+  typedLabel: string;
+  matches: (typed: string) => boolean;
+  onClose: () => void;
+  onConfirm: (typed: string, password: string) => Promise<void>;
+  children: ComponentChildren;
+}) {
+  const [password, setPassword] = useState('');
+  const [typed, setTyped] = useState('');
+  const { busy, error, submit } = useAction();
+  const ready = matches(typed) && (passwordId === undefined || password !== '');
+  return (
+    <Dialog title={title} onClose={onClose}>
+      <form onSubmit={submit(() => ready && onConfirm(typed, password))} aria-label={formLabel}>
+        <p>{children}</p>
+        {passwordId && (
+          <Field
+            id={passwordId}
+            label="Your admin password"
+            type="password"
+            value={password}
+            onValue={setPassword}
+            autocomplete="current-password"
+            required
+          />
+        )}
+        <VerbatimField id={typedId} label={typedLabel} value={typed} onValue={setTyped} required />
+        <ConfirmButtons {...button} error={error} busy={busy} ready={ready} onCancel={onClose} />
+      </form>
+    </Dialog>
   );
 }

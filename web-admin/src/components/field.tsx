@@ -1,4 +1,4 @@
-// A labelled input: every control has a visible label (axe, and people).
+// Labelled inputs: every control has a visible label (axe, and people).
 import type { ComponentChildren, JSX } from 'preact';
 
 type InputProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'value' | 'label'> & {
@@ -10,22 +10,18 @@ type InputProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'value' | 'lab
 
 let counter = 0;
 const nextId = () => `f${++counter}`;
+const hintIdOf = (id: string, hint?: string) => (hint ? `${id}-hint` : undefined);
+const valueOf = (e: Event) => (e.target as HTMLInputElement | HTMLTextAreaElement).value;
 
-export function Field({ label, hint, value, onValue, id, ...rest }: InputProps) {
-  const inputId = (id as string) ?? nextId();
-  const hintId = hint ? `${inputId}-hint` : undefined;
+// The label above the control and the hint below it, which the control names
+// in aria-describedby (hintIdOf) so a screen reader reads it too.
+function Labelled({ id, label, hint, children }: { id: string; label: string; hint?: string; children: ComponentChildren }) {
   return (
     <div class="field">
-      <label for={inputId}>{label}</label>
-      <input
-        id={inputId}
-        value={value}
-        onInput={(e) => onValue((e.target as HTMLInputElement).value)}
-        aria-describedby={hintId}
-        {...rest}
-      />
+      <label for={id}>{label}</label>
+      {children}
       {hint && (
-        <small id={hintId} class="hint">
+        <small id={hintIdOf(id, hint)} class="hint">
           {hint}
         </small>
       )}
@@ -33,14 +29,23 @@ export function Field({ label, hint, value, onValue, id, ...rest }: InputProps) 
   );
 }
 
-export function ErrorText({ text }: { text: string }) {
-  if (!text) return null;
+export function Field({ label, hint, value, onValue, id, ...rest }: InputProps) {
+  const inputId = (id as string) ?? nextId();
   return (
-    <p class="error" role="alert">
-      {text}
-    </p>
+    <Labelled id={inputId} label={label} hint={hint}>
+      <input
+        id={inputId}
+        value={value}
+        onInput={(e) => onValue(valueOf(e))}
+        aria-describedby={hintIdOf(inputId, hint)}
+        {...rest}
+      />
+    </Labelled>
   );
 }
+
+// Names, tokens and typed confirmations: the browser neither suggests nor corrects them.
+export const VerbatimField = (props: InputProps) => <Field autocomplete="off" spellcheck={false} {...props} />;
 
 // A labelled multi-line input (lists: networks, servers, file paths).
 export function TextArea({
@@ -61,55 +66,90 @@ export function TextArea({
   placeholder?: string;
 }) {
   const areaId = id ?? nextId();
-  const hintId = hint ? `${areaId}-hint` : undefined;
   return (
-    <div class="field">
-      <label for={areaId}>{label}</label>
+    <Labelled id={areaId} label={label} hint={hint}>
       <textarea
         id={areaId}
         rows={rows}
         value={value}
         placeholder={placeholder}
         spellcheck={false}
-        aria-describedby={hintId}
-        onInput={(e) => onValue((e.target as HTMLTextAreaElement).value)}
+        aria-describedby={hintIdOf(areaId, hint)}
+        onInput={(e) => onValue(valueOf(e))}
       />
-      {hint && (
-        <small id={hintId} class="hint">
-          {hint}
-        </small>
-      )}
-    </div>
+    </Labelled>
   );
 }
 
-// A radio button with its words as the label.
-export function Choice({
-  name,
+// The label is for screen readers only: the placeholder shows the same words.
+export function SearchField({
+  id,
+  label,
   value,
-  current,
-  onPick,
-  children,
+  onValue,
 }: {
-  name: string;
+  id: string;
+  label: string;
   value: string;
-  current: string;
-  onPick: (value: string) => void;
-  children: ComponentChildren;
+  onValue: (value: string) => void;
 }) {
   return (
-    <label class="choice">
-      <input type="radio" name={name} value={value} checked={current === value} onChange={() => onPick(value)} />{' '}
-      {children}
-    </label>
+    <>
+      <label for={id} class="visually-hidden">
+        {label}
+      </label>
+      <input id={id} type="search" placeholder={label} value={value} onInput={(e) => onValue(valueOf(e))} />
+    </>
   );
 }
 
-export function Notice({ text }: { text: string }) {
+// Radio buttons, each with its words as the label: options are [value, words].
+export function Choices({
+  name,
+  current,
+  onPick,
+  options,
+}: {
+  name: string;
+  current: string;
+  onPick: (value: string) => void;
+  options: [string, string][];
+}) {
+  return (
+    <>
+      {options.map(([value, words]) => (
+        <label class="choice" key={value}>
+          <input type="radio" name={name} value={value} checked={current === value} onChange={() => onPick(value)} />{' '}
+          {words}
+        </label>
+      ))}
+    </>
+  );
+}
+
+// A line that is there only while it has something to say.
+function Line({ text, role, kind, testId }: { text: string; role: 'alert' | 'status'; kind: string; testId?: string }) {
   if (!text) return null;
   return (
-    <p role="status" class="notice">
+    <p class={kind} role={role} data-testid={testId}>
       {text}
     </p>
+  );
+}
+
+export const ErrorText = ({ text }: { text: string }) => <Line text={text} role="alert" kind="error" />;
+export const Notice = ({ text, testId }: { text: string; testId?: string }) => (
+  <Line text={text} role="status" kind="notice" testId={testId} />
+);
+
+// A form's end: why it failed, then the button that sends it, off while it runs.
+export function Submit({ error, busy, children }: { error: string; busy: boolean; children: ComponentChildren }) {
+  return (
+    <>
+      <ErrorText text={error} />
+      <button type="submit" class="primary" disabled={busy}>
+        {children}
+      </button>
+    </>
   );
 }

@@ -1,15 +1,21 @@
 // Adds a member (if new) and a device. The key pair is made here; only the
 // public key is sent.
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, errorText, seg } from '../api';
+import { api, ApiError, seg } from '../api';
 import { AccessFields, type AccessState } from '../components/access_fields';
 import { ExpiryPicker, useExpiry } from '../components/expiry_picker';
-import { ErrorText, Field } from '../components/field';
+import { Choices, ErrorText, Field, TextArea } from '../components/field';
+import { useAction } from '../lib/action';
 import { generateKeyPair } from '../lib/keys';
 import type { Member, NewDeviceAnswer } from '../types';
 import { useShowConfig } from './show_config';
 
 import { accessBody, parseList as parseRoutes } from '../lib/forms';
+
+const ROUTING: [string, string][] = [
+  ['all', 'All traffic (safest)'],
+  ['split', 'Only some networks (split tunnel)'],
+];
 
 export function AddDevice({ onCancel }: { onCancel: () => void }) {
   const [member, setMember] = useState('');
@@ -19,8 +25,7 @@ export function AddDevice({ onCancel }: { onCancel: () => void }) {
   const [routes, setRoutes] = useState('');
   const [access, setAccess] = useState<AccessState>({ mode: 'anywhere', networks: '', group: '' });
   const [members, setMembers] = useState<Member[]>([]);
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, submit } = useAction();
   const expiryState = useExpiry();
   const showConfig = useShowConfig();
 
@@ -33,41 +38,33 @@ export function AddDevice({ onCancel }: { onCancel: () => void }) {
       .catch(() => setMembers([]));
   }, [member]);
 
-  async function submit(e: Event) {
-    e.preventDefault();
-    setBusy(true);
-    setError('');
+  const add = submit(async () => {
+    const expires_at = expiryState.value();
+    const allowed_ips = split ? parseRoutes(routes) : undefined;
+    if (split && allowed_ips!.length === 0) throw new Error('List at least one network for the split tunnel, e.g. 10.0.0.0/8.');
+    // Sent only when it differs from the default, so picketd's plain add is used otherwise.
+    const { restricted_to, group } = accessBody(access.mode, access.networks, access.group);
+    const name = member.trim();
     try {
-      const expires_at = expiryState.value();
-      const allowed_ips = split ? parseRoutes(routes) : undefined;
-      if (split && allowed_ips!.length === 0) throw new Error('List at least one network for the split tunnel, e.g. 10.0.0.0/8.');
-      // Sent only when it differs from the default, so picketd's plain add is used otherwise.
-      const { restricted_to, group } = accessBody(access.mode, access.networks, access.group);
-      const name = member.trim();
-      try {
-        await api('POST', '/members', note.trim() ? { label: name, note: note.trim() } : { label: name });
-      } catch (err) {
-        // An existing member is fine: the device is added to them.
-        if (!(err instanceof ApiError && err.status === 409)) throw err;
-      }
-      const keys = generateKeyPair();
-      const body: Record<string, unknown> = { label: label.trim(), public_key: keys.publicKey };
-      if (allowed_ips) body.allowed_ips = allowed_ips;
-      if (expires_at !== null) body.expires_at = expires_at;
-      if (restricted_to !== null) body.restricted_to = restricted_to;
-      if (group !== null) body.group = group;
-      const answer = await api<NewDeviceAnswer>('POST', `/members/${seg(name)}/devices`, body);
-      showConfig(answer, keys.privateKey);
+      await api('POST', '/members', note.trim() ? { label: name, note: note.trim() } : { label: name });
     } catch (err) {
-      setError(errorText(err));
-      setBusy(false);
+      // An existing member is fine: the device is added to them.
+      if (!(err instanceof ApiError && err.status === 409)) throw err;
     }
-  }
+    const keys = generateKeyPair();
+    const body: Record<string, unknown> = { label: label.trim(), public_key: keys.publicKey };
+    if (allowed_ips) body.allowed_ips = allowed_ips;
+    if (expires_at !== null) body.expires_at = expires_at;
+    if (restricted_to !== null) body.restricted_to = restricted_to;
+    if (group !== null) body.group = group;
+    const answer = await api<NewDeviceAnswer>('POST', `/members/${seg(name)}/devices`, body);
+    showConfig(answer, keys.privateKey);
+  });
 
   return (
     <section aria-labelledby="add-title" class="narrow">
       <h1 id="add-title">Add a member or device</h1>
-      <form onSubmit={submit} aria-label="Add a device">
+      <form onSubmit={add} aria-label="Add a device">
         <Field
           label="Member"
           value={member}
@@ -86,24 +83,9 @@ export function AddDevice({ onCancel }: { onCancel: () => void }) {
         <Field label="Device name" value={label} onValue={setLabel} autocomplete="off" hint="For example phone or laptop." required />
         <fieldset>
           <legend>What goes through the VPN</legend>
-          <label class="choice">
-            <input type="radio" name="routing" checked={!split} onChange={() => setSplit(false)} /> All traffic (safest)
-          </label>
-          <label class="choice">
-            <input type="radio" name="routing" checked={split} onChange={() => setSplit(true)} /> Only some networks (split
-            tunnel)
-          </label>
+          <Choices name="routing" current={split ? 'split' : 'all'} onPick={(v) => setSplit(v === 'split')} options={ROUTING} />
           {split && (
-            <div class="field">
-              <label for="split-routes">Networks, one per line</label>
-              <textarea
-                id="split-routes"
-                rows={3}
-                value={routes}
-                placeholder="10.0.0.0/8"
-                onInput={(e) => setRoutes((e.target as HTMLTextAreaElement).value)}
-              />
-            </div>
+            <TextArea id="split-routes" label="Networks, one per line" value={routes} onValue={setRoutes} placeholder="10.0.0.0/8" />
           )}
         </fieldset>
         <fieldset>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, errorText, seg } from '../api';
 import { ErrorText, Field } from '../components/field';
 import { QrCode } from '../components/qr_code';
+import { useAction } from '../lib/action';
 import { dateTime } from '../lib/format';
 import type { Enrollment } from '../session';
 
@@ -17,35 +18,26 @@ export function Admins({ me }: { me: string }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [enrolled, setEnrolled] = useState<Enrollment | null>(null);
-  const [error, setError] = useState('');
+  const { error, setError, run, submit } = useAction();
 
   const load = () => api<{ admins: Admin[] }>('GET', '/admins').then((r) => setAdmins(r.admins), (e) => setError(errorText(e)));
   useEffect(() => {
     load();
   }, []);
 
-  async function add(e: Event) {
-    e.preventDefault();
-    setError('');
-    try {
-      setEnrolled(await api<Enrollment>('POST', '/admins', { username, password }));
-      setUsername('');
-      setPassword('');
-      load();
-    } catch (err) {
-      setError(errorText(err));
-    }
-  }
+  const add = submit(async () => {
+    setEnrolled(await api<Enrollment>('POST', '/admins', { username, password }));
+    setUsername('');
+    setPassword('');
+    load();
+  });
 
-  async function remove(name: string) {
+  function remove(name: string) {
     if (!confirm(`Remove admin ${name}? Their sessions end at once.`)) return;
-    setError('');
-    try {
+    run(async () => {
       await api('DELETE', `/admins/${seg(name)}`);
       load();
-    } catch (err) {
-      setError(errorText(err));
-    }
+    });
   }
 
   return (

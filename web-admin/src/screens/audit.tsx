@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, errorText } from '../api';
-import { ErrorText } from '../components/field';
+import { ErrorText, SearchField } from '../components/field';
 import { dateTime } from '../lib/format';
 import { usePoll } from '../lib/poll';
 
@@ -35,19 +35,7 @@ export function Audit() {
       <h1 id="audit-title">Audit trail</h1>
       <p class="muted">Who changed what, and when. It names members by their labels only.</p>
       <div class="toolbar" role="search">
-        <label for="audit-search" class="visually-hidden">
-          Search the audit trail
-        </label>
-        <input
-          id="audit-search"
-          type="search"
-          placeholder="Search the audit trail"
-          value={search}
-          onInput={(e) => {
-            setSearch((e.target as HTMLInputElement).value);
-            setOffset(0);
-          }}
-        />
+        <SearchField id="audit-search" label="Search the audit trail" value={search} onValue={(v) => (setSearch(v), setOffset(0))} />
       </div>
       <ErrorText text={error} />
       <div class="table-wrap">

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, errorText, seg } from '../api';
-import { Dialog } from '../components/dialog';
+import { ConfirmButtons, Dialog, TypedConfirmDialog } from '../components/dialog';
 import { ExpiryPicker, useExpiry } from '../components/expiry_picker';
 import { AccessFields, type AccessState } from '../components/access_fields';
-import { ErrorText, Field, Notice } from '../components/field';
+import { ErrorText, Notice } from '../components/field';
+import { useAction } from '../lib/action';
 import { accessBody, accessMode, accessSummary, type Access } from '../lib/forms';
 import { dateTime, expiry } from '../lib/format';
 import { generateKeyPair } from '../lib/keys';
@@ -13,102 +14,63 @@ import type { Device, NewDeviceAnswer } from '../types';
 const path = (d: Device) => `/members/${seg(d.member)}/devices/${seg(d.label)}`;
 const nameOf = (d: Device) => `${d.member}'s ${d.label}`;
 
-export function RevokeDialog({
-  device,
-  onClose,
-  onDone,
-}: {
-  device: Device;
+// What each dialog hands back to the device list.
+interface Closing {
   onClose: () => void;
   onDone: (message: string) => void;
-}) {
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  async function revoke() {
-    setBusy(true);
-    setError('');
-    try {
+}
+
+export function RevokeDialog({ device, onClose, onDone }: Closing & { device: Device }) {
+  const { busy, error, run } = useAction();
+  const revoke = () =>
+    run(async () => {
       await api('DELETE', path(device));
       // picketd answers only once the interface no longer holds the peer.
       onDone(`Done: ${nameOf(device)} is cut off. Its key no longer works, and the device is deleted.`);
-    } catch (err) {
-      setError(errorText(err));
-      setBusy(false);
-    }
-  }
+    });
   return (
     <Dialog title={`Revoke ${nameOf(device)}?`} onClose={onClose}>
       <p>
         <strong>{device.member}</strong> loses access from <strong>{device.label}</strong> ({device.ipv4}) at once. This
         cannot be undone: to let them back in, add a new device.
       </p>
-      <ErrorText text={error} />
-      <div class="button-row">
-        <button type="button" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="button" class="danger" onClick={revoke} disabled={busy} data-testid="confirm-revoke">
-          {busy ? 'Revoking…' : `Cut off ${nameOf(device)}`}
-        </button>
-      </div>
+      <ConfirmButtons
+        error={error}
+        busy={busy}
+        action={`Cut off ${nameOf(device)}`}
+        busyText="Revoking…"
+        testId="confirm-revoke"
+        onCancel={onClose}
+        onConfirm={revoke}
+      />
     </Dialog>
   );
 }
 
 // Every device of one member at once (a member's phone and laptop seized
 // together); the member stays. picketd wants the member's name typed again.
-export function MemberRevokeDialog({
-  member,
-  onClose,
-  onDone,
-}: {
-  member: string;
-  onClose: () => void;
-  onDone: (message: string) => void;
-}) {
-  const [typed, setTyped] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  async function submit(e: Event) {
-    e.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
-      const answer = await api<{ revoked: number }>('POST', `/members/${seg(member)}/revoke-devices`, { confirm: typed.trim() });
-      const n = answer.revoked;
-      onDone(`Done: ${n === 1 ? "1 device" : `all ${n} devices`} of ${member} ${n === 1 ? 'is' : 'are'} cut off and deleted; ${member} is kept.`);
-    } catch (err) {
-      setError(errorText(err));
-      setBusy(false);
-    }
+export function MemberRevokeDialog({ member, onClose, onDone }: Closing & { member: string }) {
+  async function revokeAll(typed: string) {
+    const answer = await api<{ revoked: number }>('POST', `/members/${seg(member)}/revoke-devices`, { confirm: typed.trim() });
+    const n = answer.revoked;
+    onDone(`Done: ${n === 1 ? "1 device" : `all ${n} devices`} of ${member} ${n === 1 ? 'is' : 'are'} cut off and deleted; ${member} is kept.`);
   }
   return (
-    <Dialog title={`Cut off all of ${member}'s devices?`} onClose={onClose}>
-      <form onSubmit={submit} aria-label={`Cut off all of ${member}'s devices`}>
-        <p>
-          Every device of <strong>{member}</strong> stops working at once and is deleted. The member is kept, so you can
-          add a new device for them later.
-        </p>
-        <Field
-          id="member-revoke-confirm"
-          label={`Type the member's name, ${member}, to confirm`}
-          value={typed}
-          onValue={setTyped}
-          autocomplete="off"
-          spellcheck={false}
-          required
-        />
-        <ErrorText text={error} />
-        <div class="button-row">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="danger" disabled={typed.trim() !== member || busy} data-testid="confirm-member-revoke">
-            {busy ? 'Cutting off…' : `Cut off ${member}'s devices`}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <TypedConfirmDialog
+      title={`Cut off all of ${member}'s devices?`}
+      formLabel={`Cut off all of ${member}'s devices`}
+      typedId="member-revoke-confirm"
+      typedLabel={`Type the member's name, ${member}, to confirm`}
+      matches={(typed) => typed.trim() === member}
+      action={`Cut off ${member}'s devices`}
+      busyText="Cutting off…"
+      testId="confirm-member-revoke"
+      onClose={onClose}
+      onConfirm={revokeAll}
+    >
+      Every device of <strong>{member}</strong> stops working at once and is deleted. The member is kept, so you can add
+      a new device for them later.
+    </TypedConfirmDialog>
   );
 }
 
@@ -118,32 +80,15 @@ export function DeviceDialog({
   onDone,
   onRevoke,
   onRevokeMember,
-}: {
-  device: Device;
-  onClose: () => void;
-  onDone: (message: string) => void;
-  onRevoke: () => void;
-  onRevokeMember: () => void;
-}) {
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+}: Closing & { device: Device; onRevoke: () => void; onRevokeMember: () => void }) {
+  const { busy, error, run } = useAction();
   const expiryState = useExpiry();
   const showConfig = useShowConfig();
-
-  async function run(action: () => Promise<string>) {
-    setBusy(true);
-    setError('');
-    try {
-      onDone(await action());
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  // Each button's action says in words what it did.
+  const act = (action: () => Promise<string>) => run(async () => onDone(await action()));
 
   const toggle = () =>
-    run(async () => {
+    act(async () => {
       await api('POST', `${path(device)}/${device.enabled ? 'disable' : 'enable'}`, {});
       return device.enabled
         ? `${nameOf(device)} is disabled: cut off until you enable it again.`
@@ -151,14 +96,14 @@ export function DeviceDialog({
     });
 
   const setExpiry = () =>
-    run(async () => {
+    act(async () => {
       const at = expiryState.value();
       await api('PUT', `${path(device)}/expiry`, { expires_at: at });
       return at === null ? `${nameOf(device)} no longer expires.` : `${nameOf(device)}'s access ends ${dateTime(at)}.`;
     });
 
   const reissue = () =>
-    run(async () => {
+    act(async () => {
       const keys = generateKeyPair();
       const answer = await api<NewDeviceAnswer>('POST', `${path(device)}/reissue`, { public_key: keys.publicKey });
       showConfig(answer, keys.privateKey);
@@ -224,9 +169,7 @@ function AccessEditor({ device }: { device: Device }) {
   const [access, setAccess] = useState<Access | null>(null);
   const [fields, setFields] = useState<AccessState>({ mode: 'anywhere', networks: '', group: '' });
   const [off, setOff] = useState('');
-  const [error, setError] = useState('');
-  const [message, setMessage] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, message, setMessage, submit } = useAction();
 
   const show = (a: Access) => {
     setAccess(a);
@@ -240,22 +183,12 @@ function AccessEditor({ device }: { device: Device }) {
     });
   }, [device.member, device.label]);
 
-  async function save(e: Event) {
-    e.preventDefault();
-    setError('');
-    setMessage('');
-    setBusy(true);
-    try {
-      const body = accessBody(fields.mode, fields.networks, fields.group);
-      const next = await api<Access>('PUT', `${path(device)}/access`, body);
-      show(next);
-      setMessage(`Saved: ${nameOf(device)} ${accessSummary(next)}.`);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const save = submit(async () => {
+    const body = accessBody(fields.mode, fields.networks, fields.group);
+    const next = await api<Access>('PUT', `${path(device)}/access`, body);
+    show(next);
+    setMessage(`Saved: ${nameOf(device)} ${accessSummary(next)}.`);
+  });
 
   if (off) return <p class="muted">{off}</p>;
   return (

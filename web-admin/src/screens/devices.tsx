@@ -2,7 +2,7 @@
 // list of 5,000 devices costs one page of JSON per refresh.
 import { useRef, useState } from 'preact/hooks';
 import { api, errorText } from '../api';
-import { ErrorText } from '../components/field';
+import { ErrorText, Notice, SearchField } from '../components/field';
 import { ago, bytes, expiry } from '../lib/format';
 import { usePoll } from '../lib/poll';
 import type { Device } from '../types';
@@ -85,25 +85,9 @@ export function Devices({ onAdd, notice }: { onAdd: () => void; notice: string }
           Add member or device
         </button>
       </div>
-      {message && (
-        <p class="notice" role="status" data-testid="notice">
-          {message}
-        </p>
-      )}
+      <Notice text={message} testId="notice" />
       <div class="toolbar" role="search">
-        <label for="device-search" class="visually-hidden">
-          Search members and devices
-        </label>
-        <input
-          id="device-search"
-          type="search"
-          placeholder="Search members and devices"
-          value={search}
-          onInput={(e) => {
-            setSearch((e.target as HTMLInputElement).value);
-            setOffset(0);
-          }}
-        />
+        <SearchField id="device-search" label="Search members and devices" value={search} onValue={(v) => (setSearch(v), setOffset(0))} />
         <label for="device-state" class="visually-hidden">
           Show
         </label>

@@ -1,48 +1,28 @@
 import { useState } from 'preact/hooks';
-import { errorText } from '../api';
-import { ErrorText, Field } from '../components/field';
-import { login, type Session } from '../session';
+import { CodeField } from '../components/code_field';
+import { Field, Submit } from '../components/field';
+import { useAction } from '../lib/action';
+import { login, secondFactor, type Session } from '../session';
 
 export function Login({ onLoggedIn, onSetup }: { onLoggedIn: (s: Session) => void; onSetup: () => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [recovery, setRecovery] = useState(false);
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, submit } = useAction();
 
-  async function submit(e: Event) {
-    e.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
-      const second = recovery ? { recovery_code: code.trim() } : { totp: code.replace(/\s/g, '') };
-      onLoggedIn(await login({ username, password, ...second }));
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const logIn = submit(async () => onLoggedIn(await login({ username, password, ...secondFactor(code, recovery) })));
 
   return (
     <main class="narrow">
       <h1>Picket admin</h1>
-      <form onSubmit={submit} aria-label="Log in">
+      <form onSubmit={logIn} aria-label="Log in">
         <Field label="Username" value={username} onValue={setUsername} autocomplete="username" required />
         <Field label="Password" type="password" value={password} onValue={setPassword} autocomplete="current-password" required />
-        <Field
-          label={recovery ? 'Recovery code' : 'Code from your authenticator app'}
-          value={code}
-          onValue={setCode}
-          inputMode={recovery ? 'text' : 'numeric'}
-          autocomplete="one-time-code"
-          required
-        />
-        <ErrorText text={error} />
-        <button type="submit" class="primary" disabled={busy}>
+        <CodeField recovery={recovery} value={code} onValue={setCode} />
+        <Submit error={error} busy={busy}>
           {busy ? 'Logging in…' : 'Log in'}
-        </button>
+        </Submit>
       </form>
       <p>
         <button type="button" class="link" onClick={() => setRecovery(!recovery)}>

@@ -5,8 +5,9 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, errorText } from '../api';
-import { Dialog } from '../components/dialog';
-import { Choice, ErrorText, Field, Notice, TextArea } from '../components/field';
+import { TypedConfirmDialog } from '../components/dialog';
+import { Choices, ErrorText, Field, Notice, TextArea, VerbatimField } from '../components/field';
+import { useAction } from '../lib/action';
 import { BURN_PHRASE, ROTATE_PHRASE, dnsChange, dnsForm, parseList, typedPhrase, WIPE_PHRASE, type DnsForm, type DnsSettings } from '../lib/forms';
 import type { Settings } from '../types';
 
@@ -26,8 +27,7 @@ function GatewaySettings() {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [endpoint, setEndpoint] = useState('');
   const [dns, setDns] = useState('');
-  const [error, setError] = useState('');
-  const [message, setMessage] = useState('');
+  const { error, setError, message, setMessage, submit } = useAction();
 
   const show = (s: Settings) => {
     setSettings(s);
@@ -38,17 +38,10 @@ function GatewaySettings() {
     api<Settings>('GET', '/settings').then(show, (err) => setError(errorText(err)));
   }, []);
 
-  async function save(e: Event) {
-    e.preventDefault();
-    setError('');
-    setMessage('');
-    try {
-      show(await api<Settings>('PATCH', '/settings', { endpoint: endpoint.trim(), dns: parseList(dns) }));
-      setMessage('Saved. Devices added from now on get these settings; existing ones keep their config.');
-    } catch (err) {
-      setError(errorText(err));
-    }
-  }
+  const save = submit(async () => {
+    show(await api<Settings>('PATCH', '/settings', { endpoint: endpoint.trim(), dns: parseList(dns) }));
+    setMessage('Saved. Devices added from now on get these settings; existing ones keep their config.');
+  });
 
   return (
     <section aria-labelledby="gateway-title" class="card">
@@ -94,13 +87,22 @@ function GatewaySettings() {
   );
 }
 
+const UPSTREAMS: [string, string][] = [
+  ['recursive', 'Full recursion from the root servers (no DNS provider sees all queries)'],
+  ['tls', 'Forward over DNS-over-TLS'],
+  ['plain', 'Forward unencrypted (trusted network only)'],
+];
+
+const BLOCK_ANSWERS: [string, string][] = [
+  ['nxdomain', '“No such name” (NXDOMAIN)'],
+  ['null', 'The null address (0.0.0.0 and ::)'],
+];
+
 function DnsResolverSettings() {
   const [current, setCurrent] = useState<DnsSettings | null>(null);
   const [form, setForm] = useState<DnsForm | null>(null);
   const [off, setOff] = useState('');
-  const [error, setError] = useState('');
-  const [message, setMessage] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, message, setMessage, run, submit } = useAction();
 
   const show = (s: DnsSettings) => {
     setCurrent(s);
@@ -116,42 +118,24 @@ function DnsResolverSettings() {
 
   const set = <K extends keyof DnsForm>(key: K) => (value: DnsForm[K]) => setForm((f) => (f ? { ...f, [key]: value } : f));
 
-  async function save(e: Event) {
-    e.preventDefault();
+  const save = submit(async () => {
     if (!current || !form) return;
-    setError('');
-    setMessage('');
-    setBusy(true);
-    try {
-      const body = dnsChange(current, form);
-      if (Object.keys(body).length === 0) {
-        setMessage('Nothing changed.');
-      } else {
-        const next = await api<DnsSettings>('PATCH', '/dns', body);
-        show(next);
-        setMessage(`Saved; the resolver uses them now. ${blockedText(next)}`);
-      }
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
+    const body = dnsChange(current, form);
+    if (Object.keys(body).length === 0) {
+      setMessage('Nothing changed.');
+    } else {
+      const next = await api<DnsSettings>('PATCH', '/dns', body);
+      show(next);
+      setMessage(`Saved; the resolver uses them now. ${blockedText(next)}`);
     }
-  }
+  });
 
-  async function reload() {
-    setError('');
-    setMessage('');
-    setBusy(true);
-    try {
+  const reload = () =>
+    run(async () => {
       const answer = await api<{ reloaded: string }>('POST', '/dns/reload', {});
       setMessage(`Blocklists reread: ${answer.reloaded}.`);
       show(await api<DnsSettings>('GET', '/dns'));
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   return (
     <section aria-labelledby="dns-title" class="card">
@@ -165,15 +149,7 @@ function DnsResolverSettings() {
           </p>
           <fieldset>
             <legend>Where answers come from</legend>
-            <Choice name="dns-upstream" value="recursive" current={form.upstream} onPick={set('upstream')}>
-              Full recursion from the root servers (no DNS provider sees all queries)
-            </Choice>
-            <Choice name="dns-upstream" value="tls" current={form.upstream} onPick={set('upstream')}>
-              Forward over DNS-over-TLS
-            </Choice>
-            <Choice name="dns-upstream" value="plain" current={form.upstream} onPick={set('upstream')}>
-              Forward unencrypted (trusted network only)
-            </Choice>
+            <Choices name="dns-upstream" current={form.upstream} onPick={set('upstream')} options={UPSTREAMS} />
             {form.upstream !== 'recursive' && (
               <TextArea
                 id="dns-servers"
@@ -203,20 +179,13 @@ function DnsResolverSettings() {
           />
           <fieldset>
             <legend>Answer for a blocked name</legend>
-            <Choice name="dns-block" value="nxdomain" current={form.block_answer} onPick={set('block_answer')}>
-              “No such name” (NXDOMAIN)
-            </Choice>
-            <Choice name="dns-block" value="null" current={form.block_answer} onPick={set('block_answer')}>
-              The null address (0.0.0.0 and ::)
-            </Choice>
+            <Choices name="dns-block" current={form.block_answer} onPick={set('block_answer')} options={BLOCK_ANSWERS} />
           </fieldset>
-          <Field
+          <VerbatimField
             id="dns-zone"
             label="Zone of device names"
             value={form.zone}
             onValue={set('zone')}
-            autocomplete="off"
-            spellcheck={false}
             hint={`Devices are reachable by name as DEVICE.MEMBER.ZONE, e.g. phone.alice.${form.zone.trim() || 'picket.internal'}.`}
           />
           <ErrorText text={error} />
@@ -244,9 +213,7 @@ function blockedText(s: DnsSettings): string {
 function IsolationSettings() {
   const [allowed, setAllowed] = useState<boolean | null>(null);
   const [off, setOff] = useState('');
-  const [error, setError] = useState('');
-  const [message, setMessage] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, message, setMessage, run } = useAction();
 
   useEffect(() => {
     api<{ member_to_member: boolean }>('GET', '/firewall').then(
@@ -259,27 +226,23 @@ function IsolationSettings() {
     );
   }, []);
 
-  async function change(next: boolean) {
-    const before = allowed;
-    setError('');
-    setMessage('');
-    setBusy(true);
-    setAllowed(next); // the choice shows at once; put back if picketd refuses
-    try {
-      const r = await api<{ member_to_member: boolean }>('PUT', '/firewall', { member_to_member: next });
-      setAllowed(r.member_to_member);
-      setMessage(
-        r.member_to_member
-          ? "Saved: members' devices now reach each other."
-          : "Saved: members' devices are isolated from each other again (groups excepted).",
-      );
-    } catch (err) {
-      setAllowed(before);
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const change = (next: boolean) =>
+    run(async () => {
+      const before = allowed;
+      setAllowed(next); // the choice shows at once; put back if picketd refuses
+      try {
+        const r = await api<{ member_to_member: boolean }>('PUT', '/firewall', { member_to_member: next });
+        setAllowed(r.member_to_member);
+        setMessage(
+          r.member_to_member
+            ? "Saved: members' devices now reach each other."
+            : "Saved: members' devices are isolated from each other again (groups excepted).",
+        );
+      } catch (err) {
+        setAllowed(before);
+        throw err;
+      }
+    });
 
   return (
     <section aria-labelledby="isolation-title" class="card">
@@ -288,12 +251,15 @@ function IsolationSettings() {
       {allowed !== null && (
         <fieldset disabled={busy}>
           <legend>Can members' devices reach each other?</legend>
-          <Choice name="isolation" value="deny" current={allowed ? 'allow' : 'deny'} onPick={() => change(false)}>
-            No, each member is isolated (safest). Devices in the same group still reach each other.
-          </Choice>
-          <Choice name="isolation" value="allow" current={allowed ? 'allow' : 'deny'} onPick={() => change(true)}>
-            Yes, every device reaches every other device
-          </Choice>
+          <Choices
+            name="isolation"
+            current={allowed ? 'allow' : 'deny'}
+            onPick={(v) => change(v === 'allow')}
+            options={[
+              ['deny', 'No, each member is isolated (safest). Devices in the same group still reach each other.'],
+              ['allow', 'Yes, every device reaches every other device'],
+            ]}
+          />
         </fieldset>
       )}
       <p class="muted">Groups and per-device restrictions are set under Devices → Manage.</p>
@@ -303,10 +269,13 @@ function IsolationSettings() {
   );
 }
 
+type Fleetwide = 'burn' | 'rotate' | 'wipe';
+
 function PanicWipe({ onWiped }: { onWiped: (problems: string) => void }) {
-  const [open, setOpen] = useState<'wipe' | 'burn' | 'rotate' | null>(null);
+  const [open, setOpen] = useState<Fleetwide | null>(null);
   const [message, setMessage] = useState('');
   const [rotated, setRotated] = useState('');
+  const close = () => setOpen(null);
   return (
     <section aria-labelledby="wipe-title" class="card danger-zone">
       <h2 id="wipe-title">If the server or an admin is compromised</h2>
@@ -337,14 +306,9 @@ function PanicWipe({ onWiped }: { onWiped: (problems: string) => void }) {
         Panic wipe…
       </button>
       {open === 'wipe' && (
-        <ConfirmDialog
-          title="Wipe everything?"
-          phrase={WIPE_PHRASE}
-          path="/wipe"
-          action="Wipe everything now"
-          busyText="Wiping…"
-          testId="confirm-wipe"
-          onClose={() => setOpen(null)}
+        <FleetwideDialog
+          kind="wipe"
+          onClose={close}
           onDone={() => onWiped('')}
           onFailedDone={(err) => {
             // Past a failed step the wipe carries on and picketd still stops.
@@ -355,17 +319,12 @@ function PanicWipe({ onWiped }: { onWiped: (problems: string) => void }) {
         >
           Every member is cut off at once and the gateway forgets them, their keys, the admins and the audit trail.
           picketd stops afterwards; to run a VPN here again, start over with a new setup.
-        </ConfirmDialog>
+        </FleetwideDialog>
       )}
       {open === 'rotate' && (
-        <ConfirmDialog
-          title="Rotate the gateway key?"
-          phrase={ROTATE_PHRASE}
-          path="/gateway-key/rotate"
-          action="Rotate the key now"
-          busyText="Rotating…"
-          testId="confirm-rotate"
-          onClose={() => setOpen(null)}
+        <FleetwideDialog
+          kind="rotate"
+          onClose={close}
           onDone={(answer) => {
             const a = answer as { fingerprint: string; reissue: { member: string; device: string }[] };
             const list = a.reissue.map((r) => `${r.member} · ${r.device}`).join(', ');
@@ -375,113 +334,75 @@ function PanicWipe({ onWiped }: { onWiped: (problems: string) => void }) {
                   ? 'No device needs a reissue.'
                   : `${a.reissue.length} device${a.reissue.length === 1 ? ' stops' : 's stop'} working until reissued: ${list}.`),
             );
-            setOpen(null);
+            close();
           }}
         >
           Every member's config stops working at once, until you reissue their device and they scan the new QR code.
           Check the new fingerprint with members in person.
-        </ConfirmDialog>
+        </FleetwideDialog>
       )}
       {open === 'burn' && (
-        <ConfirmDialog
-          title="Cut off every device?"
-          phrase={BURN_PHRASE}
-          path="/burn"
-          action="Cut off every device now"
-          busyText="Cutting off…"
-          testId="confirm-burn"
-          onClose={() => setOpen(null)}
+        <FleetwideDialog
+          kind="burn"
+          onClose={close}
           onDone={(answer) => {
             const n = (answer as { revoked?: number })?.revoked ?? 0;
             setMessage(`Done: ${n} device${n === 1 ? ' is' : 's are'} cut off and deleted. The members are kept.`);
-            setOpen(null);
+            close();
           }}
         >
           Every device of every member stops working at once and is deleted. Members are kept, so you can add new
           devices for the ones you trust.
-        </ConfirmDialog>
+        </FleetwideDialog>
       )}
     </section>
   );
 }
 
-// A fleet-wide action: the admin's password again plus a typed phrase, both
-// checked by picketd (these only keep the button off until they are there).
-function ConfirmDialog({
-  title,
-  phrase,
-  path,
-  action,
-  busyText,
-  testId,
+// What each fleet-wide action sends (the typed phrase picketd wants, and
+// where) and how its confirmation reads.
+const FLEETWIDE: Record<Fleetwide, { phrase: string; path: string; title: string; action: string; busyText: string }> = {
+  burn: { phrase: BURN_PHRASE, path: '/burn', title: 'Cut off every device?', action: 'Cut off every device now', busyText: 'Cutting off…' },
+  rotate: { phrase: ROTATE_PHRASE, path: '/gateway-key/rotate', title: 'Rotate the gateway key?', action: 'Rotate the key now', busyText: 'Rotating…' },
+  wipe: { phrase: WIPE_PHRASE, path: '/wipe', title: 'Wipe everything?', action: 'Wipe everything now', busyText: 'Wiping…' },
+};
+
+// The admin's password again plus the action's phrase, both checked by picketd.
+function FleetwideDialog({
+  kind,
   onClose,
   onDone,
   onFailedDone,
   children,
 }: {
-  title: string;
-  phrase: string;
-  path: string;
-  action: string;
-  busyText: string;
-  testId: string;
+  kind: Fleetwide;
   onClose: () => void;
   onDone: (answer: unknown) => void;
   onFailedDone?: (err: ApiError) => boolean;
   children: ComponentChildren;
 }) {
-  const [password, setPassword] = useState('');
-  const [typed, setTyped] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const ready = typedPhrase(typed, phrase) && password !== '';
-
-  async function submit(e: Event) {
-    e.preventDefault();
-    if (!ready) return;
-    setError('');
-    setBusy(true);
+  const { phrase, path, ...words } = FLEETWIDE[kind];
+  const testId = `confirm-${kind}`;
+  async function confirm(_typed: string, password: string) {
     try {
       onDone(await api('POST', path, { confirm: phrase, password }));
     } catch (err) {
-      if (err instanceof ApiError && onFailedDone?.(err)) return;
-      setError(errorText(err));
-      setBusy(false);
+      // onFailedDone says when a failure still ends the action (and the dialog).
+      if (!(err instanceof ApiError && onFailedDone?.(err))) throw err;
     }
   }
-
   return (
-    <Dialog title={title} onClose={onClose}>
-      <form onSubmit={submit} aria-label={title}>
-        <p>{children}</p>
-        <Field
-          id={`${testId}-password`}
-          label="Your admin password"
-          type="password"
-          value={password}
-          onValue={setPassword}
-          autocomplete="current-password"
-          required
-        />
-        <Field
-          id={`${testId}-phrase`}
-          label={`Type “${phrase}” to confirm`}
-          value={typed}
-          onValue={setTyped}
-          autocomplete="off"
-          spellcheck={false}
-          required
-        />
-        <ErrorText text={error} />
-        <div class="button-row">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="danger" disabled={!ready || busy} data-testid={testId}>
-            {busy ? busyText : action}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <TypedConfirmDialog
+      {...words}
+      passwordId={`${testId}-password`}
+      typedId={`${testId}-phrase`}
+      typedLabel={`Type “${phrase}” to confirm`}
+      matches={(typed) => typedPhrase(typed, phrase)}
+      testId={testId}
+      onClose={onClose}
+      onConfirm={confirm}
+    >
+      {children}
+    </TypedConfirmDialog>
   );
 }

@@ -2,10 +2,11 @@
 // by `picket admin setup-url`) makes the first admin, who then enrols an
 // authenticator app and logs in with its first code.
 import { useState } from 'preact/hooks';
-import { errorText } from '../api';
-import { ErrorText, Field } from '../components/field';
+import { CodeField } from '../components/code_field';
+import { Field, Submit, VerbatimField } from '../components/field';
 import { QrCode } from '../components/qr_code';
-import { login, setup, type Enrollment, type Session } from '../session';
+import { useAction } from '../lib/action';
+import { login, secondFactor, setup, type Enrollment, type Session } from '../session';
 
 function tokenFromUrl(): string {
   const match = /[?&]token=([^&]+)/.exec(location.hash);
@@ -18,36 +19,15 @@ export function Setup({ onLoggedIn, onCancel }: { onLoggedIn: (s: Session) => vo
   const [password, setPassword] = useState('');
   const [enrollment, setEnrollment] = useState<Enrollment | null>(null);
   const [code, setCode] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, submit } = useAction();
 
-  async function create(e: Event) {
-    e.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
-      setEnrollment(await setup({ setup_token: token.trim(), username, password }));
-      // The token is spent; keep it out of the address bar and history.
-      history.replaceState(null, '', '#/setup');
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const create = submit(async () => {
+    setEnrollment(await setup({ setup_token: token.trim(), username, password }));
+    // The token is spent; keep it out of the address bar and history.
+    history.replaceState(null, '', '#/setup');
+  });
 
-  async function confirm(e: Event) {
-    e.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
-      onLoggedIn(await login({ username, password, totp: code.replace(/\s/g, '') }));
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const confirm = submit(async () => onLoggedIn(await login({ username, password, ...secondFactor(code) })));
 
   if (enrollment) {
     return (
@@ -71,18 +51,10 @@ export function Setup({ onLoggedIn, onCancel }: { onLoggedIn: (s: Session) => vo
           ))}
         </ul>
         <form onSubmit={confirm} aria-label="Confirm the authenticator app">
-          <Field
-            label="Code from your authenticator app"
-            value={code}
-            onValue={setCode}
-            inputMode="numeric"
-            autocomplete="one-time-code"
-            required
-          />
-          <ErrorText text={error} />
-          <button type="submit" class="primary" disabled={busy}>
+          <CodeField value={code} onValue={setCode} />
+          <Submit error={error} busy={busy}>
             Log in
-          </button>
+          </Submit>
         </form>
       </main>
     );
@@ -96,7 +68,7 @@ export function Setup({ onLoggedIn, onCancel }: { onLoggedIn: (s: Session) => vo
         prints it again.
       </p>
       <form onSubmit={create} aria-label="Create the first admin">
-        <Field label="Setup token" value={token} onValue={setToken} autocomplete="off" spellcheck={false} required />
+        <VerbatimField label="Setup token" value={token} onValue={setToken} required />
         <Field label="Your admin username" value={username} onValue={setUsername} autocomplete="username" required />
         <Field
           label="Password"
@@ -107,10 +79,9 @@ export function Setup({ onLoggedIn, onCancel }: { onLoggedIn: (s: Session) => vo
           hint="A long passphrase of several unrelated words works best."
           required
         />
-        <ErrorText text={error} />
-        <button type="submit" class="primary" disabled={busy}>
+        <Submit error={error} busy={busy}>
           Create admin
-        </button>
+        </Submit>
       </form>
       <p>
         <button type="button" class="link" onClick={onCancel}>
