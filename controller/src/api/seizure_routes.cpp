@@ -48,6 +48,13 @@ void require_password(RouteCall& call, const RequestBody& body) {
   }
 }
 
+// The fleet-wide actions: the phrase typed again and, over HTTP, the password.
+void require_confirmation_and_password(RouteCall& call, std::string_view phrase) {
+  RequestBody body(call.request.body, {"confirm", "password"});
+  require_confirmation(body, phrase);
+  require_password(call, body);
+}
+
 SeizureHooks& hooks(RouteCall& call) {
   if (call.context.seizure == nullptr)
     throw ApiError(503, "unavailable", "this action is only available from a running picketd");
@@ -55,9 +62,7 @@ SeizureHooks& hooks(RouteCall& call) {
 }
 
 ApiResponse wipe(RouteCall& call) {
-  RequestBody body(call.request.body, {"confirm", "password"});
-  require_confirmation(body, kWipePhrase);
-  require_password(call, body);
+  require_confirmation_and_password(call, kWipePhrase);
   auto& seizure = hooks(call);
   if (!seizure.wipe) throw ApiError(503, "unavailable", "the panic wipe is not available here");
   // No audit entry: the audit trail is part of what is destroyed.
@@ -72,9 +77,7 @@ ApiResponse wipe(RouteCall& call) {
 }
 
 ApiResponse burn(RouteCall& call) {
-  RequestBody body(call.request.body, {"confirm", "password"});
-  require_confirmation(body, kBurnPhrase);
-  require_password(call, body);
+  require_confirmation_and_password(call, kBurnPhrase);
   const auto revoked = call.service().revoke_all_devices();
   call.audit("device.burn", "all devices (" + std::to_string(revoked) + ")");
   return reply(200, json{{"revoked", revoked}});
@@ -91,9 +94,7 @@ ApiResponse revoke_member_devices(RouteCall& call) {
 }
 
 ApiResponse rotate_key(RouteCall& call) {
-  RequestBody body(call.request.body, {"confirm", "password"});
-  require_confirmation(body, kRotatePhrase);
-  require_password(call, body);
+  require_confirmation_and_password(call, kRotatePhrase);
   auto& seizure = hooks(call);
   if (!seizure.rotate_key) throw ApiError(503, "unavailable", "key rotation is not available here");
   const auto settings = seizure.rotate_key();
