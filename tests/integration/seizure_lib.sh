@@ -3,16 +3,18 @@
 # file under a directory for secrets, as text and as raw bytes. Source it
 # after lib.sh.
 
-# A file's bytes as one line of hex, so a needle can be searched with grep
-# whatever bytes surround it.
-hex_of_file() { od -An -v -tx1 "$1" | tr -d ' \n'; }
+# A file's bytes as one line of hex, " 61 62 ...", so a needle can be
+# searched with grep whatever bytes surround it; the space before each byte
+# keeps matches on byte boundaries (without it a needle could also match
+# half a byte off, doubling the odds of a chance hit in ciphertext).
+hex_of_file() { od -An -v -tx1 "$1" | tr -d '\n'; }
 
 # NEEDLE is text:STRING (searched as its bytes) or b64:BASE64 (searched as
 # the decoded raw bytes, e.g. a preshared key stored as a BLOB).
 needle_hex() {
   case $1 in
-    text:*) printf '%s' "${1#text:}" | od -An -v -tx1 | tr -d ' \n' ;;
-    b64:*) printf '%s' "${1#b64:}" | base64 -d | od -An -v -tx1 | tr -d ' \n' ;;
+    text:*) printf '%s' "${1#text:}" | od -An -v -tx1 | tr -d '\n' ;;
+    b64:*) printf '%s' "${1#b64:}" | base64 -d | od -An -v -tx1 | tr -d '\n' ;;
     *) fail "bad needle kind" ;;
   esac
 }
