@@ -23,10 +23,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/local/stream_protocol.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -41,61 +37,16 @@
 #include <string>
 #include <vector>
 
+#include "api/unix_client.hpp"
+
 extern char** environ;
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
-
-// A blocking HTTP/1.1 client on picketd's unix socket that keeps its
-// connection, like the CLI's. Kept here, on Boost.Beast directly, so that the
-// benchmark builds on its own while the controller library changes.
-struct ApiResponse {
-  int status = 0;
-  std::string body;
-};
-
-class UnixClient {
- public:
-  explicit UnixClient(std::string path) : path_(std::move(path)) {}
-
-  ApiResponse call(const std::string& method, const std::string& target,
-                   const std::string& body = "") {
-    namespace http = boost::beast::http;
-    if (!socket_.is_open()) {
-      boost::beast::error_code ec;
-      socket_.connect(Local::endpoint(path_), ec);
-      if (ec) throw std::runtime_error("cannot reach picketd at " + path_ + ": " + ec.message());
-      buffer_.clear();
-    }
-    http::request<http::string_body> request(http::string_to_verb(method), target, 11);
-    request.set(http::field::host, "localhost");
-    request.set(http::field::content_type, "application/json");
-    request.keep_alive(true);
-    request.body() = body;
-    request.prepare_payload();
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(64 * 1024 * 1024);
-    boost::beast::error_code ec;
-    http::write(socket_, request, ec);
-    if (!ec) http::read(socket_, buffer_, parser, ec);
-    if (ec) {
-      socket_.close(ec);
-      throw std::runtime_error("picketd closed the connection (" + ec.message() + ")");
-    }
-    const auto& response = parser.get();
-    if (!response.keep_alive()) socket_.close(ec);
-    return ApiResponse{static_cast<int>(response.result_int()), response.body()};
-  }
-
- private:
-  using Local = boost::asio::local::stream_protocol;
-  std::string path_;
-  boost::asio::io_context io_;
-  Local::socket socket_{io_};
-  boost::beast::flat_buffer buffer_;
-};
+// The CLI's client: one kept connection to picketd's unix socket.
+using picket::controller::api::UnixClient;
 
 std::string base64(const unsigned char* bytes, std::size_t size) {
   std::string out(sodium_base64_ENCODED_LEN(size, sodium_base64_VARIANT_ORIGINAL), '\0');
