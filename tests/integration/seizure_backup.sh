@@ -16,11 +16,7 @@ setup_network
 start_picketd
 
 log "members and devices; the phone connects"
-picket member add alice >/dev/null
-picket member add bob >/dev/null
-picket device add alice phone --conf "$WORK/phone.conf" --no-qr >/dev/null
-picket device add alice laptop --conf "$WORK/laptop.conf" --no-qr >/dev/null
-picket device add bob tablet --conf "$WORK/tablet.conf" --no-qr >/dev/null
+add_alice_and_bob
 picket firewall --member-to-member allow >/dev/null
 client_up <"$WORK/phone.conf"
 member_reaches_gateway || fail "the phone cannot reach the gateway"

@@ -72,3 +72,14 @@ picketd_exits_cleanly() {
   PICKETD_PID=""
   [ $status -eq 0 ] || fail "picketd exited with status $status after the wipe"
 }
+
+# The fleet the seizure tests start from: alice with a phone and a laptop,
+# bob with a tablet; each config in $WORK/<device>.conf. Arguments go to
+# alice's `member add` (e.g. --note TEXT).
+add_alice_and_bob() {
+  picket member add alice "$@" >/dev/null
+  picket member add bob >/dev/null
+  picket device add alice phone --conf "$WORK/phone.conf" --no-qr >/dev/null
+  picket device add alice laptop --conf "$WORK/laptop.conf" --no-qr >/dev/null
+  picket device add bob tablet --conf "$WORK/tablet.conf" --no-qr >/dev/null
+}

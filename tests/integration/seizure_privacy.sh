@@ -17,11 +17,7 @@ start_test_upstream
 start_picketd --dns-upstream plain --dns-server 127.0.0.1@5353 --no-dns-dnssec
 
 log "members, devices, and traffic from two of them"
-picket member add alice --note "meets at the north gate" >/dev/null
-picket member add bob >/dev/null
-picket device add alice phone --conf "$WORK/phone.conf" --no-qr >/dev/null
-picket device add alice laptop --conf "$WORK/laptop.conf" --no-qr >/dev/null
-picket device add bob tablet --conf "$WORK/tablet.conf" --no-qr >/dev/null
+add_alice_and_bob --note "meets at the north gate"
 mapfile -t MEMBER_DATA < <(member_needles "$WORK/phone.conf" "$WORK/laptop.conf" "$WORK/tablet.conf")
 MEMBER_DATA+=("text:meets at the north gate")
 

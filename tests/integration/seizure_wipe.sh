@@ -12,11 +12,9 @@ setup_network
 start_picketd
 
 log "members and devices; one connects"
-picket member add alice >/dev/null
-picket member add bob >/dev/null
-picket device add alice phone --conf "$WORK/phone.conf" --no-qr >/dev/null
-picket device add alice laptop --conf "$WORK/laptop.conf" --no-qr >/dev/null
-picket device add bob tablet --conf "$WORK/tablet.conf" --expires 30d --no-qr >/dev/null
+add_alice_and_bob
+# An expiry too: the wipe must not leave it behind either.
+picket device expire bob tablet --at 30d >/dev/null
 client_up <"$WORK/phone.conf"
 member_reaches_gateway || fail "member cannot reach the gateway before the wipe"
 [ "$(gateway_peers | wc -l)" = 3 ] || fail "expected 3 peers before the wipe"
