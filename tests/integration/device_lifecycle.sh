@@ -21,6 +21,12 @@ PUBLIC_KEY=$(echo "$PRIVATE_KEY" | wg pubkey)
 client_up <"$WORK/decoded.conf"
 member_reaches_gateway || fail "member cannot ping the gateway through the tunnel"
 picket status | grep -q "alice" || fail "status does not list the device"
+# The device listing's live figures, read from the interface on picketd's
+# reading thread; never the member's endpoint.
+picket --json device show alice phone >"$WORK/show.json"
+jq -e '.last_handshake > 0 and .rx_bytes > 0' "$WORK/show.json" >/dev/null ||
+  fail "the device listing does not show the handshake and transfer"
+grep -q '"endpoint"' "$WORK/show.json" && fail "the device listing shows the member's endpoint"
 
 log "the private key never reached picketd"
 if grep -rqaF "$PRIVATE_KEY" "$WORK/state" "$WORK/picketd.log"; then fail "the private key is in the state or log"; fi

@@ -35,6 +35,9 @@ class AdminApi {
   ApiResponse handle(const ApiRequest& request) { return api_.handle(request); }
   Metrics& metrics() { return metrics_; }
   void set_extension(Api::Extension extension) { api_.set_extension(std::move(extension)); }
+  void read_live_stats_with(LiveStats::Reader reader) {
+    api_.read_live_stats_with(std::move(reader));
+  }
   void set_seizure_hooks(SeizureHooks hooks) { api_.set_seizure_hooks(std::move(hooks)); }
 
  private:

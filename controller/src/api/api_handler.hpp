@@ -51,6 +51,11 @@ class Api {
   void handle_async(ApiRequest request, Offload offload, Respond respond);
 
   void set_extension(Extension extension) { extension_ = std::move(extension); }
+  // The listings' live figures from then on come from `reader` on a thread
+  // of its own (LiveStats), never from a read on the API thread.
+  void read_live_stats_with(LiveStats::Reader reader) {
+    context_.live.read_in_background(std::move(reader));
+  }
   void set_seizure_hooks(SeizureHooks hooks) {
     seizure_ = std::move(hooks);
     context_.seizure = &seizure_;

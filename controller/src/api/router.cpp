@@ -87,9 +87,8 @@ ApiResponse remove_member(RouteCall& call) {
   return reply(200, json{{"removed", true}});
 }
 
-DeviceStatus with_live(DeviceStatus status,
-                       const std::unordered_map<std::int64_t, gateway::PeerStats>& live) {
-  if (const auto it = live.find(status.device.id); it != live.end() && status.active)
+DeviceStatus with_live(DeviceStatus status, const LiveStats::ByKey& live) {
+  if (const auto it = live.find(status.device.public_key); it != live.end() && status.active)
     status.stats = it->second;
   return status;
 }

@@ -61,10 +61,18 @@ std::unique_ptr<gateway::WireGuardBackend> select_backend(const DaemonOptions& o
                          "--backend userspace");
   if (runnable(options.wireguard_go)) return userspace(options, interface_name);
   throw gateway::Error(
-      "no WireGuard available: the kernel cannot create a WireGuard interface (" + why +
-      ") and " + options.wireguard_go +
+      "no WireGuard available: the kernel cannot create a WireGuard interface (" + why + ") and " +
+      options.wireguard_go +
       " was not found; install the wireguard-go package (apt-get install wireguard-go) or run "
       "a kernel with the wireguard module (Debian's linux-image-amd64 has it)");
+}
+
+std::unique_ptr<gateway::WireGuardBackend> another_backend_like(
+    const gateway::WireGuardBackend& backend, const DaemonOptions& options) {
+  if (backend.kind() == "kernel") return kernel(backend.interface_name());
+  if (backend.kind() == "userspace") return userspace(options, backend.interface_name());
+  throw std::invalid_argument("no second connection for the " + std::string(backend.kind()) +
+                              " backend");
 }
 
 }  // namespace picket::controller

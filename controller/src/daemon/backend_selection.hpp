@@ -15,4 +15,9 @@ namespace picket::controller {
 std::unique_ptr<gateway::WireGuardBackend> select_backend(const DaemonOptions& options,
                                                           const std::string& interface_name);
 
+// Another backend of the same kind on the same interface, for reading it
+// from a second thread (each backend holds its own connection).
+std::unique_ptr<gateway::WireGuardBackend> another_backend_like(
+    const gateway::WireGuardBackend& backend, const DaemonOptions& options);
+
 }  // namespace picket::controller

@@ -153,6 +153,10 @@ class Serving {
       return response;
     });
     admin_api_.set_seizure_hooks(seizure_.hooks());
+    // A second connection to the same interface, used only for reading, so
+    // that the listings' live figures never hold up the API thread.
+    admin_api_.read_live_stats_with([reader = std::shared_ptr(another_backend_like(
+                                         *backend_, options))] { return reader->read(); });
     admin_api_.listen(io, [this] { loop_.arm_expiry(); });
     loop_.start();
     // SIGHUP rereads the DNS blocklists; a bad file keeps the old list.
