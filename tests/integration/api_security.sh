@@ -106,6 +106,14 @@ member_reaches_gateway || fail "the member does not reach the gateway"
 status=$(ip netns exec "$MEM_NS" curl -s -o "$WORK/body" -w '%{http_code}' --max-time 5 http://10.77.0.1:8080/api/v1/session)
 [ "$status" = 401 ] || fail "the API over the tunnel answered $status, not 401"
 echo "   from the member's namespace through WireGuard -> 401"
+# The handshake shows in the metrics once LiveStats' next read has been
+# handed over (figures are up to 4 s old, read on picketd's own thread).
+for _ in $(seq 60); do
+  http --max-time 5 "$API/metrics" >/dev/null || true
+  grep -q '^picket_devices_active_3m 1$' "$WORK/body" && break
+  sleep 0.25
+done
+grep -q '^picket_devices_active_3m 1$' "$WORK/body" || fail "metrics do not count the device that handshook"
 status=$(ip netns exec "$MEM_NS" curl -s -o /dev/null -w '%{http_code}' --max-time 3 http://172.31.250.1:8080/api/v1/session || true)
 [ "$status" = 000 ] || fail "the API answers on the outer (public) address without TLS"
 

@@ -28,7 +28,7 @@ void AdminApi::listen(boost::asio::io_context& io, std::function<void()> after_c
                           respond(std::move(response));
                         });
     };
-    handlers.metrics = [this] { return metrics_.render(system_clock_now()); };
+    handlers.metrics = [this] { return metrics_.render(system_clock_now(), api_.live_figures()); };
     http_ = std::make_unique<HttpServer>(io, listeners_, tls_, std::move(handlers));
     std::string where;
     for (const auto& endpoint : http_->endpoints()) {

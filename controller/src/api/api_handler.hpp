@@ -56,6 +56,11 @@ class Api {
   void read_live_stats_with(LiveStats::Reader reader) {
     context_.live.read_in_background(std::move(reader));
   }
+  // The interface's figures as the listings see them (at most
+  // LiveStats::kMaxAge old).
+  const LiveStats::ByKey& live_figures() {
+    return context_.live.get(context_.service, LiveStats::Clock::now());
+  }
   void set_seizure_hooks(SeizureHooks hooks) {
     seizure_ = std::move(hooks);
     context_.seizure = &seizure_;

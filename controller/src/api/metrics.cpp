@@ -7,7 +7,6 @@
 namespace picket::controller::api {
 
 namespace {
-constexpr std::int64_t kActiveRefresh = 60;
 constexpr std::int64_t kActiveWindow = 180;
 }  // namespace
 
@@ -28,31 +27,24 @@ void Metrics::count(const ApiRequest& request, const ApiResponse& response, doub
   }
 }
 
-std::string Metrics::render(std::int64_t now) {
+std::string Metrics::render(std::int64_t now, const LiveStats::ByKey& live) {
   std::ostringstream out;
   std::size_t devices = 0, enabled = 0;
   for (const auto& status : service_.list_devices(std::nullopt)) {
     ++devices;
     if (status.active) ++enabled;
   }
-  if (!active_read_at_ || now - *active_read_at_ >= kActiveRefresh) {
-    active_recently_ = 0;
-    try {
-      for (const auto& status : service_.status()) {
-        const auto handshake = status.stats.last_handshake_unix;
-        if (handshake > 0 && now - handshake <= kActiveWindow) ++active_recently_;
-      }
-      active_read_at_ = now;
-    } catch (const std::exception&) {
-      // Keep the last figure; the interface error shows in the API and log.
-    }
+  std::size_t active_recently = 0;
+  for (const auto& [key, stats] : live) {
+    const auto handshake = stats.last_handshake_unix;
+    if (handshake > 0 && now - handshake <= kActiveWindow) ++active_recently;
   }
   out << "# HELP picket_devices Devices in the database.\n# TYPE picket_devices gauge\n"
       << "picket_devices " << devices << "\n"
       << "# HELP picket_devices_enabled Devices that should be on the interface now.\n"
       << "# TYPE picket_devices_enabled gauge\npicket_devices_enabled " << enabled << "\n"
       << "# HELP picket_devices_active_3m Devices with a handshake in the last 3 minutes.\n"
-      << "# TYPE picket_devices_active_3m gauge\npicket_devices_active_3m " << active_recently_
+      << "# TYPE picket_devices_active_3m gauge\npicket_devices_active_3m " << active_recently
       << "\n"
       << "# HELP picket_api_requests_total API requests answered, by status class.\n"
       << "# TYPE picket_api_requests_total counter\n";

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "api/live_stats.hpp"
 #include "picket/controller/api.hpp"
 
 namespace picket::controller::api {
@@ -27,8 +28,10 @@ class Metrics {
   // Counts one answered API request; successful changes also feed the
   // apply-latency histogram (a change returns only once applied).
   void count(const ApiRequest& request, const ApiResponse& response, double seconds);
-  // The Prometheus text exposition format.
-  std::string render(std::int64_t now);
+  // The Prometheus text exposition format. `live`: the interface's figures
+  // as the listings see them (LiveStats), for the count of devices active
+  // lately; a scrape never reads the interface itself.
+  std::string render(std::int64_t now, const LiveStats::ByKey& live);
 
  private:
   Service& service_;
@@ -38,11 +41,6 @@ class Metrics {
   std::array<std::uint64_t, kLatencyBuckets.size()> change_buckets_{};
   std::uint64_t changes_ = 0;
   double change_seconds_ = 0;
-  // Reading every peer's handshake means a full read of the interface
-  // (~0.4 s at 10,000 peers), so the active count is refreshed at most once
-  // a minute, whatever the scrape interval.
-  std::optional<std::int64_t> active_read_at_;
-  std::size_t active_recently_ = 0;
 };
 
 }  // namespace picket::controller::api

@@ -145,8 +145,11 @@ TEST_CASE("api: metrics are aggregate counts without labels of people", "[api]")
   device.public_key = ApiFixture::new_key();
   f.service->add_device("alice", device);
   f.call(f.http("GET", "/api/v1/devices"));
-  const auto text = f.metrics->render(f.now);
+  // Active lately: a handshake within 3 minutes, from the listings' figures.
+  f.backend.state().peers.at(0).stats.last_handshake_unix = f.now - 30;
+  const auto text = f.metrics->render(f.now, f.api->live_figures());
   CHECK(text.find("picket_devices 1\n") != std::string::npos);
+  CHECK(text.find("picket_devices_active_3m 1\n") != std::string::npos);
   CHECK(text.find("picket_api_requests_total{class=\"4xx\"} 1\n") != std::string::npos);
   CHECK(text.find("alice") == std::string::npos);
   CHECK(text.find("phone") == std::string::npos);
