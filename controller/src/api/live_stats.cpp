@@ -37,7 +37,7 @@ void LiveStats::read_in_background(Reader reader) {
 const LiveStats::ByKey& LiveStats::get(Service& service, Clock::time_point now) {
   const bool due = !read_at_ || now - *read_at_ >= kMaxAge;
   if (!thread_.joinable()) {
-    if (due) read_inline(service);
+    if (due) read_inline(service, now);
     return by_key_;
   }
   std::unique_lock lock(mutex_);
@@ -48,21 +48,22 @@ const LiveStats::ByKey& LiveStats::get(Service& service, Clock::time_point now) 
     wanted_ = true;
     wake_.notify_all();
   }
-  // The first listing has nothing to show yet, so it waits for its read
-  // (bounded: an interface that does not answer must not hold the API).
-  if (!had_figures_ && !fresh_) {
+  // The first listing has nothing to show yet, so it waits for its read,
+  // once and bounded: an interface that does not answer costs one wait, not
+  // one per listing.
+  if (!waited_for_first_read_) {
+    waited_for_first_read_ = true;
     wake_.wait_for(lock, kFirstReadWait, [this] { return fresh_.has_value() || stopping_; });
   }
   if (fresh_) {
     by_key_ = std::move(*fresh_);
     fresh_.reset();
-    had_figures_ = true;
   }
   return by_key_;
 }
 
-void LiveStats::read_inline(Service& service) {
-  read_at_ = Clock::now();
+void LiveStats::read_inline(Service& service, Clock::time_point now) {
+  read_at_ = now;
   by_key_.clear();
   try {
     for (auto& status : service.status())

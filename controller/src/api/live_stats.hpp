@@ -46,12 +46,12 @@ class LiveStats {
   const ByKey& get(Service& service, Clock::time_point now);
 
  private:
-  void read_inline(Service& service);
+  void read_inline(Service& service, Clock::time_point now);
   void run_reads();
 
   ByKey by_key_;
   std::optional<Clock::time_point> read_at_;
-  bool had_figures_ = false;
+  bool waited_for_first_read_ = false;
 
   // Shared with the reading thread.
   std::mutex mutex_;
