@@ -10,7 +10,7 @@ BIN_DIR=$(cd "${1:?usage: api_wrk.sh BUILD_DIR [SECONDS]}" && pwd)
 SECONDS_PER_RUN=${2:-10}
 HERE=$(cd "$(dirname "$0")" && pwd)
 for tool in wrk nginx oathtool jq curl wg; do
-  command -v "$tool" >/dev/null || { echo "api_wrk: $tool is missing (scripts/deps.sh)" >&2; exit 1; }
+  command -v "$tool" >/dev/null || { echo "api_wrk: $tool is missing (scripts/deps.sh --test)" >&2; exit 1; }
 done
 
 ID=$(( ($$ % 90000) + 10000 ))

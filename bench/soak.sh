@@ -12,7 +12,7 @@ DURATION=${2:-600}
 HERE=$(cd "$(dirname "$0")" && pwd)
 DEVICES=10000
 for tool in wrk dnsperf unbound oathtool jq curl; do
-  command -v "$tool" >/dev/null || { echo "soak: $tool is missing (scripts/deps.sh)" >&2; exit 1; }
+  command -v "$tool" >/dev/null || { echo "soak: $tool is missing (scripts/deps.sh --test)" >&2; exit 1; }
 done
 [ "$DURATION" -ge 90 ] || { echo "soak: run at least 90 s (the first minute is warm-up)" >&2; exit 1; }
 

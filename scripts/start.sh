@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 [ "$(id -u)" -eq 0 ] || { echo "picket: run this as root (it creates a network interface)" >&2; exit 1; }
 
+# What building and running need; the test tools come with scripts/test.sh.
 scripts/deps.sh
-echo "picket: building (a minute or two the first time)"
-scripts/build.sh
+echo "picket: building (a few minutes the first time)"
+scripts/build.sh -DPICKET_BUILD_TESTS=OFF
 
 STATE=${PICKET_STATE_DIR:-$ROOT/state}
 mkdir -p "$STATE" && chmod 700 "$STATE"

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "picket: run the tests as root (they create network namespaces)" >&2; exit 1; }
-scripts/deps.sh
+scripts/deps.sh --test
 echo "picket: building the test build (sanitizers on)"
 BUILD_DIR=${BUILD_DIR:-build-test} BUILD_TYPE=Debug scripts/build.sh -DPICKET_SANITIZE=ON
 cd "${BUILD_DIR:-build-test}"

@@ -15,7 +15,7 @@ source "$HERE/../integration/lib.sh"
 WEB_DIR="$HERE/../../web-admin"
 ARTIFACTS="$BIN_DIR/tests/browser/artifacts"
 API_PORT=18080
-command -v chromium >/dev/null || fail "chromium is not installed (scripts/deps.sh installs it)"
+command -v chromium >/dev/null || fail "chromium is not installed (scripts/deps.sh --test installs it)"
 [ -d "$WEB_DIR/node_modules/playwright-core" ] || fail "web-admin/node_modules is missing: run scripts/build.sh first"
 mkdir -p "$ARTIFACTS"
 

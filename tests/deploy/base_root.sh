@@ -18,7 +18,7 @@ if [ -s "$TARBALL" ]; then
   echo "$TARBALL"
   exit 0
 fi
-command -v debootstrap >/dev/null || { echo "base_root: debootstrap is missing (scripts/deps.sh installs it)" >&2; exit 77; }
+command -v debootstrap >/dev/null || { echo "base_root: debootstrap is missing (scripts/deps.sh --test installs it)" >&2; exit 77; }
 curl -fsS --max-time 20 -o /dev/null "$MIRROR/dists/bookworm/InRelease" ||
   { echo "base_root: $MIRROR cannot be reached: no network?" >&2; exit 77; }
 mkdir -p "$CACHE"

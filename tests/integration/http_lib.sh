@@ -2,8 +2,8 @@
 # Helpers for the tests that speak HTTP to the admin API from inside the
 # gateway namespace. Source it after lib.sh.
 
-command -v oathtool >/dev/null || fail "oathtool is missing (scripts/deps.sh installs it)"
-command -v jq >/dev/null || fail "jq is missing (scripts/deps.sh installs it)"
+command -v oathtool >/dev/null || fail "oathtool is missing (scripts/deps.sh --test installs it)"
+command -v jq >/dev/null || fail "jq is missing (scripts/deps.sh --test installs it)"
 
 API=http://127.0.0.1:8080
 JAR="$WORK/cookies"

@@ -14,7 +14,7 @@ CLIENTS=64
 HTTP_CLIENTS=16
 API=http://127.0.0.1:8080
 
-command -v oathtool >/dev/null || fail "oathtool is missing (scripts/deps.sh installs it)"
+command -v oathtool >/dev/null || fail "oathtool is missing (scripts/deps.sh --test installs it)"
 setup_network
 # A /16: 64 clients with up to 12 devices each do not fit in the default /24.
 start_picketd_drift --ipv4-subnet 10.77.0.0/16 --dns-rate-limit 0

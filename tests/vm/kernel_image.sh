@@ -13,7 +13,7 @@ say() { echo "kernel_image: $*" >&2; }
 die() { say "$*"; exit 1; }
 
 for tool in apt-cache apt-get dpkg-deb depmod cpio xz busybox; do
-  command -v "$tool" >/dev/null || die "missing $tool: run scripts/deps.sh (qemu-system-x86 busybox-static cpio kmod xz-utils)"
+  command -v "$tool" >/dev/null || die "missing $tool: run scripts/deps.sh --test (qemu-system-x86 busybox-static cpio kmod xz-utils)"
 done
 
 # The archive keeps only the current ABI, so the versioned name is looked up

@@ -15,7 +15,7 @@ case "$mode" in
   *) echo "usage: $0 test|bench BINARIES..." >&2; exit 2 ;;
 esac
 command -v qemu-system-x86_64 >/dev/null ||
-  { echo "run_vm: qemu-system-x86_64 missing: run scripts/deps.sh" >&2; exit 1; }
+  { echo "run_vm: qemu-system-x86_64 missing: run scripts/deps.sh --test" >&2; exit 1; }
 
 cache=${PICKET_VM_CACHE:-/var/cache/picket-test-vm}
 if ! mkdir -p "$cache" 2>/dev/null || [ ! -w "$cache" ]; then
