@@ -43,5 +43,5 @@ export default defineConfig({
     reportCompressedSize: false,
   },
   plugins: [precompress()],
-  test: { include: ['test/**/*.test.ts'] },
+  test: { include: ['test/**/*.test.ts'], setupFiles: ['test/setup.ts'] },
 } as UserConfig & { test: unknown });
