@@ -13,11 +13,17 @@ DAEMON_ARGS=(--dns-rate-limit 0 --api-port 0)
 # One stream of changes until picketd stops answering. Writes "begin OP
 # NAME [KEY]" before and "ack OP NAME [KEY]" after each successful command;
 # the keys come from KEY_POOL starting at $2. Picks targets among the
-# devices it knows (the ledger at its start plus its own adds).
+# devices it knows (the ledger at its start plus its own adds). A stream
+# never runs past the pool: when the keys run out it stops changing and
+# waits to be killed (a fast machine or a long cycle can take hundreds).
 run_stream() {
   local journal=$1 key_index=$2 cycle=$3 i=0 op name key member label
   local -a present=("${!LEDGER[@]}")
   while :; do
+    if [ "$key_index" -ge "${#KEY_POOL[@]}" ]; then
+      echo "the stream used up its ${#KEY_POOL[@]} keys; it stops until the next cycle" >>"$WORK/stream.err"
+      return 0
+    fi
     local r=$((RANDOM % 100)) extra=""
     if [ ${#present[@]} -lt 8 ] || { [ $r -lt 45 ] && [ ${#present[@]} -lt 60 ]; }; then
       op=add
@@ -91,14 +97,17 @@ kill_picketd() {
 setup_network
 start_picketd_drift "${DAEMON_ARGS[@]}"
 for m in m0 m1 m2 m3; do api POST /members '{"label":"'"$m"'"}' >/dev/null; done
-make_keys $((TARGET_KILLS * 12 + 200))
+# Headroom per cycle: at most a few hundred changes fit in the 0-2 s before
+# a kill here; the stream stops at the pool's end, never fails on it.
+KEY_HEADROOM=1000
+make_keys $((TARGET_KILLS * 12 + KEY_HEADROOM))
 log "$TARGET_KILLS kill -9 of picketd during changes"
 cycle=0
 while [ "$KILLS" -lt "$TARGET_KILLS" ]; do
   cycle=$((cycle + 1))
   journal="$WORK/journal.$cycle"
   : >"$journal"
-  [ "$((KEY_NEXT + 40))" -lt "${#KEY_POOL[@]}" ] || make_keys 200
+  [ "$((KEY_NEXT + KEY_HEADROOM))" -lt "${#KEY_POOL[@]}" ] || make_keys "$KEY_HEADROOM"
   run_stream "$journal" "$KEY_NEXT" "$cycle" &
   stream=$!
   # Anywhere from before the first command reaches picketd to several changes in.
