@@ -1,11 +1,14 @@
 # The Debian package (CPack DEB): `cpack -G DEB` in a build directory, or the
 # `package` target. See packaging/README.md.
 #
-# Files outside the install prefix: the unit and the default config. They use
+# Files outside the install prefix: the unit and the default config. The
+# tmpfiles.d rule goes under the prefix (/usr/lib/tmpfiles.d), as Debian's do. They use
 # absolute destinations because Debian puts them at fixed places, whatever
 # CMAKE_INSTALL_PREFIX says.
 install(FILES ${PROJECT_SOURCE_DIR}/systemd/picketd.service DESTINATION /lib/systemd/system)
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/picketd.conf DESTINATION /etc/picket)
+install(FILES ${PROJECT_SOURCE_DIR}/packaging/picket-tmpfiles.conf DESTINATION lib/tmpfiles.d
+        RENAME picket.conf)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION share/doc/picket)
 
 set(CPACK_GENERATOR DEB)

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <thread>
 
@@ -136,6 +137,7 @@ class UserspaceBackend final : public WireGuardBackend {
   void start_daemon() {
     const std::string& name = options_.interface_name;
     const std::string prefix = "could not start " + options_.wireguard_go + " for " + name + ": ";
+    check_tun_device(prefix);
 
     const int out = ::memfd_create("wireguard-go-output", MFD_CLOEXEC);
     if (out < 0) throw Error(prefix + "memfd_create: " + std::strerror(errno));
@@ -191,6 +193,43 @@ class UserspaceBackend final : public WireGuardBackend {
     if (!wait_until([&] { return daemon_answers(); }, kSocketTimeout))
       throw Error(prefix + "it started but does not answer on " + socket_ +
                   "; see its log (journalctl) or run it by hand with -f");
+  }
+
+  // wireguard-go says only "Failed to create TUN device: permission denied".
+  // The usual cause is a host without udev's rule (some container VPSes),
+  // where the device is root-only and picketd runs as user picket.
+  void check_tun_device(const std::string& prefix) const {
+    const std::string& path = options_.tun_device;
+    const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd >= 0) {
+      ::close(fd);
+      return;
+    }
+    const int err = errno;
+    const std::string why = path + ": " + std::strerror(err);
+    if (err == EACCES || err == EPERM) {
+      struct stat st {};
+      const std::string mode =
+          ::stat(path.c_str(), &st) == 0 ? " (its mode is " + octal_mode(st.st_mode) + ")" : "";
+      throw Error(prefix + why + mode + ": user id " + std::to_string(::geteuid()) +
+                  " may not open the TUN device, which wireguard-go needs. Give it the mode "
+                  "Debian's udev gives it: `chmod 0666 " +
+                  path +
+                  "` (the picket package's /usr/lib/tmpfiles.d/picket.conf does this at every "
+                  "boot; `systemd-tmpfiles --create picket.conf` applies it now)");
+    }
+    if (err == ENOENT || err == ENODEV || err == ENXIO) {
+      throw Error(prefix + why +
+                  ": this host has no TUN device. Load the module (`modprobe tun`) or, in a "
+                  "container, ask the host to pass /dev/net/tun in");
+    }
+    throw Error(prefix + why);
+  }
+
+  static std::string octal_mode(mode_t mode) {
+    char text[8];
+    std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+    return text;
   }
 
   bool daemon_answers() {

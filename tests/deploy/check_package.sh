@@ -18,7 +18,7 @@ if grep -Eq "(^|, )wireguard-tools( |,|$)" <<<"$depends"; then fail "Depends has
 
 contents=$(dpkg-deb --contents "$DEB")
 for path in ./usr/sbin/picketd ./usr/sbin/picket ./lib/systemd/system/picketd.service \
-  ./etc/picket/picketd.conf ./usr/share/doc/picket/README.md; do
+  ./etc/picket/picketd.conf ./usr/share/doc/picket/README.md ./usr/lib/tmpfiles.d/picket.conf; do
   grep -q " $path\$" <<<"$contents" || fail "the package lacks $path"
 done
 if grep -q ' ./var/lib/picket' <<<"$contents"; then fail "the package ships state"; fi

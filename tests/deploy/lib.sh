@@ -58,6 +58,29 @@ bind() {
   MOUNTS+=("$2")
 }
 
+# A /dev of the root's own, as a container VPS without udev has it: the
+# usual nodes, and /dev/net/tun root-only (0600) whatever the build host's
+# mode is, so the package must make it usable for user picket. Its own
+# tmpfs, so nothing the package or a test does here reaches the host's /dev.
+make_dev() {
+  local dev=$1
+  bind tmpfs "$dev" -t tmpfs -o mode=0755,nosuid
+  local node name major minor
+  for node in "null 1 3" "zero 1 5" "full 1 7" "random 1 8" "urandom 1 9" "tty 5 0"; do
+    read -r name major minor <<<"$node"
+    mknod -m 0666 "$dev/$name" c "$major" "$minor"
+  done
+  mkdir -m 0755 "$dev/net" "$dev/pts"
+  mkdir -m 1777 "$dev/shm"
+  mknod -m 0600 "$dev/net/tun" c 10 200
+  bind devpts "$dev/pts" -t devpts -o newinstance,ptmxmode=0666,mode=0620
+  ln -s pts/ptmx "$dev/ptmx"
+  ln -s /proc/self/fd "$dev/fd"
+  ln -s /proc/self/fd/0 "$dev/stdin"
+  ln -s /proc/self/fd/1 "$dev/stdout"
+  ln -s /proc/self/fd/2 "$dev/stderr"
+}
+
 # A fresh Debian 12 root in $ROOT, as a VPS provider hands it over.
 make_root() {
   local tarball status=0
@@ -67,7 +90,7 @@ make_root() {
   mkdir -p "$ROOT"
   tar -C "$ROOT" -xf "$tarball"
   bind proc "$ROOT/proc" -t proc
-  bind /dev "$ROOT/dev" --bind
+  make_dev "$ROOT/dev"
   # Downloaded packages survive between runs; the installs stay real.
   mkdir -p "$CACHE/apt-archives/partial"
   bind "$CACHE/apt-archives" "$ROOT/var/cache/apt/archives" --bind

@@ -15,7 +15,7 @@ source "$(dirname "$0")/lib.sh"
 BUILD_DIR=$(cd "${1:?usage: playbook_chroot.sh BUILD_DIR}" && pwd)
 START=$SECONDS
 for tool in ansible-playbook cpack dpkg-deb systemd-analyze nft curl; do
-  command -v "$tool" >/dev/null || fail "$tool is missing (scripts/deps.sh installs it)"
+  command -v "$tool" >/dev/null || fail "$tool is missing (scripts/deps.sh --test installs it)"
 done
 # apt in the root fetches fresh lists and packages on every run, cached base root or not.
 curl -fsS --max-time 20 -o /dev/null "$MIRROR/dists/bookworm/InRelease" ||
@@ -83,6 +83,10 @@ expect_mode /etc/picket/picketd.conf "644 root:root"
 expect_mode /usr/sbin/picketd "755 root:root"
 expect_mode /lib/systemd/system/picketd.service "644 root:root"
 expect_mode /var/cache/picket "700 root:root"
+# make_dev made it 0600; the package's tmpfiles.d rule (applied by its
+# postinst, and at every boot) gives it udev's mode.
+expect_mode /usr/lib/tmpfiles.d/picket.conf "644 root:root"
+expect_mode /dev/net/tun "666 root:root"
 grep -qx 'endpoint = "vpn.test.example:51999"' "$ROOT/etc/picket/picketd.conf" ||
   fail "the config does not carry the endpoint"
 grep -qx 'listen-port = 51999' "$ROOT/etc/picket/picketd.conf" || fail "the config does not carry the port"

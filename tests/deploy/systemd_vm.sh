@@ -97,11 +97,12 @@ UNIT
   in_root systemctl enable picket-vm-check.service >/dev/null 2>&1
   rm -f "$ROOT/usr/sbin/policy-rc.d" "$ROOT/root/vm-result"
   # The VM mounts its own /proc and /dev; the host's must not show through 9p.
-  local keep=() m
-  for m in "${MOUNTS[@]}"; do
+  local keep=() m i
+  for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
+    m=${MOUNTS[i]}
     case "$m" in
-      "$ROOT/proc" | "$ROOT/dev") umount "$m" ;;
-      *) keep+=("$m") ;;
+      "$ROOT/proc" | "$ROOT/dev" | "$ROOT/dev/"*) umount "$m" ;;
+      *) keep=("$m" "${keep[@]}") ;;
     esac
   done
   MOUNTS=("${keep[@]}")

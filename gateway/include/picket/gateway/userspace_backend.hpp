@@ -13,6 +13,9 @@ struct UserspaceOptions {
   std::string socket_dir = "/var/run/wireguard";
   // Started (it daemonizes itself) when the interface does not exist yet.
   std::string wireguard_go = "wireguard-go";
+  // The TUN clone device wireguard-go opens; checked first, with our
+  // credentials (wireguard-go inherits them), so its failure is explained.
+  std::string tun_device = "/dev/net/tun";
 };
 
 // The cross-platform UAPI text protocol over wireguard-go's unix socket, plus
