@@ -67,6 +67,8 @@ export function messageFor(status: number, code: string, serverText: string, ret
       return m.passwordWrong;
     case 'password_required':
       return m.passwordRequired;
+    case 'code_wrong':
+      return m.codeWrong;
     case 'setup_refused':
       return m.setupRefused;
     case 'not_found':

@@ -32,7 +32,9 @@ function useRoute(): [string, (r: string) => void] {
     addEventListener('hashchange', onChange);
     return () => removeEventListener('hashchange', onChange);
   }, []);
-  return [route, (r) => (location.hash = `#/${r}`)];
+  // Setting the state too: after history.replaceState the hash may already
+  // say where we go, and then no hashchange comes.
+  return [route, (r) => ((location.hash = `#/${r}`), setRoute(r))];
 }
 
 export function LanguageSwitch() {
@@ -64,7 +66,8 @@ export function App() {
   const [wiped, setWiped] = useState<string | null>(null);
 
   useEffect(() => {
-    whenSessionLost((why) => setLost(why));
+    // The first reason counts: later polls only find the session gone.
+    whenSessionLost((why) => setLost((earlier) => earlier || why));
     currentSession().then(setSession, (err) => {
       // 401 is the normal "not logged in"; only trouble reaching picketd is worth saying.
       if (!(err instanceof ApiError) || err.status === 0 || err.status >= 500) setStartError(err.message);

@@ -27,6 +27,12 @@ class RateLimited : public std::runtime_error {
       : std::runtime_error(message), retry_after(retry_after) {}
   std::int64_t retry_after;
 };
+// A code that does not match the authenticator secret just shown (setup,
+// TOTP reset): said as such, since the caller holds the link.
+class CodeWrong : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
 // The setup token is wrong, or an admin already exists.
 class SetupRefused : public std::runtime_error {
  public:

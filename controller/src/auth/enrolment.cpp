@@ -96,7 +96,7 @@ LoginResult Accounts::confirm_setup(const std::string& token, const std::string&
   const auto step = totp_match(setup_pending_->totp_secret, totp, now);
   if (!step) {
     per_source_.record_failure(source, now);
-    throw std::invalid_argument(kCodeWrong);
+    throw CodeWrong(kCodeWrong);
   }
   AdminRecord record;
   record.username = setup_pending_->username;
@@ -216,7 +216,7 @@ LoginResult Accounts::confirm_totp_reset(const std::string& token, const std::st
   const auto step = totp_match(link.pending->totp_secret, totp, now);
   if (!step) {
     per_source_.record_failure(source, now);
-    throw std::invalid_argument(kCodeWrong);
+    throw CodeWrong(kCodeWrong);
   }
   admins_.replace_second_factor(link.admin_id, link.pending->totp_secret, *step,
                                 hashes_of(link.pending->recovery_codes));

@@ -41,6 +41,7 @@ TEST_CASE("api: setup stays open until its code confirms the first admin", "[api
   const auto refused = f.call(f.http("POST", "/api/v1/setup/confirm",
                                      json{{"setup_token", token}, {"totp", wrong_code}}.dump()));
   CHECK(refused.status == 400);
+  CHECK(ApiFixture::json_of(refused).at("code") == "code_wrong");
   CHECK(ApiFixture::json_of(refused).at("error").get<std::string>().find("does not match") !=
         std::string::npos);
   const auto confirmed =
@@ -61,7 +62,8 @@ TEST_CASE("api: root's recovery link gives a locked-out admin a new authenticato
   f.setup_and_login();
   const json what = {{"what", "totp"}};
   // Not on the network, even for a logged-in admin.
-  const auto over_http = f.call(f.browser("POST", "/api/v1/admins/ana/reset-link", what.dump())).status;
+  const auto over_http =
+      f.call(f.browser("POST", "/api/v1/admins/ana/reset-link", what.dump())).status;
   CHECK((over_http == 404 || over_http == 405));
   CHECK(
       f.call(f.unix_socket("POST", "/api/v1/admins/ana/reset-link", R"({"what":"both"})")).status ==

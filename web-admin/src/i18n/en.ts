@@ -42,6 +42,8 @@ export const en = {
         : 'Too many failed attempts. Wait a few minutes and try again.',
     passwordWrong: 'Your admin password is wrong; nothing was changed.',
     passwordRequired: 'Type your admin password to do this.',
+    codeWrong:
+      "That code does not match the QR code on this page. Check that the phone's clock is right, and type the code the app shows now (it changes every 30 seconds).",
     setupRefused: 'This link does not work (any more). Ask whoever runs the server for a new one.',
     notFound: 'That no longer exists. Someone may have removed it a moment ago.',
     conflict: 'That name is already taken.',

@@ -44,6 +44,8 @@ export const es: Messages = {
         : 'Demasiados intentos fallidos. Espere unos minutos y vuelva a intentarlo.',
     passwordWrong: 'Su contraseña de administración no es correcta; no se cambió nada.',
     passwordRequired: 'Escriba su contraseña de administración para hacer esto.',
+    codeWrong:
+      'Ese código no corresponde al código QR de esta página. Compruebe que la hora del móvil es correcta y escriba el código que muestra ahora la aplicación (cambia cada 30 segundos).',
     setupRefused: 'Este enlace no funciona (ya). Pida uno nuevo a quien gestiona el servidor.',
     notFound: 'Eso ya no existe. Quizá alguien lo acaba de borrar.',
     conflict: 'Ese nombre ya está en uso.',
