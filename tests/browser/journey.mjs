@@ -527,6 +527,7 @@ try {
   await rotateDialog.getByLabel(M.common.yourPassword).fill(PASSWORD);
   await rotateDialog.getByLabel(M.settings.typePhrase('rotate')).fill('rotate');
   await rotateDialog.getByTestId('confirm-rotate').click();
+  await rotateDialog.waitFor({ state: 'detached' });
   const keyAfter = cli('init');
   await page.getByText(M.settings.rotated(keyAfter.fingerprint, 1, 'bob · tablet')).waitFor();
   check(keyAfter.public_key !== keyBefore, `the gateway has a new key and the page shows its fingerprint (${keyAfter.fingerprint})`);
