@@ -515,7 +515,7 @@ try {
   await noEnglish(page, 'the audit trail');
   await shot(page, 'phone-11-audit');
   await page.getByRole('navigation').getByRole('link', { name: M.app.titles.admins }).click();
-  await page.getByRole('heading', { name: M.admins.title }).waitFor();
+  await page.getByRole('heading', { name: M.admins.title, exact: true }).waitFor();
   await axe(page, 'the admins screen');
   await noEnglish(page, 'the admins screen');
 
