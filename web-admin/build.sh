@@ -27,3 +27,5 @@ if ! output=$(npm run --silent build 2>&1); then
   echo "picket: the web admin build failed" >&2
   exit 1
 fi
+# The one line worth seeing from a good build: the bundle's size.
+grep -o 'web-admin bundle: .*' <<<"$output" || true

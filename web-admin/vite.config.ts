@@ -6,6 +6,8 @@ import { join } from 'node:path';
 // Precompress once at build time (level 9) so picketd only picks the
 // variant. Runs after everything is written, index.html and public/ files
 // included; a .gz that saves nothing is not written.
+const BUDGET_KB = 100;
+
 function precompress(): Plugin {
   let outDir = 'dist';
   return {
@@ -20,13 +22,20 @@ function precompress(): Plugin {
           const path = join(dir, name);
           return statSync(path).isDirectory() ? walk(path) : [path];
         });
+      // What a first visit downloads, gzipped, both languages included:
+      // printed every build, and a build over the budget fails.
+      let total = 0;
       for (const path of walk(outDir)) {
         if (path.endsWith('.gz')) continue;
         const raw = readFileSync(path);
-        if (raw.length < 256) continue;
         const gz = gzipSync(raw, { level: constants.Z_BEST_COMPRESSION });
+        total += Math.min(gz.length, raw.length);
+        if (raw.length < 256) continue;
         if (gz.length < raw.length) writeFileSync(`${path}.gz`, gz);
       }
+      const kb = (total / 1024).toFixed(1);
+      console.log(`web-admin bundle: ${kb} KB gzipped (budget ${BUDGET_KB} KB)`);
+      if (total > BUDGET_KB * 1024) throw new Error(`the web admin bundle is ${kb} KB gzipped, over the ${BUDGET_KB} KB budget`);
     },
   };
 }

@@ -41,6 +41,12 @@ int main(int argc, char** argv) {
                  "further address for the admin API, HTTPS only (needs --tls-cert, --tls-key)");
   app.add_option("--tls-cert", options.tls_cert, "PEM certificate chain for --api-listen");
   app.add_option("--tls-key", options.tls_key, "PEM private key for --api-listen");
+  // Hidden (no group): lets the browser test see an idle session end in
+  // seconds. It can only shorten the 30-minute limit.
+  app.add_option("--session-idle-timeout", options.session_idle_timeout,
+                 "seconds without activity before an admin session ends (tests)")
+      ->check(CLI::Range(1, 30 * 60))
+      ->group("");
   auto* first = "Used on the first start only, to seed the stored settings";
   app.add_option("--interface", options.interface_name, "WireGuard interface name")
       ->group(first)

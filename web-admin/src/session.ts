@@ -15,10 +15,13 @@ export interface Enrollment {
   recovery_codes: string[];
 }
 
-export async function currentSession(): Promise<Session> {
-  const session = await api<Session>('GET', '/session');
+function started(session: Session): Session {
   setCsrfToken(session.csrf_token);
   return session;
+}
+
+export async function currentSession(): Promise<Session> {
+  return started(await api<Session>('GET', '/session'));
 }
 
 export async function login(fields: {
@@ -27,9 +30,7 @@ export async function login(fields: {
   totp?: string;
   recovery_code?: string;
 }): Promise<Session> {
-  const session = await api<Session>('POST', '/session', fields);
-  setCsrfToken(session.csrf_token);
-  return session;
+  return started(await api<Session>('POST', '/session', fields));
 }
 
 // What login sends as the second factor: an app's code without the spaces
@@ -46,6 +47,28 @@ export async function logout(): Promise<void> {
   }
 }
 
+// First run: shows the secret (nothing is stored yet; the link stays good),
+// then a code from the app creates the admin and logs in.
 export function setup(fields: { setup_token: string; username: string; password: string }) {
   return api<Enrollment>('POST', '/setup', fields);
+}
+
+export async function confirmSetup(setupToken: string, code: string): Promise<Session> {
+  return started(await api<Session>('POST', '/setup/confirm', { setup_token: setupToken, totp: code.replace(/\s/g, '') }));
+}
+
+// Root's one-time recovery links (picket admin reset-totp / reset-password).
+export interface RecoveryLink {
+  admin: string;
+  what: 'password' | 'totp';
+  expires_at: number;
+}
+
+export const recoveryInfo = (token: string) => api<RecoveryLink>('POST', '/recovery', { token });
+export const recoverPassword = (token: string, password: string) =>
+  api<{ admin: string }>('POST', '/recovery/password', { token, password });
+export const recoverTotp = (token: string, password: string) =>
+  api<Enrollment>('POST', '/recovery/totp', { token, password });
+export async function confirmRecoveredTotp(token: string, code: string): Promise<Session> {
+  return started(await api<Session>('POST', '/recovery/totp/confirm', { token, totp: code.replace(/\s/g, '') }));
 }

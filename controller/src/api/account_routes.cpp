@@ -2,6 +2,7 @@
 // description. Resource routes are in router.cpp.
 #include <nlohmann/json.hpp>
 
+#include "api/account_replies.hpp"
 #include "api/gate.hpp"
 #include "api/listing.hpp"
 #include "api/openapi.hpp"
@@ -24,6 +25,16 @@ json to_json(const auth::AdminInfo& admin) {
           {"recovery_codes_left", admin.recovery_codes_left}};
 }
 
+}  // namespace
+
+json session_json(const auth::AdminInfo& admin, const std::string& csrf,
+                  std::int64_t idle_timeout) {
+  return {{"admin", {{"id", admin.id}, {"username", admin.username}}},
+          {"csrf_token", csrf},
+          {"idle_timeout_seconds", idle_timeout},
+          {"absolute_timeout_seconds", auth::SessionTable::kAbsoluteTimeout}};
+}
+
 json to_json(const auth::Enrollment& enrollment) {
   return {{"admin", to_json(enrollment.admin)},
           {"totp_secret", enrollment.totp_secret},
@@ -31,12 +42,15 @@ json to_json(const auth::Enrollment& enrollment) {
           {"recovery_codes", enrollment.recovery_codes}};
 }
 
-json session_json(const auth::AdminInfo& admin, const std::string& csrf) {
-  return {{"admin", {{"id", admin.id}, {"username", admin.username}}},
-          {"csrf_token", csrf},
-          {"idle_timeout_seconds", auth::SessionTable::kIdleTimeout},
-          {"absolute_timeout_seconds", auth::SessionTable::kAbsoluteTimeout}};
+ApiResponse logged_in(RouteCall& call, const auth::LoginResult& result) {
+  auto response =
+      reply(200, session_json(result.admin, result.csrf_token, call.accounts().idle_timeout()));
+  response.headers.emplace_back("Set-Cookie",
+                                session_set_cookie(result.session_token, call.request.tls));
+  return response;
 }
+
+namespace {
 
 void require_admin(const RouteCall& call) {
   if (!call.caller.admin_id) {
@@ -58,9 +72,30 @@ ApiResponse setup(RouteCall& call) {
   auto enrollment =
       call.accounts().setup(body.required_string("setup_token"), body.required_string("username"),
                             body.required_string("password"), call.request.source);
-  call.caller.name = enrollment.admin.username;
-  call.audit("admin.setup", "admin " + enrollment.admin.username);
-  return reply(201, to_json(enrollment));
+  // Nothing is stored yet, so nothing is audited: the admin exists once a
+  // code confirms it (POST /setup/confirm, or its first login).
+  return reply(201, api::to_json(enrollment));
+}
+
+// Failed logins and the lockout they cause go into the audit trail, under
+// the admin's name when it is one (a typed unknown name may be a password
+// typed into the wrong field, so it is not kept). No source address.
+auth::LoginResult login_audited(RouteCall& call, const auth::Credentials& credentials) {
+  try {
+    return call.accounts().login(credentials);
+  } catch (const auth::LoginFailed&) {
+    if (call.context.audit != nullptr) {
+      const bool known = call.accounts().has_admin(credentials.username);
+      const std::string actor = known ? credentials.username : "(unknown username)";
+      const std::string target = known ? "admin " + credentials.username : "no such admin";
+      call.context.audit->record(actor, "admin.login_failed", target);
+      if (const auto wait =
+              call.accounts().login_blocked_for(credentials.username, credentials.source))
+        call.context.audit->record(actor, "admin.locked_out",
+                                   target + " (" + std::to_string(wait) + " s)");
+    }
+    throw;
+  }
 }
 
 ApiResponse login(RouteCall& call) {
@@ -75,22 +110,20 @@ ApiResponse login(RouteCall& call) {
     throw std::invalid_argument("field 'totp' (or 'recovery_code') is required");
   // Any session cookie the client brought is ignored and replaced: a token
   // planted before login never becomes a logged-in session (fixation).
-  const auto result = call.accounts().login(credentials);
+  const auto result = login_audited(call, credentials);
   call.caller.name = result.admin.username;
+  if (result.first_admin_created) call.audit("admin.setup", "admin " + result.admin.username);
   call.audit(credentials.totp ? "admin.login" : "admin.login_recovery_code",
              "admin " + result.admin.username);
-  auto response = reply(200, session_json(result.admin, result.csrf_token));
-  response.headers.emplace_back("Set-Cookie",
-                                session_set_cookie(result.session_token, call.request.tls));
-  return response;
+  return logged_in(call, result);
 }
 
 ApiResponse current_session(RouteCall& call) {
   require_admin(call);
-  auto view = call.accounts().authenticate(call.caller.session_token);
+  auto view = call.accounts().authenticate(call.caller.session_token, !call.request.background);
   if (!view) throw ApiError(401, "unauthenticated", "the session has ended; log in again");
   auth::AdminInfo admin{*call.caller.admin_id, call.caller.name, 0, 0};
-  return reply(200, session_json(admin, view->csrf_token));
+  return reply(200, session_json(admin, view->csrf_token, call.accounts().idle_timeout()));
 }
 
 ApiResponse logout(RouteCall& call) {
@@ -122,7 +155,7 @@ ApiResponse add_admin(RouteCall& call) {
   auto enrollment = call.accounts().create_admin(body.required_string("username"),
                                                  body.required_string("password"));
   call.audit("admin.add", "admin " + enrollment.admin.username);
-  return reply(201, to_json(enrollment));
+  return reply(201, api::to_json(enrollment));
 }
 
 ApiResponse remove_admin(RouteCall& call) {

@@ -8,7 +8,7 @@ AdminApi::AdminApi(Store& store, Service& service, const AdminListenOptions& opt
     : listeners_(admin_listeners(options, service.settings())),
       tls_(options.tls_cert.empty() ? nullptr
                                     : make_tls_context(options.tls_cert, options.tls_key)),
-      accounts_(store, system_clock_now),
+      accounts_(store, system_clock_now, options.session_idle_timeout),
       audit_(store),
       metrics_(service),
       api_(service, accounts_, audit_, metrics_,

@@ -16,6 +16,8 @@ struct AdminListenOptions {
   std::vector<std::string> extra_addresses;
   std::string tls_cert;
   std::string tls_key;
+  // Tests only (picketd --session-idle-timeout, hidden): a shorter idle limit.
+  std::int64_t session_idle_timeout = 30 * 60;
 };
 
 // The listeners the admin API gets: plain HTTP on 127.0.0.1 (with

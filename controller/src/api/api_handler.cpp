@@ -11,6 +11,25 @@ namespace picket::controller::api {
 
 namespace {
 
+// The 401 says why, so the page can tell a person they were logged out for
+// being away rather than show an error.
+ApiError session_ended(auth::SessionEnd why, std::int64_t idle_timeout) {
+  switch (why) {
+    case auth::SessionEnd::idle:
+      return ApiError(401, "session_idle",
+                      "you were logged out after " +
+                          (idle_timeout >= 120 ? std::to_string(idle_timeout / 60) + " minutes"
+                                               : std::to_string(idle_timeout) + " seconds") +
+                          " without activity; log in again");
+    case auth::SessionEnd::expired:
+      return ApiError(401, "session_expired",
+                      "sessions end after 12 hours, however active; log in again");
+    case auth::SessionEnd::unknown:
+      break;
+  }
+  return ApiError(401, "unauthenticated", "log in first: POST /api/v1/session");
+}
+
 Caller authenticate_http(ApiContext& context, const ApiRequest& request, const Route* route) {
   const bool open = route != nullptr && route->access == Access::open;
   const bool changes = is_state_changing(request.method);
@@ -19,8 +38,12 @@ Caller authenticate_http(ApiContext& context, const ApiRequest& request, const R
     if (context.accounts == nullptr)
       throw ApiError(401, "unauthenticated", "this listener has no admin accounts");
     const auto token = session_cookie(request.cookie);
-    const auto session = context.accounts->authenticate(token);
-    if (!session) throw ApiError(401, "unauthenticated", "log in first: POST /api/v1/session");
+    // A background read (the UI polling) neither renews the idle timer nor,
+    // being a read, changes anything.
+    auth::SessionEnd why{};
+    const auto session =
+        context.accounts->authenticate(token, !(request.background && !changes), &why);
+    if (!session) throw session_ended(why, context.accounts->idle_timeout());
     caller = Caller{session->session.admin_id, session->session.username, token};
     if (changes) {
       check_same_origin(request);

@@ -86,6 +86,7 @@ ApiRequest to_api_request(const http::request<http::string_body>& request, bool 
   out.origin = std::string(request[http::field::origin]);
   out.sec_fetch_site = std::string(request["Sec-Fetch-Site"]);
   out.host = std::string(request[http::field::host]);
+  out.background = request["X-Picket-Background"] == "1";
   out.source = std::move(source);
   out.tls = tls;
   return out;

@@ -46,6 +46,14 @@ std::optional<std::string> RequestBody::optional_string(const std::string& field
   return value.get<std::string>();
 }
 
+std::optional<bool> RequestBody::optional_boolean(const std::string& field) const {
+  if (!json_.contains(field) || json_.at(field).is_null()) return std::nullopt;
+  const auto& value = json_.at(field);
+  if (!value.is_boolean())
+    throw std::invalid_argument("field '" + field + "' must be true or false");
+  return value.get<bool>();
+}
+
 std::optional<std::int64_t> RequestBody::optional_integer(const std::string& field,
                                                           std::int64_t min,
                                                           std::int64_t max) const {

@@ -21,6 +21,7 @@ class RequestBody {
   bool is_null(const std::string& field) const;
   std::string required_string(const std::string& field) const;
   std::optional<std::string> optional_string(const std::string& field) const;
+  std::optional<bool> optional_boolean(const std::string& field) const;
   std::optional<std::int64_t> optional_integer(const std::string& field, std::int64_t min,
                                                std::int64_t max) const;
   std::optional<std::vector<std::string>> optional_string_list(const std::string& field,

@@ -116,6 +116,8 @@ const std::vector<Route>& all_routes() {
     for (const auto& route : resource_routes()) out.push_back(route);
     for (const auto& route : account_routes()) out.push_back(route);
     for (const auto& route : seizure_routes()) out.push_back(route);
+    for (const auto& route : enrolment_routes()) out.push_back(route);
+    for (const auto& route : member_routes()) out.push_back(route);
     return out;
   }();
   return table;

@@ -90,9 +90,11 @@ struct Route {
 
 // The tables, one per area; all_routes() joins them. The OpenAPI test and
 // the "every route needs a session" test enumerate all_routes().
-std::span<const Route> resource_routes();  // router.cpp
-std::span<const Route> account_routes();   // account_routes.cpp
-std::span<const Route> seizure_routes();   // seizure_routes.cpp
+std::span<const Route> resource_routes();   // router.cpp
+std::span<const Route> account_routes();    // account_routes.cpp
+std::span<const Route> seizure_routes();    // seizure_routes.cpp
+std::span<const Route> enrolment_routes();  // enrolment_routes.cpp
+std::span<const Route> member_routes();     // member_routes.cpp
 const std::vector<Route>& all_routes();
 
 inline constexpr std::string_view kApiPrefix = "/api/v1";

@@ -9,6 +9,7 @@
 #include "api/json_codec.hpp"
 #include "api/listing.hpp"
 #include "api/live_stats.hpp"
+#include "api/member_routes.hpp"
 #include "api/replies.hpp"
 #include "api/request_body.hpp"
 #include "api/route_table.hpp"
@@ -70,6 +71,7 @@ ApiResponse list_members(RouteCall& call) {
   const auto [begin, end] = page.bounds(matching.size());
   json out = json::array();
   for (auto i = begin; i < end; ++i) out.push_back(to_json(matching[i]));
+  add_device_summary(call, out);
   return reply(200, page.wrap("members", std::move(out), matching.size()));
 }
 
@@ -137,9 +139,16 @@ NewDevice new_device_from(const RequestBody& body) {
 }
 
 ApiResponse add_device(RouteCall& call) {
-  RequestBody body(call.request.body,
-                   {"label", "public_key", "allowed_ips", "keepalive", "mtu", "expires_at"});
-  auto params = call.service().add_device(call.param("member"), new_device_from(body));
+  RequestBody body(call.request.body, {"label", "public_key", "allowed_ips", "keepalive", "mtu",
+                                       "expires_at", "create_member", "note"});
+  auto device = new_device_from(body);
+  // A new member comes into being with its first device or not at all.
+  if (body.optional_boolean("create_member").value_or(false))
+    device.new_member_note = body.optional_string("note").value_or("");
+  else if (body.has("note"))
+    throw std::invalid_argument("field 'note' is for a new member: send it with create_member");
+  auto params = call.service().add_device(call.param("member"), device);
+  if (params.member_created) call.audit("member.add", "member " + params.member_label);
   call.audit("device.add", "device " + call.param("member") + "/" + params.device.label);
   return reply(201, to_json(params));
 }

@@ -6,37 +6,13 @@
 #include <cctype>
 
 #include "auth/password.hpp"
+#include "auth/recovery_codes.hpp"
 #include "auth/totp.hpp"
 #include "picket/controller/errors.hpp"
 
 namespace picket::controller::auth {
 
 namespace {
-
-std::vector<std::uint8_t> hash_bytes(const std::string& text) {
-  const auto digest = sha256(text);
-  return {digest.begin(), digest.end()};
-}
-
-// Recovery codes: 10 characters of base32 (50 bits) in two groups, easy to
-// type from paper. Case and dashes are ignored when entered.
-std::string new_recovery_code() {
-  const auto bytes = random_bytes(7);
-  const auto text = base32_encode(bytes).substr(0, 10);
-  std::string lower;
-  for (char c : text)
-    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return lower.substr(0, 5) + "-" + lower.substr(5);
-}
-
-std::string normalise_recovery_code(const std::string& code) {
-  std::string out;
-  for (char c : code) {
-    if (c == '-' || c == ' ') continue;
-    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  }
-  return out.size() == 10 ? out.substr(0, 5) + "-" + out.substr(5) : out;
-}
 
 // Zeroes the TOTP secret of an admin record however the call ends (an
 // Argon2id job run elsewhere ends the first call with an exception).
@@ -63,7 +39,8 @@ void validate_username(const std::string& username) {
   }
 }
 
-Accounts::Accounts(Store& store, Clock clock) : admins_(store), clock_(std::move(clock)) {
+Accounts::Accounts(Store& store, Clock clock, std::int64_t idle_timeout)
+    : admins_(store), clock_(std::move(clock)), sessions_(idle_timeout) {
   if (admins_.count() == 0) setup_token_ = random_token();
 }
 
@@ -79,23 +56,6 @@ PasswordResult Accounts::password_job(PasswordJob job) {
 AdminInfo Accounts::info_of(const AdminRecord& record) {
   return AdminInfo{record.id, record.username, record.created_at,
                    admins_.recovery_codes_left(record.id)};
-}
-
-Enrollment Accounts::setup(const std::string& token, const std::string& username,
-                           const std::string& password, const std::string& source) {
-  const auto now = clock_();
-  // Guessing the setup token is a login attempt like any other.
-  if (const auto wait = per_source_.blocked_for(source, now))
-    throw RateLimited("too many failed attempts from here; try again later", wait);
-  if (!setup_token_) throw SetupRefused("setup is done: an admin already exists; log in instead");
-  if (!equal_constant_time(token, *setup_token_)) {
-    per_source_.record_failure(source, now);
-    throw SetupRefused(
-        "the setup token is wrong; `picket admin setup-url` on the server prints it");
-  }
-  auto enrollment = create_admin(username, password);
-  setup_token_.reset();
-  return enrollment;
 }
 
 Enrollment Accounts::create_admin(const std::string& username, const std::string& password) {
@@ -179,6 +139,12 @@ LoginResult Accounts::login(const Credentials& credentials) {
   const auto now = clock_();
   check_not_limited(credentials.username, credentials.source, now);
   auto admin = admins_.by_username(credentials.username);
+  // The first admin counts from its first good code (enrolment.cpp).
+  bool first_admin_created = false;
+  if (!admin) {
+    admin = confirm_setup_by_login(credentials, now);
+    first_admin_created = admin.has_value();
+  }
   const ForgetTotpSecret forget{admin};
   bool ok = false;
   if (admin) {
@@ -198,11 +164,13 @@ LoginResult Accounts::login(const Credentials& credentials) {
   result.session_token = sessions_.create(admin->id, admin->username, now);
   result.csrf_token = sessions_.csrf_token(result.session_token);
   result.admin = info_of(*admin);
+  result.first_admin_created = first_admin_created;
   return result;
 }
 
-std::optional<SessionView> Accounts::authenticate(const std::string& session_token) {
-  auto session = sessions_.touch(session_token, clock_());
+std::optional<SessionView> Accounts::authenticate(const std::string& session_token, bool renew,
+                                                  SessionEnd* why) {
+  auto session = sessions_.touch(session_token, clock_(), renew, why);
   if (!session) return std::nullopt;
   return SessionView{*session, sessions_.csrf_token(session_token)};
 }

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -25,6 +26,12 @@ class RateLimited : public std::runtime_error {
   RateLimited(const std::string& message, std::int64_t retry_after)
       : std::runtime_error(message), retry_after(retry_after) {}
   std::int64_t retry_after;
+};
+// A code that does not match the authenticator secret just shown (setup,
+// TOTP reset): said as such, since the caller holds the link.
+class CodeWrong : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
 };
 // The setup token is wrong, or an admin already exists.
 class SetupRefused : public std::runtime_error {
@@ -60,6 +67,34 @@ struct LoginResult {
   std::string session_token;
   std::string csrf_token;
   AdminInfo admin;
+  bool first_admin_created = false;  // this login confirmed the first admin's enrolment
+};
+
+// What a one-time recovery link (made by root over the unix socket) lets its
+// holder replace: the password, or the authenticator app and recovery codes.
+enum class ResetKind { password, totp };
+
+struct ResetLink {
+  std::string token;
+  std::string username;
+  ResetKind kind = ResetKind::totp;
+  std::int64_t expires_at = 0;
+};
+
+// An authenticator secret and recovery codes that were shown but not yet
+// proved with a code: in memory only, and nothing counts until the code
+// comes (a page reloaded before the app was scanned costs nothing).
+struct PendingEnrolment {
+  std::string username;
+  std::string password_hash;  // the first admin's; empty for a TOTP reset
+  std::vector<std::uint8_t> totp_secret;
+  std::vector<std::string> recovery_codes;
+  PendingEnrolment() = default;
+  PendingEnrolment(const PendingEnrolment&) = delete;
+  PendingEnrolment& operator=(const PendingEnrolment&) = delete;
+  PendingEnrolment(PendingEnrolment&&) = default;
+  PendingEnrolment& operator=(PendingEnrolment&&) = default;
+  ~PendingEnrolment();
 };
 
 struct SessionView {
@@ -85,20 +120,56 @@ class Accounts {
   static constexpr std::size_t kFailuresPerSource = 10;
   static constexpr std::int64_t kSourceWindow = 5 * 60;
 
-  Accounts(Store& store, Clock clock);
+  static constexpr std::int64_t kResetLinkLifetime = 24 * 60 * 60;
+
+  // `idle_timeout`: see SessionTable (only ever shorter than the default).
+  Accounts(Store& store, Clock clock, std::int64_t idle_timeout = SessionTable::kIdleTimeout);
 
   // The one-time setup token while no admin exists; nullopt afterwards.
   const std::optional<std::string>& setup_token() const { return setup_token_; }
-  // Creates the first admin; needs the setup token, which is void afterwards.
+  std::int64_t idle_timeout() const { return sessions_.idle_timeout(); }
+
+  // First-admin enrolment (enrolment.cpp). setup() shows the first admin's
+  // authenticator secret and recovery codes and keeps them in memory; the
+  // admin exists, and the token is void, only once confirm_setup() (or a
+  // login with that username, password and a code) proves the app has it.
+  // The same username and password again give the same secret, so a reload
+  // before scanning loses nothing; another pair replaces the pending one.
   Enrollment setup(const std::string& token, const std::string& username,
                    const std::string& password, const std::string& source);
+  // Throws SetupRefused (token), std::invalid_argument (no setup started,
+  // wrong code: a message that says which) or RateLimited.
+  LoginResult confirm_setup(const std::string& token, const std::string& totp,
+                            const std::string& source);
+
+  // Recovery for an admin locked out (enrolment.cpp). Root makes a one-time
+  // link for one admin and one factor; it lasts kResetLinkLifetime or until
+  // picketd restarts, and a newer link for the same admin and factor voids
+  // it. A password link sets a new password (the TOTP still guards login); a
+  // TOTP link needs the admin's password and then, like setup, a code from
+  // the new secret. Either ends the admin's sessions. Wrong tokens count as
+  // failed logins from their source.
+  ResetLink issue_reset(const std::string& username, ResetKind kind);
+  ResetLink reset_info(const std::string& token, const std::string& source);
+  std::string reset_password(const std::string& token, const std::string& new_password,
+                             const std::string& source);
+  Enrollment start_totp_reset(const std::string& token, const std::string& password,
+                              const std::string& source);
+  LoginResult confirm_totp_reset(const std::string& token, const std::string& totp,
+                                 const std::string& source);
+
+  // Seconds until this username or source may try to log in again (0: now).
+  std::int64_t login_blocked_for(const std::string& username, const std::string& source);
+  bool has_admin(const std::string& username);
   Enrollment create_admin(const std::string& username, const std::string& password);
   std::vector<AdminInfo> list();
   // Refuses to remove the last admin. Ends the removed admin's sessions.
   void remove_admin(const std::string& username);
 
   LoginResult login(const Credentials& credentials);
-  std::optional<SessionView> authenticate(const std::string& session_token);
+  // `renew`: see SessionTable::touch; `why` says why there is no session.
+  std::optional<SessionView> authenticate(const std::string& session_token, bool renew = true,
+                                          SessionEnd* why = nullptr);
   void logout(const std::string& session_token) { sessions_.remove(session_token); }
   void logout_everywhere(std::int64_t admin_id) { sessions_.remove_admin(admin_id); }
   std::size_t session_count() const { return sessions_.size(); }
@@ -118,6 +189,15 @@ class Accounts {
   void check_not_limited(const std::string& username, const std::string& source, std::int64_t now);
   bool second_factor_ok(AdminRecord& admin, const Credentials& credentials, std::int64_t now);
   PasswordResult password_job(PasswordJob job);
+  // enrolment.cpp
+  PendingEnrolment new_enrolment(const std::string& username, std::string password_hash);
+  Enrollment enrollment_of(const PendingEnrolment& pending, std::int64_t admin_id);
+  std::optional<AdminRecord> confirm_setup_by_login(const Credentials& credentials,
+                                                    std::int64_t now);
+  void check_setup_token(const std::string& token, const std::string& source, std::int64_t now);
+  struct ResetState;
+  ResetState& reset_link(const std::string& token, const std::string& source, std::int64_t now);
+  LoginResult start_session(const AdminRecord& admin, std::int64_t now);
 
   AdminStore admins_;
   Clock clock_;
@@ -125,6 +205,15 @@ class Accounts {
   RateLimiter per_account_{kFailuresPerAccount, kAccountWindow};
   RateLimiter per_source_{kFailuresPerSource, kSourceWindow};
   std::optional<std::string> setup_token_;
+  std::optional<PendingEnrolment> setup_pending_;
+  struct ResetState {
+    std::int64_t admin_id = 0;
+    std::string username;
+    ResetKind kind = ResetKind::totp;
+    std::int64_t expires_at = 0;
+    std::optional<PendingEnrolment> pending;
+  };
+  std::map<Sha256, ResetState> resets_;  // by the SHA-256 of the link's token
   const PasswordResults* deferred_ = nullptr;
 };
 

@@ -2,12 +2,14 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
 namespace picket::controller::auth {
 
-SessionTable::SessionTable() {
+SessionTable::SessionTable(std::int64_t idle_timeout)
+    : idle_timeout_(std::clamp<std::int64_t>(idle_timeout, 1, kIdleTimeout)) {
   const auto key = random_bytes(csrf_key_.size());
   std::memcpy(csrf_key_.data(), key.data(), csrf_key_.size());
 }
@@ -29,18 +31,22 @@ std::string SessionTable::create(std::int64_t admin_id, const std::string& usern
   return token;
 }
 
-std::optional<Session> SessionTable::touch(const std::string& token, std::int64_t now) {
+std::optional<Session> SessionTable::touch(const std::string& token, std::int64_t now, bool renew,
+                                           SessionEnd* why) {
+  if (why != nullptr) *why = SessionEnd::unknown;
   if (token.empty()) return std::nullopt;
   // Looking up by hash: timing can at most reveal bits of a hash of the
   // presented token, which says nothing about any valid token.
   const auto it = sessions_.find(sha256(token));
   if (it == sessions_.end()) return std::nullopt;
   auto& session = it->second;
-  if (now - session.last_seen >= kIdleTimeout || now - session.created_at >= kAbsoluteTimeout) {
+  const bool idle = now - session.last_seen >= idle_timeout_;
+  if (idle || now - session.created_at >= kAbsoluteTimeout) {
+    if (why != nullptr) *why = idle ? SessionEnd::idle : SessionEnd::expired;
     sessions_.erase(it);
     return std::nullopt;
   }
-  session.last_seen = now;
+  if (renew) session.last_seen = now;
   return session;
 }
 
@@ -54,7 +60,7 @@ void SessionTable::remove_admin(std::int64_t admin_id) {
 
 void SessionTable::drop_expired(std::int64_t now) {
   std::erase_if(sessions_, [&](const auto& entry) {
-    return now - entry.second.last_seen >= kIdleTimeout ||
+    return now - entry.second.last_seen >= idle_timeout_ ||
            now - entry.second.created_at >= kAbsoluteTimeout;
   });
 }

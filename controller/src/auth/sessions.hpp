@@ -10,6 +10,10 @@
 
 namespace picket::controller::auth {
 
+// Why touch() found no session, so the UI can say it (a person left idle
+// reads "logged out after 30 minutes without activity", not an error).
+enum class SessionEnd { unknown, idle, expired };
+
 struct Session {
   std::int64_t admin_id = 0;
   std::string username;
@@ -25,13 +29,19 @@ class SessionTable {
   static constexpr std::int64_t kAbsoluteTimeout = 12 * 60 * 60;
   static constexpr std::size_t kMaxSessions = 1000;
 
-  SessionTable();
+  // `idle_timeout` may only shorten kIdleTimeout (tests do, to see a session
+  // end without waiting half an hour).
+  explicit SessionTable(std::int64_t idle_timeout = kIdleTimeout);
+  std::int64_t idle_timeout() const { return idle_timeout_; }
 
   // Returns the new session's token (256 random bits).
   std::string create(std::int64_t admin_id, const std::string& username, std::int64_t now);
-  // The session for `token` if it exists and has timed out neither way;
-  // refreshes its idle timer.
-  std::optional<Session> touch(const std::string& token, std::int64_t now);
+  // The session for `token` if it exists and has timed out neither way.
+  // `renew` refreshes its idle timer: false for reads the page makes on its
+  // own (polling), which must not keep an abandoned laptop logged in. When
+  // there is no session, `why` (if given) says why.
+  std::optional<Session> touch(const std::string& token, std::int64_t now, bool renew = true,
+                               SessionEnd* why = nullptr);
   void remove(const std::string& token);
   void remove_admin(std::int64_t admin_id);
   std::size_t size() const { return sessions_.size(); }
@@ -47,6 +57,7 @@ class SessionTable {
   };
   void drop_expired(std::int64_t now);
 
+  std::int64_t idle_timeout_;
   std::array<std::uint8_t, 32> csrf_key_{};
   std::unordered_map<Sha256, Session, HashOf> sessions_;
 };

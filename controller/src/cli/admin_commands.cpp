@@ -39,6 +39,32 @@ void add_admin_commands(CLI::App& app, Context& context) {
     print_table(rows);
   });
 
+  // A locked-out admin (lost phone, forgotten password) gets a one-time link
+  // from root, as the first admin got the setup link.
+  for (const auto& [what, help] :
+       {std::pair<std::string, std::string>{"totp",
+                                            "a new authenticator app and recovery codes "
+                                            "(the admin's password is still needed)"},
+        {"password", "a new password (the authenticator app is still needed to log in)"}}) {
+    auto* reset =
+        admin->add_subcommand("reset-" + what, "print a one-time link that gives an admin " + help);
+    static std::string reset_name[2];
+    auto& name = reset_name[what == "totp" ? 0 : 1];
+    reset->add_option("USERNAME", name, "admin username")->required();
+    reset->callback([&context, &name, what] {
+      auto answer =
+          context.call("POST", "/api/v1/admins/" + encode(name) + "/reset-link", {{"what", what}});
+      if (context.json_output) {
+        std::cout << answer.dump(2) << "\n";
+        return;
+      }
+      std::cout << "Give " << name << " this link in person or over a channel you trust; it works "
+                << "once, for 24 hours or until picketd restarts, through the VPN (or an SSH "
+                << "tunnel to 127.0.0.1):\n  " << answer.at("url").get<std::string>()
+                << "\nUsing it ends " << name << "'s sessions.\n";
+    });
+  }
+
   auto* remove = admin->add_subcommand("remove", "remove an admin account and end its sessions");
   static std::string username;
   remove->add_option("USERNAME", username, "admin username")->required();

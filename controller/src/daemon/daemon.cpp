@@ -133,7 +133,8 @@ class Serving {
         // Bad admin API options (e.g. a public address without TLS) stop us
         // here, before the interface is touched.
         admin_api_(*state_.store, service_,
-                   {options.api_port, options.api_listen, options.tls_cert, options.tls_key}),
+                   {options.api_port, options.api_listen, options.tls_cert, options.tls_key,
+                    options.session_idle_timeout}),
         firewall_(firewall_options(options), *state_.store, service_),
         dns_(options.dns, *state_.store, service_),
         loop_(io, service_, *backend_, std::chrono::seconds(options.drift_interval_seconds)),

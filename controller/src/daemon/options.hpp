@@ -27,6 +27,7 @@ struct DaemonOptions {
   std::vector<std::string> api_listen;
   std::string tls_cert;
   std::string tls_key;
+  std::int64_t session_idle_timeout = 30 * 60;  // tests only: may only shorten it
   FirewallOptions firewall;
   DnsOptions dns;
   // Used only on the first start, to seed the stored settings.

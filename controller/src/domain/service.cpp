@@ -299,7 +299,13 @@ ClientParameters Service::add_device(const std::string& member_label, const NewD
     throw std::invalid_argument(
         "the gateway has no public endpoint yet; set it with `picket init --endpoint HOST:PORT`");
   }
-  const auto member = member_or_throw(member_label);
+  // A member to be created with this device is checked now and inserted in
+  // the device's transaction below.
+  auto member = request.new_member_note
+                    ? store_.member_by_label(normalize_label("member label", member_label))
+                          .value_or(Member{0, normalize_label("member label", member_label),
+                                           validate_note(*request.new_member_note), 0})
+                    : member_or_throw(member_label);
   gateway::validate_public_key(request.public_key);
   if (request.public_key == settings_.public_key) {
     throw std::invalid_argument(
@@ -338,8 +344,14 @@ ClientParameters Service::add_device(const std::string& member_label, const NewD
   device.ipv4 = pool_.ipv4_of(device.host_index);
   device.ipv6 = pool_.ipv6_of(device.host_index);
   bool sent_to_interface = false;
+  bool created_member = false;
   try {
     Store::Transaction tx(store_);
+    if (member.id == 0) {
+      created_member = true;
+      member = store_.insert_member(member.label, member.note);
+      device.member_id = member.id;
+    }
     device = store_.insert_device(device);
     apply_then_commit(tx, [&] {
       sent_to_interface = true;
@@ -360,7 +372,9 @@ ClientParameters Service::add_device(const std::string& member_label, const NewD
     throw;
   }
   track_expiry(device);
-  return client_parameters(device, member.label);
+  auto params = client_parameters(device, member.label);
+  params.member_created = created_member;
+  return params;
 }
 
 ClientParameters Service::client_parameters(const Device& device,

@@ -104,6 +104,29 @@ void AdminStore::set_password_hash(std::int64_t id, const std::string& hash) {
   update.run();
 }
 
+void AdminStore::replace_second_factor(
+    std::int64_t id, std::span<const std::uint8_t> totp_secret, std::int64_t last_step,
+    const std::vector<std::vector<std::uint8_t>>& recovery_hashes) {
+  Store::Transaction tx(store_);
+  sqlite::Statement update(store_.handle(),
+                           "UPDATE admins SET totp_secret = ?2, totp_last_step = ?3 WHERE id = ?1",
+                           "replacing an authenticator secret");
+  update.bind(1, id).bind_secret(2, totp_secret).bind(3, last_step);
+  update.run();
+  sqlite::Statement clear(store_.handle(), "DELETE FROM admin_recovery_codes WHERE admin_id = ?1",
+                          "replacing recovery codes");
+  clear.bind(1, id);
+  clear.run();
+  for (const auto& hash : recovery_hashes) {
+    sqlite::Statement code(store_.handle(),
+                           "INSERT INTO admin_recovery_codes (admin_id, code_hash) VALUES (?1, ?2)",
+                           "storing recovery codes");
+    code.bind(1, id).bind_blob(2, hash);
+    code.run();
+  }
+  tx.commit();
+}
+
 bool AdminStore::consume_recovery_code(std::int64_t id, std::span<const std::uint8_t> hash) {
   sqlite::Statement remove(
       store_.handle(), "DELETE FROM admin_recovery_codes WHERE admin_id = ?1 AND code_hash = ?2",

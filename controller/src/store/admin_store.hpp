@@ -36,6 +36,11 @@ class AdminStore {
   void remove(std::int64_t id);
   void set_totp_last_step(std::int64_t id, std::int64_t step);
   void set_password_hash(std::int64_t id, const std::string& hash);
+  // A new authenticator secret (its first code already used at `last_step`)
+  // and new recovery codes in place of all the old ones, in one transaction.
+  void replace_second_factor(std::int64_t id, std::span<const std::uint8_t> totp_secret,
+                             std::int64_t last_step,
+                             const std::vector<std::vector<std::uint8_t>>& recovery_hashes);
   // Deletes the code and answers true when `hash` was one of the admin's.
   bool consume_recovery_code(std::int64_t id, std::span<const std::uint8_t> hash);
   std::size_t recovery_codes_left(std::int64_t id);

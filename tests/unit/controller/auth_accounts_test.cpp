@@ -37,8 +37,14 @@ struct Fixture {
   std::int64_t now = 1'800'000'000;
   Accounts accounts{store, [this] { return now; }};
 
+  // Set up and confirmed with a code (which is then spent: the clock moves
+  // on one step so that tests have fresh codes).
   Enrollment first_admin(const std::string& name = "ana") {
-    return accounts.setup(*accounts.setup_token(), name, kPassword, "10.0.0.9");
+    const auto token = *accounts.setup_token();
+    auto enrollment = accounts.setup(token, name, kPassword, "10.0.0.9");
+    enrollment.admin = accounts.confirm_setup(token, code_for(enrollment), "10.0.0.9").admin;
+    now += kTotpStepSeconds;
+    return enrollment;
   }
   std::string code_for(const Enrollment& e, std::int64_t offset_steps = 0) {
     return totp_code(decode_base32(e.totp_secret), now / kTotpStepSeconds + offset_steps);
@@ -61,11 +67,72 @@ TEST_CASE("auth: the setup token creates the first admin once, then is void", "[
   const auto enrollment = f.accounts.setup(token, "ana", kPassword, "x");
   CHECK(enrollment.recovery_codes.size() == Accounts::kRecoveryCodes);
   CHECK(enrollment.totp_secret.size() == 32);
+  f.accounts.confirm_setup(token, f.code_for(enrollment), "x");
+  CHECK(AdminStore(f.store).count() == 1);
   CHECK_FALSE(f.accounts.setup_token());
   CHECK_THROWS_AS(f.accounts.setup(token, "eve", kPassword, "x"), SetupRefused);
+  CHECK_THROWS_AS(f.accounts.confirm_setup(token, f.code_for(enrollment), "x"), SetupRefused);
   // A restart with an admin in the database makes no new token.
   Accounts again(f.store, [&] { return f.now; });
   CHECK_FALSE(again.setup_token());
+}
+
+TEST_CASE("auth: the first admin counts only once a code proves the app has the secret", "[auth]") {
+  Fixture f;
+  const auto token = *f.accounts.setup_token();
+  const auto shown = f.accounts.setup(token, "ana", kPassword, "x");
+  // Nothing is stored and the link still works: a reload before scanning.
+  CHECK(AdminStore(f.store).count() == 0);
+  REQUIRE(f.accounts.setup_token() == token);
+  // The same name and password again show the same secret and codes, so an
+  // app that scanned the first page still fits.
+  const auto again = f.accounts.setup(token, "ana", kPassword, "x");
+  CHECK(again.totp_secret == shown.totp_secret);
+  CHECK(again.recovery_codes == shown.recovery_codes);
+  // A wrong code says so, and stores nothing.
+  const auto wrong = f.code_for(shown) == "000000" ? "111111" : "000000";
+  try {
+    f.accounts.confirm_setup(token, wrong, "x");
+    FAIL("a wrong code was accepted");
+  } catch (const std::invalid_argument& e) {
+    CHECK(std::string(e.what()).find("does not match") != std::string::npos);
+  }
+  CHECK(AdminStore(f.store).count() == 0);
+  const auto result = f.accounts.confirm_setup(token, f.code_for(shown), "x");
+  CHECK(result.first_admin_created);
+  CHECK(f.accounts.authenticate(result.session_token)->session.username == "ana");
+  // The confirming code is spent; the recovery codes shown are the ones kept.
+  CHECK_THROWS_AS(f.accounts.login(f.credentials("ana", kPassword, f.code_for(shown))),
+                  LoginFailed);
+  Credentials recovery{"ana", kPassword, std::nullopt, shown.recovery_codes.at(0), "x"};
+  CHECK_NOTHROW(f.accounts.login(recovery));
+}
+
+TEST_CASE("auth: another name or password replaces a pending setup", "[auth]") {
+  Fixture f;
+  const auto token = *f.accounts.setup_token();
+  const auto first = f.accounts.setup(token, "ana", kPassword, "x");
+  const auto second = f.accounts.setup(token, "ana", "another fine passphrase", "x");
+  CHECK(second.totp_secret != first.totp_secret);
+  CHECK_THROWS_AS(f.accounts.confirm_setup(token, f.code_for(first), "x"), std::invalid_argument);
+  f.accounts.setup(token, "ben", kPassword, "x");
+  CHECK(f.accounts.list().empty());
+}
+
+TEST_CASE("auth: a login with the pending admin's password and code confirms it", "[auth]") {
+  Fixture f;
+  const auto token = *f.accounts.setup_token();
+  const auto shown = f.accounts.setup(token, "ana", kPassword, "x");
+  CHECK_THROWS_AS(f.accounts.login(f.credentials("ana", "wrong password!!", f.code_for(shown))),
+                  LoginFailed);
+  CHECK(AdminStore(f.store).count() == 0);
+  const auto result = f.accounts.login(f.credentials("ana", kPassword, f.code_for(shown)));
+  CHECK(result.first_admin_created);
+  CHECK_FALSE(f.accounts.setup_token());
+  CHECK(f.accounts.list().at(0).recovery_codes_left == Accounts::kRecoveryCodes);
+  // The code that confirmed is spent like any login code.
+  CHECK_THROWS_AS(f.accounts.login(f.credentials("ana", kPassword, f.code_for(shown))),
+                  LoginFailed);
 }
 
 TEST_CASE("auth: login needs the password and a fresh TOTP code", "[auth]") {
@@ -159,4 +226,108 @@ TEST_CASE("auth: admins are several; the last one cannot be removed", "[auth]") 
   f.accounts.remove_admin("ana");
   CHECK_THROWS_AS(f.accounts.remove_admin("ben"), ConflictError);
   CHECK_THROWS_AS(f.accounts.remove_admin("ana"), NotFoundError);
+}
+
+TEST_CASE("auth: root's TOTP reset link needs the password, then a code from the new app",
+          "[auth]") {
+  Fixture f;
+  const auto old = f.first_admin();
+  const auto session = f.accounts.login(f.credentials("ana", kPassword, f.code_for(old)));
+  CHECK_THROWS_AS(f.accounts.issue_reset("nobody", ResetKind::totp), NotFoundError);
+  const auto link = f.accounts.issue_reset("ana", ResetKind::totp);
+  CHECK(link.expires_at == f.now + Accounts::kResetLinkLifetime);
+  CHECK(f.accounts.reset_info(link.token, "x").username == "ana");
+  CHECK_THROWS_AS(f.accounts.reset_info("forged", "x"), SetupRefused);
+  CHECK_THROWS_AS(f.accounts.reset_password(link.token, "a brand new passphrase", "x"),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(f.accounts.start_totp_reset(link.token, "wrong password!!", "x"), LoginFailed);
+  const auto shown = f.accounts.start_totp_reset(link.token, kPassword, "x");
+  CHECK(shown.totp_secret != old.totp_secret);
+  CHECK(f.accounts.start_totp_reset(link.token, kPassword, "x").totp_secret == shown.totp_secret);
+  const auto wrong = f.code_for(shown) == "000000" ? "111111" : "000000";
+  CHECK_THROWS_AS(f.accounts.confirm_totp_reset(link.token, wrong, "x"), std::invalid_argument);
+  // Until confirmed, the old app still logs in.
+  f.now += kTotpStepSeconds;
+  CHECK_NOTHROW(f.accounts.login(f.credentials("ana", kPassword, f.code_for(old))));
+  const auto result = f.accounts.confirm_totp_reset(link.token, f.code_for(shown), "x");
+  CHECK(result.admin.username == "ana");
+  CHECK(f.accounts.authenticate(result.session_token));
+  CHECK_FALSE(f.accounts.authenticate(session.session_token));            // old sessions ended
+  CHECK_THROWS_AS(f.accounts.reset_info(link.token, "x"), SetupRefused);  // used once
+  f.now += kTotpStepSeconds;
+  CHECK_THROWS_AS(f.accounts.login(f.credentials("ana", kPassword, f.code_for(old))), LoginFailed);
+  Credentials old_code{"ana", kPassword, std::nullopt, old.recovery_codes.at(5), "x"};
+  CHECK_THROWS_AS(f.accounts.login(old_code), LoginFailed);
+  CHECK_NOTHROW(f.accounts.login(f.credentials("ana", kPassword, f.code_for(shown))));
+  CHECK(f.accounts.list().at(0).recovery_codes_left == Accounts::kRecoveryCodes);
+}
+
+TEST_CASE("auth: root's password reset link sets a new password once", "[auth]") {
+  Fixture f;
+  const auto e = f.first_admin();
+  const auto session = f.accounts.login(f.credentials("ana", kPassword, f.code_for(e)));
+  const auto stale = f.accounts.issue_reset("ana", ResetKind::password);
+  const auto link = f.accounts.issue_reset("ana", ResetKind::password);  // voids the first
+  CHECK_THROWS_AS(f.accounts.reset_info(stale.token, "x"), SetupRefused);
+  CHECK_THROWS_AS(f.accounts.reset_password(link.token, "short", "x"), std::invalid_argument);
+  CHECK(f.accounts.reset_password(link.token, "a brand new passphrase", "x") == "ana");
+  CHECK_FALSE(f.accounts.authenticate(session.session_token));
+  CHECK_THROWS_AS(f.accounts.reset_password(link.token, "yet another passphrase", "x"),
+                  SetupRefused);
+  f.now += kTotpStepSeconds;
+  CHECK_THROWS_AS(f.accounts.login(f.credentials("ana", kPassword, f.code_for(e))), LoginFailed);
+  f.now += kTotpStepSeconds;
+  CHECK_NOTHROW(f.accounts.login(f.credentials("ana", "a brand new passphrase", f.code_for(e))));
+  // An expired link is void.
+  const auto late = f.accounts.issue_reset("ana", ResetKind::password);
+  f.now += Accounts::kResetLinkLifetime;
+  CHECK_THROWS_AS(f.accounts.reset_info(late.token, "x"), SetupRefused);
+}
+
+TEST_CASE("auth: wrong recovery tokens count against the source", "[auth]") {
+  Fixture f;
+  f.first_admin();
+  for (std::size_t i = 0; i < Accounts::kFailuresPerSource; ++i)
+    CHECK_THROWS_AS(f.accounts.reset_info("guess-" + std::to_string(i), "attacker"), SetupRefused);
+  const auto link = f.accounts.issue_reset("ana", ResetKind::password);
+  CHECK_THROWS_AS(f.accounts.reset_info(link.token, "attacker"), RateLimited);
+  CHECK(f.accounts.login_blocked_for("ana", "attacker") > 0);
+  CHECK(f.accounts.login_blocked_for("ana", "elsewhere") == 0);
+}
+
+TEST_CASE("auth: background reads do not keep a session alive, and say why it ended", "[auth]") {
+  Fixture f;
+  const auto e = f.first_admin();
+  const auto token = f.accounts.login(f.credentials("ana", kPassword, f.code_for(e))).session_token;
+  // Polling every few seconds for longer than the idle limit.
+  for (std::int64_t t = 0; t + 5 < SessionTable::kIdleTimeout; t += 5) {
+    REQUIRE(f.accounts.authenticate(token, /*renew=*/false));
+    f.now += 5;
+  }
+  f.now += 5;
+  SessionEnd why = SessionEnd::unknown;
+  CHECK_FALSE(f.accounts.authenticate(token, false, &why));
+  CHECK(why == SessionEnd::idle);
+  CHECK_FALSE(f.accounts.authenticate(token, true, &why));
+  CHECK(why == SessionEnd::unknown);  // gone now
+
+  // A person acting renews it.
+  f.now += kTotpStepSeconds;
+  const auto busy = f.accounts.login(f.credentials("ana", kPassword, f.code_for(e))).session_token;
+  f.now += SessionTable::kIdleTimeout - 1;
+  REQUIRE(f.accounts.authenticate(busy, true));
+  f.now += SessionTable::kIdleTimeout - 1;
+  CHECK(f.accounts.authenticate(busy, false));
+}
+
+TEST_CASE("auth: a shorter idle limit (tests) is honoured; a longer one is not", "[auth]") {
+  test::TempDir dir;
+  Store store{dir / "picket.db"};
+  std::int64_t now = 1'800'000'000;
+  CHECK(Accounts(
+            store, [&] { return now; }, 20)
+            .idle_timeout() == 20);
+  CHECK(Accounts(
+            store, [&] { return now; }, 24 * 3600)
+            .idle_timeout() == SessionTable::kIdleTimeout);
 }

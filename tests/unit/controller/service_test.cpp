@@ -323,3 +323,75 @@ TEST_CASE("listeners follow the active devices in the same call", "[service]") {
     CHECK(listener.active == std::set<std::string>{"alice/phone"});
   }
 }
+
+TEST_CASE("a device that creates its member leaves no member when it is refused", "[service]") {
+  Fixture f;
+  auto with_member = [&](const std::string& label) {
+    auto d = f.device(label);
+    d.new_member_note = "met at the depot";
+    return d;
+  };
+  SECTION("the interface refuses the peer") {
+    f.backend.fail_operation(1);
+    CHECK_THROWS_AS(f.service->add_device("carol", with_member("phone")), ApplyError);
+    CHECK(f.store.list_members().empty());
+  }
+  SECTION("the device itself is invalid") {
+    auto bad = with_member("no spaces allowed");
+    CHECK_THROWS_AS(f.service->add_device("carol", bad), std::invalid_argument);
+    CHECK(f.store.list_members().empty());
+  }
+  SECTION("the key is taken by another member's device") {
+    f.service->add_member("alice", "");
+    auto taken = f.service->add_device("alice", f.device("phone"));
+    auto dup = with_member("phone");
+    dup.public_key = taken.device.public_key;
+    CHECK_THROWS_AS(f.service->add_device("carol", dup), ConflictError);
+    CHECK(f.store.list_members().size() == 1);
+  }
+  SECTION("accepted: member and device come together; an existing member is reused") {
+    const auto first = f.service->add_device("carol", with_member("phone"));
+    CHECK(first.member_created);
+    CHECK(f.store.member_by_label("carol")->note == "met at the depot");
+    const auto second = f.service->add_device("carol", with_member("laptop"));
+    CHECK_FALSE(second.member_created);
+    CHECK(f.store.list_members().size() == 1);
+    CHECK(f.on_interface(second.device.public_key));
+  }
+  SECTION("without the flag an unknown member is still an error") {
+    CHECK_THROWS_AS(f.service->add_device("carol", f.device("phone")), NotFoundError);
+    CHECK(f.store.list_members().empty());
+  }
+}
+
+TEST_CASE("cutting a member off disables all of its devices in one change", "[service]") {
+  Fixture f;
+  f.service->add_member("alice", "");
+  f.service->add_member("bob", "");
+  auto a1 = f.service->add_device("alice", f.device("phone"));
+  auto a2 = f.service->add_device("alice", f.device("laptop"));
+  auto b1 = f.service->add_device("bob", f.device("phone"));
+  f.service->set_enabled("alice", "laptop", false);
+
+  SECTION("a refused change disables none") {
+    f.service->set_enabled("alice", "laptop", true);
+    f.backend.fail_operation(1);
+    CHECK_THROWS_AS(f.service->disable_member_devices("alice"), ApplyError);
+    CHECK(f.on_interface(a1.device.public_key));
+    CHECK(f.on_interface(a2.device.public_key));
+    CHECK(f.store.device_by_id(a1.device.id)->enabled);
+  }
+  SECTION("accepted: the enabled ones go off; the devices stay") {
+    CHECK(f.service->disable_member_devices("alice") == 1);
+    CHECK_FALSE(f.on_interface(a1.device.public_key));
+    CHECK_FALSE(f.on_interface(a2.device.public_key));
+    CHECK(f.on_interface(b1.device.public_key));
+    CHECK_FALSE(f.store.device_by_id(a1.device.id)->enabled);
+    CHECK(f.store.list_devices().size() == 3);
+    CHECK(f.service->disable_member_devices("alice") == 0);
+    // Each comes back on its own.
+    f.service->set_enabled("alice", "phone", true);
+    CHECK(f.on_interface(a1.device.public_key));
+  }
+  CHECK_THROWS_AS(f.service->disable_member_devices("nobody"), NotFoundError);
+}

@@ -1,6 +1,7 @@
 // What a device may reach through the gateway: used when adding a device and
 // in its Manage dialog. The gateway's firewall enforces it, not the member's
 // config (which the member controls).
+import { t } from '../i18n';
 import { Choices, TextArea, VerbatimField } from './field';
 import type { AccessMode } from '../lib/forms';
 
@@ -10,11 +11,6 @@ export interface AccessState {
   group: string;
 }
 
-const MODES: [AccessMode, string][] = [
-  ['anywhere', 'No restriction (the internet; other members only if isolation is off or they share a group)'],
-  ['only', 'Only some networks'],
-  ['gateway', "Nothing but the gateway's DNS"],
-];
 
 export function AccessFields({
   idPrefix,
@@ -28,11 +24,20 @@ export function AccessFields({
   const set = (patch: Partial<AccessState>) => onChange({ ...state, ...patch });
   return (
     <>
-      <Choices name={`${idPrefix}-mode`} current={state.mode} onPick={(v) => set({ mode: v as AccessMode })} options={MODES} />
+      <Choices
+        name={`${idPrefix}-mode`}
+        current={state.mode}
+        onPick={(v) => set({ mode: v as AccessMode })}
+        options={[
+          ['anywhere', t.access.anywhere],
+          ['only', t.access.only],
+          ['gateway', t.access.gateway],
+        ]}
+      />
       {state.mode === 'only' && (
         <TextArea
           id={`${idPrefix}-networks`}
-          label="Networks it may reach, one per line"
+          label={t.access.networks}
           value={state.networks}
           onValue={(networks) => set({ networks })}
           placeholder="10.20.0.0/16"
@@ -40,10 +45,10 @@ export function AccessFields({
       )}
       <VerbatimField
         id={`${idPrefix}-group`}
-        label="Group (optional)"
+        label={t.access.group}
         value={state.group}
         onValue={(group) => set({ group })}
-        hint="Devices in the same group reach each other even when members are isolated."
+        hint={t.access.groupHint}
       />
     </>
   );

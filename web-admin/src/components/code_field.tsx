@@ -1,11 +1,23 @@
 // The second factor at login and at the end of setup: the code from the
 // admin's authenticator app, or one of their recovery codes instead.
+import { t } from '../i18n';
 import { Field } from './field';
 
-export function CodeField({ recovery = false, value, onValue }: { recovery?: boolean; value: string; onValue: (value: string) => void }) {
+export function CodeField({
+  recovery = false,
+  value,
+  onValue,
+  id,
+}: {
+  recovery?: boolean;
+  value: string;
+  onValue: (value: string) => void;
+  id?: string;
+}) {
   return (
     <Field
-      label={recovery ? 'Recovery code' : 'Code from your authenticator app'}
+      id={id}
+      label={recovery ? t.login.recoveryCode : t.login.appCode}
       value={value}
       onValue={onValue}
       inputMode={recovery ? 'text' : 'numeric'}

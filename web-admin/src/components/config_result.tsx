@@ -1,7 +1,10 @@
 // The one moment the member's private key exists: as a QR code and a .conf
-// download made here in the browser. Closing this view forgets it.
+// download made here in the browser. Closing this view forgets it; a reload
+// or a closed tab asks first, and any navigation forgets it too.
 import { useMemo } from 'preact/hooks';
+import { t } from '../i18n';
 import { configFileName, renderClientConfig } from '../lib/client_config';
+import { useLeaveWarning } from '../lib/leave_warning';
 import type { NewDeviceAnswer } from '../types';
 import { QrCode } from './qr_code';
 
@@ -16,6 +19,8 @@ export function ConfigResult({
 }) {
   const config = useMemo(() => renderClientConfig(answer, privateKey), [answer, privateKey]);
   const name = `${answer.member} · ${answer.label}`;
+  const m = t.config;
+  useLeaveWarning();
 
   function download() {
     const url = URL.createObjectURL(new Blob([config], { type: 'text/plain' }));
@@ -30,26 +35,25 @@ export function ConfigResult({
 
   return (
     <section aria-labelledby="config-title" class="config-result">
-      <h1 id="config-title">{name} is ready</h1>
+      <h1 id="config-title">{m.ready(name)}</h1>
       <p class="notice strong" role="status">
-        This QR code and file are shown once. They hold the device's private key, which picketd never sees: scan
-        or download now, then close this page.
+        {m.shownOnce}
       </p>
-      <p>In the WireGuard app: Add tunnel → Scan from QR code.</p>
-      <QrCode text={config} label={`WireGuard configuration for ${name}`} />
+      <p>{m.howToScan}</p>
+      <QrCode text={config} label={m.qrLabel(name)} />
       <p class="fingerprint">
-        Gateway key fingerprint, to compare with the member in person:{' '}
+        {m.fingerprint}{' '}
         <code data-testid="fingerprint">{answer.client.gateway_fingerprint}</code>
       </p>
       <p class="muted">
-        Address {answer.ipv4} · {answer.client.allowed_ips.join(', ')}
+        {m.address(answer.ipv4)} · {answer.client.allowed_ips.join(', ')}
       </p>
       <div class="button-row">
         <button type="button" onClick={download}>
-          Download {configFileName(answer.member, answer.label)}
+          {m.download(configFileName(answer.member, answer.label))}
         </button>
         <button type="button" class="primary" onClick={onDone}>
-          Done, forget the key
+          {m.done}
         </button>
       </div>
     </section>

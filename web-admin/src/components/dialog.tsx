@@ -2,6 +2,7 @@
 // and the page behind is inert, with no code of ours for any of that.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../i18n';
 import { useAction } from '../lib/action';
 import { ErrorText, Field, VerbatimField } from './field';
 
@@ -17,7 +18,13 @@ export function Dialog({
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current!;
-    if (!dialog.open) dialog.showModal();
+    if (!dialog.open) {
+      dialog.showModal();
+      // Start at the title, not at the first field (which may sit half-way
+      // down a phone's screen).
+      dialog.querySelector<HTMLElement>('h2')?.focus();
+      dialog.scrollTop = 0;
+    }
     const cancel = (e: Event) => {
       e.preventDefault();
       onClose();
@@ -27,7 +34,9 @@ export function Dialog({
   }, [onClose]);
   return (
     <dialog ref={ref} aria-labelledby="dialog-title">
-      <h2 id="dialog-title">{title}</h2>
+      <h2 id="dialog-title" tabIndex={-1}>
+        {title}
+      </h2>
       {children}
     </dialog>
   );
@@ -63,7 +72,7 @@ export function ConfirmButtons({
       <ErrorText text={error} />
       <div class="button-row">
         <button type="button" onClick={onCancel}>
-          Cancel
+          {t.common.cancel}
         </button>
         <button
           type={onConfirm ? 'button' : 'submit'}
@@ -115,7 +124,7 @@ export function TypedConfirmDialog({
         {passwordId && (
           <Field
             id={passwordId}
-            label="Your admin password"
+            label={t.common.yourPassword}
             type="password"
             value={password}
             onValue={setPassword}

@@ -1,13 +1,14 @@
 // When a device's access ends. Choices in words; "a date" for anything else.
 import { useState } from 'preact/hooks';
+import { t } from '../i18n';
 
-const CHOICES: [string, string, number][] = [
-  ['never', 'Never', 0],
-  ['1d', 'In 1 day', 86400],
-  ['7d', 'In 7 days', 7 * 86400],
-  ['30d', 'In 30 days', 30 * 86400],
-  ['90d', 'In 90 days', 90 * 86400],
-  ['date', 'On a date…', 0],
+const CHOICES: [string, number][] = [
+  ['never', 0],
+  ['1d', 86400],
+  ['7d', 7 * 86400],
+  ['30d', 30 * 86400],
+  ['90d', 90 * 86400],
+  ['date', 0],
 ];
 
 // null = never expires
@@ -15,11 +16,11 @@ export function expiresAt(choice: string, date: string, nowMs = Date.now()): num
   if (choice === 'never') return null;
   if (choice === 'date') {
     const ms = new Date(date).getTime();
-    if (!date || Number.isNaN(ms)) throw new Error('Pick the date and time the access should end.');
-    if (ms <= nowMs) throw new Error('The end of access must be in the future.');
+    if (!date || Number.isNaN(ms)) throw new Error(t.expiry.pickDate);
+    if (ms <= nowMs) throw new Error(t.expiry.inFuture);
     return Math.floor(ms / 1000);
   }
-  const seconds = CHOICES.find(([key]) => key === choice)?.[2] ?? 0;
+  const seconds = CHOICES.find(([key]) => key === choice)?.[1] ?? 0;
   return Math.floor(nowMs / 1000) + seconds;
 }
 
@@ -32,17 +33,17 @@ export function useExpiry() {
 export function ExpiryPicker({ state, id }: { state: ReturnType<typeof useExpiry>; id: string }) {
   return (
     <div class="field">
-      <label for={id}>Access ends</label>
+      <label for={id}>{t.expiry.label}</label>
       <select id={id} value={state.choice} onChange={(e) => state.setChoice((e.target as HTMLSelectElement).value)}>
-        {CHOICES.map(([key, text]) => (
+        {CHOICES.map(([key]) => (
           <option key={key} value={key}>
-            {text}
+            {t.expiry.choices[key as keyof typeof t.expiry.choices]}
           </option>
         ))}
       </select>
       {state.choice === 'date' && (
         <>
-          <label for={`${id}-date`}>End date and time</label>
+          <label for={`${id}-date`}>{t.expiry.date}</label>
           <input
             id={`${id}-date`}
             type="datetime-local"

@@ -4,24 +4,45 @@ import type { ComponentChildren, JSX } from 'preact';
 type InputProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'value' | 'label'> & {
   label: string;
   hint?: string;
+  // What is wrong with the value, in words, shown next to the field as the
+  // admin types (and the field marked aria-invalid).
+  problem?: string | null;
   value: string;
   onValue: (value: string) => void;
 };
 
 let counter = 0;
 const nextId = () => `f${++counter}`;
-const hintIdOf = (id: string, hint?: string) => (hint ? `${id}-hint` : undefined);
+const describedBy = (id: string, hint?: string, problem?: string | null) =>
+  [problem ? `${id}-problem` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
 const valueOf = (e: Event) => (e.target as HTMLInputElement | HTMLTextAreaElement).value;
 
 // The label above the control and the hint below it, which the control names
-// in aria-describedby (hintIdOf) so a screen reader reads it too.
-function Labelled({ id, label, hint, children }: { id: string; label: string; hint?: string; children: ComponentChildren }) {
+// in aria-describedby, with any problem, so a screen reader reads it too.
+function Labelled({
+  id,
+  label,
+  hint,
+  problem,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  problem?: string | null;
+  children: ComponentChildren;
+}) {
   return (
     <div class="field">
       <label for={id}>{label}</label>
       {children}
+      {problem && (
+        <small id={`${id}-problem`} class="field-problem">
+          {problem}
+        </small>
+      )}
       {hint && (
-        <small id={hintIdOf(id, hint)} class="hint">
+        <small id={`${id}-hint`} class="hint">
           {hint}
         </small>
       )}
@@ -29,15 +50,16 @@ function Labelled({ id, label, hint, children }: { id: string; label: string; hi
   );
 }
 
-export function Field({ label, hint, value, onValue, id, ...rest }: InputProps) {
+export function Field({ label, hint, problem, value, onValue, id, ...rest }: InputProps) {
   const inputId = (id as string) ?? nextId();
   return (
-    <Labelled id={inputId} label={label} hint={hint}>
+    <Labelled id={inputId} label={label} hint={hint} problem={problem}>
       <input
         id={inputId}
         value={value}
         onInput={(e) => onValue(valueOf(e))}
-        aria-describedby={hintIdOf(inputId, hint)}
+        aria-describedby={describedBy(inputId, hint, problem)}
+        aria-invalid={problem ? 'true' : undefined}
         {...rest}
       />
     </Labelled>
@@ -56,9 +78,11 @@ export function TextArea({
   id,
   rows = 3,
   placeholder,
+  problem,
 }: {
   label: string;
   hint?: string;
+  problem?: string | null;
   value: string;
   onValue: (value: string) => void;
   id?: string;
@@ -67,14 +91,15 @@ export function TextArea({
 }) {
   const areaId = id ?? nextId();
   return (
-    <Labelled id={areaId} label={label} hint={hint}>
+    <Labelled id={areaId} label={label} hint={hint} problem={problem}>
       <textarea
         id={areaId}
         rows={rows}
         value={value}
         placeholder={placeholder}
         spellcheck={false}
-        aria-describedby={hintIdOf(areaId, hint)}
+        aria-describedby={describedBy(areaId, hint, problem)}
+        aria-invalid={problem ? 'true' : undefined}
         onInput={(e) => onValue(valueOf(e))}
       />
     </Labelled>

@@ -1,14 +1,17 @@
-// Words for numbers a person reads at a glance in the device list.
+// Words for numbers a person reads at a glance in the device list, in the
+// page's language.
+import { lang, t } from '../i18n';
 
 export function ago(unixSeconds: number, nowMs: number = Date.now()): string {
-  if (!unixSeconds) return 'never';
+  const f = t.format;
+  if (!unixSeconds) return f.never;
   const s = Math.max(0, Math.round(nowMs / 1000 - unixSeconds));
-  if (s < 60) return `${s} s ago`;
+  if (s < 60) return f.secondsAgo(s);
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ago`;
+  if (m < 60) return f.minutesAgo(m);
   const h = Math.floor(m / 60);
-  if (h < 48) return `${h} h ago`;
-  return `${Math.floor(h / 24)} days ago`;
+  if (h < 48) return f.hoursAgo(h);
+  return f.daysAgo(Math.floor(h / 24));
 }
 
 export function bytes(n: number): string {
@@ -19,19 +22,21 @@ export function bytes(n: number): string {
     value /= 1024;
     unit++;
   }
-  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+  const number = unit === 0 ? String(value) : value.toLocaleString(lang(), { maximumFractionDigits: value < 10 ? 1 : 0 });
+  return `${number} ${units[unit]}`;
 }
 
 export function dateTime(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toLocaleString();
+  return new Date(unixSeconds * 1000).toLocaleString(lang());
 }
 
 // "in 3 days" / "expired" for an expiry time.
 export function expiry(unixSeconds: number | null, nowMs: number = Date.now()): string {
-  if (unixSeconds === null) return 'never expires';
+  const f = t.format;
+  if (unixSeconds === null) return f.neverExpires;
   const s = unixSeconds - nowMs / 1000;
-  if (s <= 0) return 'expired';
-  if (s < 3600) return `expires in ${Math.ceil(s / 60)} min`;
-  if (s < 48 * 3600) return `expires in ${Math.round(s / 3600)} h`;
-  return `expires in ${Math.round(s / 86400)} days`;
+  if (s <= 0) return f.expired;
+  if (s < 3600) return f.expiresMinutes(Math.ceil(s / 60));
+  if (s < 48 * 3600) return f.expiresHours(Math.round(s / 3600));
+  return f.expiresDays(Math.round(s / 86400));
 }

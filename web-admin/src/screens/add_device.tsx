@@ -1,24 +1,26 @@
-// Adds a member (if new) and a device. The key pair is made here; only the
-// public key is sent.
+// Adds a device, and its member if new, in one request: picketd creates the
+// member only together with the device, so a refused device leaves no
+// member behind. The key pair is made here; only the public key is sent.
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, seg } from '../api';
+import { api, seg } from '../api';
 import { AccessFields, type AccessState } from '../components/access_fields';
 import { ExpiryPicker, useExpiry } from '../components/expiry_picker';
 import { Choices, ErrorText, Field, TextArea } from '../components/field';
+import { t } from '../i18n';
 import { useAction } from '../lib/action';
+import { accessBody, parseList as parseRoutes } from '../lib/forms';
 import { generateKeyPair } from '../lib/keys';
+import { labelProblem, noteProblem } from '../lib/validate';
 import type { Member, NewDeviceAnswer } from '../types';
 import { useShowConfig } from './show_config';
 
-import { accessBody, parseList as parseRoutes } from '../lib/forms';
-
-const ROUTING: [string, string][] = [
-  ['all', 'All traffic (safest)'],
-  ['split', 'Only some networks (split tunnel)'],
-];
+function memberFromUrl(): string {
+  const match = /[?&]member=([^&]+)/.exec(location.hash);
+  return match ? decodeURIComponent(match[1]) : '';
+}
 
 export function AddDevice({ onCancel }: { onCancel: () => void }) {
-  const [member, setMember] = useState('');
+  const [member, setMember] = useState(memberFromUrl);
   const [note, setNote] = useState('');
   const [label, setLabel] = useState('phone');
   const [split, setSplit] = useState(false);
@@ -28,6 +30,7 @@ export function AddDevice({ onCancel }: { onCancel: () => void }) {
   const { busy, error, submit } = useAction();
   const expiryState = useExpiry();
   const showConfig = useShowConfig();
+  const m = t.add;
 
   // Suggestions for the member field; a page is enough to jog the memory.
   useEffect(() => {
@@ -38,73 +41,90 @@ export function AddDevice({ onCancel }: { onCancel: () => void }) {
       .catch(() => setMembers([]));
   }, [member]);
 
+  const name = member.trim().toLowerCase();
+  const known = members.some((x) => x.label === name);
+
   const add = submit(async () => {
     const expires_at = expiryState.value();
     const allowed_ips = split ? parseRoutes(routes) : undefined;
-    if (split && allowed_ips!.length === 0) throw new Error('List at least one network for the split tunnel, e.g. 10.0.0.0/8.');
+    if (split && allowed_ips!.length === 0) throw new Error(m.needRoute);
+    if (access.mode === 'only' && parseRoutes(access.networks).length === 0) throw new Error(t.access.needNetwork);
     // Sent only when it differs from the default, so picketd's plain add is used otherwise.
     const { restricted_to, group } = accessBody(access.mode, access.networks, access.group);
-    const name = member.trim();
-    try {
-      await api('POST', '/members', note.trim() ? { label: name, note: note.trim() } : { label: name });
-    } catch (err) {
-      // An existing member is fine: the device is added to them.
-      if (!(err instanceof ApiError && err.status === 409)) throw err;
-    }
     const keys = generateKeyPair();
-    const body: Record<string, unknown> = { label: label.trim(), public_key: keys.publicKey };
+    const body: Record<string, unknown> = { label: label.trim(), public_key: keys.publicKey, create_member: true };
+    if (!known && note.trim()) body.note = note.trim();
     if (allowed_ips) body.allowed_ips = allowed_ips;
     if (expires_at !== null) body.expires_at = expires_at;
     if (restricted_to !== null) body.restricted_to = restricted_to;
     if (group !== null) body.group = group;
-    const answer = await api<NewDeviceAnswer>('POST', `/members/${seg(name)}/devices`, body);
+    const answer = await api<NewDeviceAnswer>('POST', `/members/${seg(member.trim())}/devices`, body);
     showConfig(answer, keys.privateKey);
   });
 
   return (
     <section aria-labelledby="add-title" class="narrow">
-      <h1 id="add-title">Add a member or device</h1>
-      <form onSubmit={add} aria-label="Add a device">
+      <h1 id="add-title">{m.title}</h1>
+      <form onSubmit={add} aria-label={m.formLabel}>
         <Field
-          label="Member"
+          label={m.member}
           value={member}
           onValue={setMember}
           list="member-suggestions"
           autocomplete="off"
-          hint="A pseudonym is best. An existing member gets one more device."
+          hint={known ? m.memberKnown(name) : m.memberHint}
+          problem={labelProblem(member)}
           required
         />
         <datalist id="member-suggestions">
-          {members.map((m) => (
-            <option key={m.id} value={m.label} />
+          {members.map((x) => (
+            <option key={x.id} value={x.label} />
           ))}
         </datalist>
-        <Field label="Note about a new member (optional)" value={note} onValue={setNote} autocomplete="off" />
-        <Field label="Device name" value={label} onValue={setLabel} autocomplete="off" hint="For example phone or laptop." required />
-        <fieldset>
-          <legend>What goes through the VPN</legend>
-          <Choices name="routing" current={split ? 'split' : 'all'} onPick={(v) => setSplit(v === 'split')} options={ROUTING} />
-          {split && (
-            <TextArea id="split-routes" label="Networks, one per line" value={routes} onValue={setRoutes} placeholder="10.0.0.0/8" />
-          )}
-        </fieldset>
-        <fieldset>
-          <legend>What the device may reach</legend>
-          <small class="hint block">Enforced by the gateway, whatever the member's app is set to.</small>
-          <AccessFields idPrefix="add-access" state={access} onChange={setAccess} />
-        </fieldset>
+        {!known && (
+          <Field label={m.note} value={note} onValue={setNote} autocomplete="off" hint={m.noteHint} problem={noteProblem(note)} />
+        )}
+        <Field
+          label={m.device}
+          value={label}
+          onValue={setLabel}
+          autocomplete="off"
+          hint={m.deviceHint}
+          problem={labelProblem(label)}
+          required
+        />
         <ExpiryPicker state={expiryState} id="add-expiry" />
-        <p class="muted">
-          The key pair is made in this browser. picketd receives only the public key; the private key appears once, in
-          the QR code and the file on the next screen.
-        </p>
+        <details class="advanced">
+          <summary>{m.advanced}</summary>
+          <fieldset>
+            <legend>{m.routing}</legend>
+            <Choices
+              name="routing"
+              current={split ? 'split' : 'all'}
+              onPick={(v) => setSplit(v === 'split')}
+              options={[
+                ['all', m.routingAll],
+                ['split', m.routingSplit],
+              ]}
+            />
+            {split && (
+              <TextArea id="split-routes" label={m.routes} value={routes} onValue={setRoutes} placeholder="10.0.0.0/8" />
+            )}
+          </fieldset>
+          <fieldset>
+            <legend>{t.access.legend}</legend>
+            <small class="hint block">{t.access.enforced}</small>
+            <AccessFields idPrefix="add-access" state={access} onChange={setAccess} />
+          </fieldset>
+        </details>
+        <p class="muted">{m.keyNote}</p>
         <ErrorText text={error} />
         <div class="button-row">
           <button type="button" onClick={onCancel}>
-            Cancel
+            {t.common.cancel}
           </button>
           <button type="submit" class="primary" disabled={busy}>
-            {busy ? 'Adding…' : 'Add and show the QR code'}
+            {busy ? m.busy : m.submit}
           </button>
         </div>
       </form>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, errorText } from '../api';
 import { ErrorText, SearchField } from '../components/field';
+import { t } from '../i18n';
 import { dateTime } from '../lib/format';
 import { usePoll } from '../lib/poll';
 
@@ -14,17 +15,26 @@ interface Entry {
 
 const PAGE = 50;
 
+// picketd records actions as stable ids (device.revoke); people read words.
+export function actionWords(action: string): string {
+  const words = t.audit.actions as Record<string, string>;
+  return words[action] ?? action;
+}
+
 export function Audit() {
   const [search, setSearch] = useState('');
   const [offset, setOffset] = useState(0);
   const [data, setData] = useState<{ entries: Entry[]; total: number } | null>(null);
   const [error, setError] = useState('');
+  const m = t.audit;
 
   usePoll(
-    () => {
+    (background) => {
       const query = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
       if (search.trim()) query.set('q', search.trim());
-      api<{ entries: Entry[]; total: number }>('GET', `/audit?${query}`).then(setData, (e) => setError(errorText(e)));
+      api<{ entries: Entry[]; total: number }>('GET', `/audit?${query}`, undefined, { background }).then(setData, (e) =>
+        setError(errorText(e)),
+      );
     },
     15000,
     [search, offset],
@@ -32,28 +42,28 @@ export function Audit() {
 
   return (
     <section aria-labelledby="audit-title">
-      <h1 id="audit-title">Audit trail</h1>
-      <p class="muted">Who changed what, and when. It names members by their labels only.</p>
+      <h1 id="audit-title">{m.title}</h1>
+      <p class="muted">{m.intro}</p>
       <div class="toolbar" role="search">
-        <SearchField id="audit-search" label="Search the audit trail" value={search} onValue={(v) => (setSearch(v), setOffset(0))} />
+        <SearchField id="audit-search" label={m.search} value={search} onValue={(v) => (setSearch(v), setOffset(0))} />
       </div>
       <ErrorText text={error} />
-      <div class="table-wrap">
-        <table>
+      <div class="table-wrap" tabIndex={0} role="region" aria-label={m.tableLabel}>
+        <table class="audit">
           <thead>
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">What</th>
-              <th scope="col">To</th>
+              <th scope="col">{m.when}</th>
+              <th scope="col">{m.who}</th>
+              <th scope="col">{m.what}</th>
+              <th scope="col">{m.to}</th>
             </tr>
           </thead>
           <tbody>
             {data?.entries.map((e) => (
-              <tr key={e.id}>
+              <tr key={e.id} data-action={e.action}>
                 <td>{dateTime(e.at)}</td>
-                <td>{e.actor}</td>
-                <td>{e.action}</td>
+                <td>{e.actor === 'root' ? m.root : e.actor}</td>
+                <td>{actionWords(e.action)}</td>
                 <td>{e.target}</td>
               </tr>
             ))}
@@ -61,12 +71,12 @@ export function Audit() {
         </table>
       </div>
       {data && data.total > PAGE && (
-        <nav class="pager" aria-label="Audit pages">
+        <nav class="pager" aria-label={m.pages}>
           <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
-            Newer
+            {m.newer}
           </button>
           <button type="button" disabled={offset + PAGE >= data.total} onClick={() => setOffset(offset + PAGE)}>
-            Older
+            {m.older}
           </button>
         </nav>
       )}

@@ -1,44 +1,44 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, errorText, seg } from '../api';
+import { api, errorText, isUnknownPath, seg } from '../api';
+import { AccessFields, type AccessState } from '../components/access_fields';
 import { ConfirmButtons, Dialog, TypedConfirmDialog } from '../components/dialog';
 import { ExpiryPicker, useExpiry } from '../components/expiry_picker';
-import { AccessFields, type AccessState } from '../components/access_fields';
 import { ErrorText, Notice } from '../components/field';
+import { t } from '../i18n';
 import { useAction } from '../lib/action';
-import { accessBody, accessMode, accessSummary, type Access } from '../lib/forms';
 import { dateTime, expiry } from '../lib/format';
+import { accessBody, accessMode, parseList, type Access } from '../lib/forms';
 import { generateKeyPair } from '../lib/keys';
-import { useShowConfig } from './show_config';
 import type { Device, NewDeviceAnswer } from '../types';
+import { useShowConfig } from './show_config';
 
 const path = (d: Device) => `/members/${seg(d.member)}/devices/${seg(d.label)}`;
-const nameOf = (d: Device) => `${d.member}'s ${d.label}`;
 
-// What each dialog hands back to the device list.
+// What each dialog hands back to the list it was opened from.
 interface Closing {
   onClose: () => void;
   onDone: (message: string) => void;
 }
 
+// One click on the row and this one confirmation: no typing, no password
+// (it only narrows access).
 export function RevokeDialog({ device, onClose, onDone }: Closing & { device: Device }) {
   const { busy, error, run } = useAction();
+  const m = t.dialogs;
   const revoke = () =>
     run(async () => {
       await api('DELETE', path(device));
       // picketd answers only once the interface no longer holds the peer.
-      onDone(`Done: ${nameOf(device)} is cut off. Its key no longer works, and the device is deleted.`);
+      onDone(m.revoked(device.member, device.label));
     });
   return (
-    <Dialog title={`Revoke ${nameOf(device)}?`} onClose={onClose}>
-      <p>
-        <strong>{device.member}</strong> loses access from <strong>{device.label}</strong> ({device.ipv4}) at once. This
-        cannot be undone: to let them back in, add a new device.
-      </p>
+    <Dialog title={m.revokeTitle(device.member, device.label)} onClose={onClose}>
+      <p>{m.revokeText(device.member, device.label, device.ipv4)}</p>
       <ConfirmButtons
         error={error}
         busy={busy}
-        action={`Cut off ${nameOf(device)}`}
-        busyText="Revoking…"
+        action={m.revokeAction(device.member, device.label)}
+        busyText={m.revoking}
         testId="confirm-revoke"
         onCancel={onClose}
         onConfirm={revoke}
@@ -47,29 +47,83 @@ export function RevokeDialog({ device, onClose, onDone }: Closing & { device: De
   );
 }
 
-// Every device of one member at once (a member's phone and laptop seized
-// together); the member stays. picketd wants the member's name typed again.
-export function MemberRevokeDialog({ member, onClose, onDone }: Closing & { member: string }) {
-  async function revokeAll(typed: string) {
-    const answer = await api<{ revoked: number }>('POST', `/members/${seg(member)}/revoke-devices`, { confirm: typed.trim() });
-    const n = answer.revoked;
-    onDone(`Done: ${n === 1 ? "1 device" : `all ${n} devices`} of ${member} ${n === 1 ? 'is' : 'are'} cut off and deleted; ${member} is kept.`);
+// A lost phone, or a config that never made it onto the device: a new key
+// pair made here; the old key stops working at once.
+export function ReissueDialog({ device, onClose }: { device: Device; onClose: () => void; onDone: () => void }) {
+  const { busy, error, run } = useAction();
+  const showConfig = useShowConfig();
+  const m = t.dialogs;
+  const reissue = () =>
+    run(async () => {
+      const keys = generateKeyPair();
+      const answer = await api<NewDeviceAnswer>('POST', `${path(device)}/reissue`, { public_key: keys.publicKey });
+      showConfig(answer, keys.privateKey);
+    });
+  return (
+    <Dialog title={m.reissueTitle(device.member, device.label)} onClose={onClose}>
+      <p>{m.reissueText}</p>
+      <ConfirmButtons
+        error={error}
+        busy={busy}
+        action={m.reissueAction}
+        busyText={m.reissuing}
+        testId="confirm-reissue"
+        onCancel={onClose}
+        onConfirm={reissue}
+      />
+    </Dialog>
+  );
+}
+
+// Every device of one member off at once (the moment an organizer learns a
+// member is an informant): one confirmation, no typing, no password. The
+// devices stay, off, and can be switched on one by one.
+export function MemberCutOffDialog({ member, onClose, onDone }: Closing & { member: string }) {
+  const { busy, error, run } = useAction();
+  const m = t.dialogs;
+  const cut = () =>
+    run(async () => {
+      const answer = await api<{ disabled: number }>('POST', `/members/${seg(member)}/disable-devices`, {});
+      onDone(m.memberCut(member, answer.disabled));
+    });
+  return (
+    <Dialog title={m.memberCutTitle(member)} onClose={onClose}>
+      <p>{m.memberCutText(member)}</p>
+      <ConfirmButtons
+        error={error}
+        busy={busy}
+        action={m.memberCutAction(member)}
+        busyText={m.cutting}
+        testId="confirm-member-cut"
+        onCancel={onClose}
+        onConfirm={cut}
+      />
+    </Dialog>
+  );
+}
+
+// Deleting a member's record (and every device) destroys data: the name
+// typed again and the admin's password.
+export function MemberRemoveDialog({ member, onClose, onDone }: Closing & { member: string }) {
+  const m = t.dialogs;
+  async function remove(_typed: string, password: string) {
+    await api('DELETE', `/members/${seg(member)}`, { password });
+    onDone(m.memberRemoved(member));
   }
   return (
     <TypedConfirmDialog
-      title={`Cut off all of ${member}'s devices?`}
-      formLabel={`Cut off all of ${member}'s devices`}
-      typedId="member-revoke-confirm"
-      typedLabel={`Type the member's name, ${member}, to confirm`}
-      matches={(typed) => typed.trim() === member}
-      action={`Cut off ${member}'s devices`}
-      busyText="Cutting off…"
-      testId="confirm-member-revoke"
+      title={m.memberRemoveTitle(member)}
+      passwordId="member-remove-password"
+      typedId="member-remove-confirm"
+      typedLabel={m.typeName(member)}
+      matches={(typed) => typed.trim().toLowerCase() === member}
+      action={m.memberRemoveAction(member)}
+      busyText={m.removing}
+      testId="confirm-member-remove"
       onClose={onClose}
-      onConfirm={revokeAll}
+      onConfirm={remove}
     >
-      Every device of <strong>{member}</strong> stops working at once and is deleted. The member is kept, so you can add
-      a new device for them later.
+      {m.memberRemoveText(member)}
     </TypedConfirmDialog>
   );
 }
@@ -79,61 +133,49 @@ export function DeviceDialog({
   onClose,
   onDone,
   onRevoke,
-  onRevokeMember,
-}: Closing & { device: Device; onRevoke: () => void; onRevokeMember: () => void }) {
+  onReissue,
+  onCutOffMember,
+}: Closing & { device: Device; onRevoke: () => void; onReissue: () => void; onCutOffMember: () => void }) {
   const { busy, error, run } = useAction();
   const expiryState = useExpiry();
-  const showConfig = useShowConfig();
+  const m = t.dialogs;
   // Each button's action says in words what it did.
   const act = (action: () => Promise<string>) => run(async () => onDone(await action()));
 
   const toggle = () =>
     act(async () => {
       await api('POST', `${path(device)}/${device.enabled ? 'disable' : 'enable'}`, {});
-      return device.enabled
-        ? `${nameOf(device)} is disabled: cut off until you enable it again.`
-        : `${nameOf(device)} is enabled again.`;
+      return device.enabled ? t.devices.disabled(device.member, device.label) : t.devices.enabled(device.member, device.label);
     });
 
   const setExpiry = () =>
     act(async () => {
       const at = expiryState.value();
       await api('PUT', `${path(device)}/expiry`, { expires_at: at });
-      return at === null ? `${nameOf(device)} no longer expires.` : `${nameOf(device)}'s access ends ${dateTime(at)}.`;
-    });
-
-  const reissue = () =>
-    act(async () => {
-      const keys = generateKeyPair();
-      const answer = await api<NewDeviceAnswer>('POST', `${path(device)}/reissue`, { public_key: keys.publicKey });
-      showConfig(answer, keys.privateKey);
-      return `${nameOf(device)} has a new key; the old one no longer works.`;
+      return at === null ? m.noExpiry(device.member, device.label) : m.expiresAt(device.member, device.label, dateTime(at));
     });
 
   return (
-    <Dialog title={nameOf(device)} onClose={onClose}>
+    <Dialog title={m.deviceTitle(device.member, device.label)} onClose={onClose}>
       <dl class="details">
-        <dt>Addresses</dt>
+        <dt>{m.addresses}</dt>
         <dd>
           {device.ipv4}, {device.ipv6}
         </dd>
-        <dt>Routes through the VPN</dt>
+        <dt>{m.routes}</dt>
         <dd>
           {device.allowed_ips.join(', ')}
-          <small class="hint block">
-            Set in the member's config when the device was added; picketd has no way to change it on an existing device.
-            For other routes, add a new device and revoke this one.
-          </small>
+          <small class="hint block">{m.routesHint}</small>
         </dd>
-        <dt>Public key</dt>
+        <dt>{m.publicKey}</dt>
         <dd>
           <code>{device.public_key}</code>
         </dd>
-        <dt>Added</dt>
+        <dt>{m.added}</dt>
         <dd>{dateTime(device.created_at)}</dd>
-        <dt>Status</dt>
+        <dt>{m.status}</dt>
         <dd>
-          {device.enabled ? 'enabled' : 'disabled'}, {expiry(device.expires_at)}
+          {device.enabled ? t.devices.on : t.devices.off}, {expiry(device.expires_at)}
         </dd>
       </dl>
       <AccessEditor device={device} />
@@ -141,26 +183,38 @@ export function DeviceDialog({
       <ErrorText text={error} />
       <div class="button-row wrap">
         <button type="button" onClick={setExpiry} disabled={busy}>
-          Set end of access
+          {m.setExpiry}
         </button>
         <button type="button" onClick={toggle} disabled={busy}>
-          {device.enabled ? 'Disable' : 'Enable'}
+          {device.enabled ? m.switchOff : m.switchOn}
         </button>
-        <button type="button" onClick={reissue} disabled={busy}>
-          Reissue (lost phone)
+        <button type="button" onClick={onReissue} disabled={busy}>
+          {m.reissue}
         </button>
-        <button type="button" class="danger" onClick={onRevoke} disabled={busy}>
-          Revoke…
+        <button type="button" class="danger-outline" onClick={onRevoke} disabled={busy}>
+          {m.revokeButton}
         </button>
-        <button type="button" class="danger" onClick={onRevokeMember} disabled={busy}>
-          Cut off all of {device.member}'s devices…
+        <button type="button" class="danger-outline" onClick={onCutOffMember} disabled={busy}>
+          {m.cutOffMember(device.member)}
         </button>
         <button type="button" onClick={onClose}>
-          Close
+          {t.common.close}
         </button>
       </div>
     </Dialog>
   );
+}
+
+// In the admin's language (lib/forms.ts has the English one for tests).
+function accessWords(access: Access): string {
+  const a = t.access;
+  const where =
+    access.restricted_to === null
+      ? a.reachesAnywhere
+      : access.restricted_to.length === 0
+        ? a.reachesGateway
+        : a.reachesOnly(access.restricted_to.join(', '));
+  return access.group ? a.inGroup(where, access.group) : where;
 }
 
 // What the device may reach through the gateway, enforced by the gateway's
@@ -177,28 +231,29 @@ function AccessEditor({ device }: { device: Device }) {
   };
   useEffect(() => {
     api<Access>('GET', `${path(device)}/access`).then(show, (err) => {
-      if (err instanceof ApiError && err.status === 404 && /unknown API path/i.test(err.message)) {
-        setOff("picketd's firewall is off (--no-firewall), so it cannot restrict devices.");
+      if (isUnknownPath(err)) {
+        setOff(t.access.firewallOff);
       } else setError(errorText(err));
     });
   }, [device.member, device.label]);
 
   const save = submit(async () => {
+    if (fields.mode === 'only' && parseList(fields.networks).length === 0) throw new Error(t.access.needNetwork);
     const body = accessBody(fields.mode, fields.networks, fields.group);
     const next = await api<Access>('PUT', `${path(device)}/access`, body);
     show(next);
-    setMessage(`Saved: ${nameOf(device)} ${accessSummary(next)}.`);
+    setMessage(t.access.saved(device.member, device.label, accessWords(next)));
   });
 
   if (off) return <p class="muted">{off}</p>;
   return (
-    <form onSubmit={save} aria-label={`Access of ${nameOf(device)}`} class="subform">
+    <form onSubmit={save} aria-label={t.access.formLabel(device.member, device.label)} class="subform">
       <fieldset disabled={access === null || busy}>
-        <legend>What this device may reach</legend>
+        <legend>{t.access.legendDevice}</legend>
         <AccessFields idPrefix="access" state={fields} onChange={setFields} />
         <ErrorText text={error} />
         <Notice text={message} />
-        <button type="submit">Save access</button>
+        <button type="submit">{t.access.save}</button>
       </fieldset>
     </form>
   );

@@ -1,12 +1,13 @@
 // Members' devices with live status, searched and paged on the server so a
 // list of 5,000 devices costs one page of JSON per refresh.
 import { useRef, useState } from 'preact/hooks';
-import { api, errorText } from '../api';
+import { api, errorText, seg } from '../api';
 import { ErrorText, Notice, SearchField } from '../components/field';
+import { t } from '../i18n';
 import { ago, bytes, expiry } from '../lib/format';
 import { usePoll } from '../lib/poll';
 import type { Device } from '../types';
-import { DeviceDialog, MemberRevokeDialog, RevokeDialog } from './device_dialogs';
+import { DeviceDialog, MemberCutOffDialog, ReissueDialog, RevokeDialog } from './device_dialogs';
 
 export const PAGE_SIZE = 50;
 const REFRESH_MS = 5000;
@@ -17,42 +18,49 @@ interface DevicePage {
   offset: number;
 }
 
-const STATES: [string, string][] = [
-  ['', 'All devices'],
-  ['active', 'On the interface'],
-  ['inactive', 'Not on the interface'],
-  ['enabled', 'Enabled'],
-  ['disabled', 'Disabled'],
-  ['expired', 'Expired'],
-];
+const STATES = ['', 'active', 'inactive', 'disabled', 'expired'] as const;
 
-function online(device: Device, nowMs: number): boolean {
+export type DeviceState = 'online' | 'offline' | 'never' | 'disabled' | 'expired';
+
+// What the row says about a device, in words and a shape (not colour alone).
+export function deviceState(device: Device, nowMs: number): DeviceState {
+  if (!device.enabled) return 'disabled';
+  if (device.expires_at !== null && device.expires_at * 1000 <= nowMs) return 'expired';
   // WireGuard re-handshakes every 2 minutes while traffic flows; 3 minutes
   // of silence means the device is gone (or idle without keepalive).
-  return !!device.active && !!device.last_handshake && nowMs / 1000 - device.last_handshake < 180;
+  if (device.active && device.last_handshake && nowMs / 1000 - device.last_handshake < 180) return 'online';
+  return device.last_handshake ? 'offline' : 'never';
+}
+
+function searchFromUrl(): string {
+  const match = /[?&]q=([^&]+)/.exec(location.hash);
+  return match ? decodeURIComponent(match[1]) : '';
 }
 
 export function Devices({ onAdd, notice }: { onAdd: () => void; notice: string }) {
-  const [search, setSearch] = useState('');
+  const [search, setSearch] = useState(searchFromUrl);
   const [state, setState] = useState('');
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<DevicePage | null>(null);
   const [error, setError] = useState('');
   const [open, setOpen] = useState<Device | null>(null);
   const [revoking, setRevoking] = useState<Device | null>(null);
-  const [revokingMember, setRevokingMember] = useState<string | null>(null);
+  const [reissuing, setReissuing] = useState<Device | null>(null);
+  const [cuttingMember, setCuttingMember] = useState<string | null>(null);
   const [message, setMessage] = useState(notice);
+  const [toggling, setToggling] = useState<number | null>(null);
   const [now, setNow] = useState(Date.now());
+  const m = t.devices;
 
   // Typing fires a request per key; only the newest answer may draw.
   const latest = useRef(0);
-  const load = async () => {
+  const load = async (background = false) => {
     const ticket = ++latest.current;
     const query = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(offset) });
     if (search.trim()) query.set('q', search.trim());
     if (state) query.set('state', state);
     try {
-      const next = await api<DevicePage>('GET', `/devices?${query}`);
+      const next = await api<DevicePage>('GET', `/devices?${query}`, undefined, { background });
       if (ticket !== latest.current) return;
       setPage(next);
       setNow(Date.now());
@@ -69,62 +77,97 @@ export function Devices({ onAdd, notice }: { onAdd: () => void; notice: string }
     setMessage(text);
     setOpen(null);
     setRevoking(null);
-    setRevokingMember(null);
+    setReissuing(null);
+    setCuttingMember(null);
     load();
+  };
+
+  // One click: off cuts the device off at once (picketd answers once the
+  // interface no longer holds it); on lets it back.
+  const toggle = async (d: Device) => {
+    setToggling(d.id);
+    try {
+      await api('POST', `/members/${seg(d.member)}/devices/${seg(d.label)}/${d.enabled ? 'disable' : 'enable'}`, {});
+      done(d.enabled ? m.disabled(d.member, d.label) : m.enabled(d.member, d.label));
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setToggling(null);
+    }
   };
 
   const total = page?.total ?? 0;
   const first = total === 0 ? 0 : offset + 1;
   const last = Math.min(offset + PAGE_SIZE, total);
+  const empty = page !== null && total === 0 && !search.trim() && !state;
 
   return (
     <section aria-labelledby="devices-title">
       <div class="heading-row">
-        <h1 id="devices-title">Devices</h1>
+        <h1 id="devices-title">{m.title}</h1>
         <button type="button" class="primary" onClick={onAdd}>
-          Add member or device
+          {m.add}
         </button>
       </div>
       <Notice text={message} testId="notice" />
-      <div class="toolbar" role="search">
-        <SearchField id="device-search" label="Search members and devices" value={search} onValue={(v) => (setSearch(v), setOffset(0))} />
-        <label for="device-state" class="visually-hidden">
-          Show
-        </label>
-        <select
-          id="device-state"
-          value={state}
-          onChange={(e) => {
-            setState((e.target as HTMLSelectElement).value);
-            setOffset(0);
-          }}
-        >
-          {STATES.map(([value, text]) => (
-            <option value={value} key={value}>
-              {text}
-            </option>
-          ))}
-        </select>
-      </div>
-      <ErrorText text={error} />
-      <p class="count" aria-live="polite" data-testid="device-count">
-        {page === null ? 'Loading…' : total === 0 ? 'No devices match.' : `Showing ${first}–${last} of ${total}`}
-      </p>
+      {empty ? (
+        <div class="empty card" data-testid="empty-state">
+          <h2>{m.emptyTitle}</h2>
+          <p>{m.emptyText}</p>
+          <button type="button" class="primary" onClick={onAdd}>
+            {m.emptyAction}
+          </button>
+        </div>
+      ) : (
+        <>
+          <div class="toolbar" role="search">
+            <SearchField id="device-search" label={m.search} value={search} onValue={(v) => (setSearch(v), setOffset(0))} />
+            <label for="device-state" class="visually-hidden">
+              {m.show}
+            </label>
+            <select
+              id="device-state"
+              value={state}
+              onChange={(e) => {
+                setState((e.target as HTMLSelectElement).value);
+                setOffset(0);
+              }}
+            >
+              {STATES.map((value) => (
+                <option value={value} key={value}>
+                  {m.filters[value || 'all']}
+                </option>
+              ))}
+            </select>
+          </div>
+          <ErrorText text={error} />
+          <p class="count" aria-live="polite" data-testid="device-count">
+            {page === null ? t.common.loading : total === 0 ? m.noMatch : m.showing(first, last, total)}
+          </p>
+        </>
+      )}
       <ul class="devices" data-testid="device-list">
         {page?.devices.map((d) => (
-          <DeviceRow key={d.id} device={d} now={now} onOpen={() => setOpen(d)} onRevoke={() => setRevoking(d)} />
+          <DeviceRow
+            key={d.id}
+            device={d}
+            now={now}
+            busy={toggling === d.id}
+            onOpen={() => setOpen(d)}
+            onRevoke={() => setRevoking(d)}
+            onToggle={() => toggle(d)}
+            onReissue={() => setReissuing(d)}
+          />
         ))}
       </ul>
       {total > PAGE_SIZE && (
-        <nav class="pager" aria-label="Pages">
+        <nav class="pager" aria-label={m.pages}>
           <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
-            Previous
+            {m.previous}
           </button>
-          <span>
-            Page {Math.floor(offset / PAGE_SIZE) + 1} of {Math.ceil(total / PAGE_SIZE)}
-          </span>
+          <span>{m.page(Math.floor(offset / PAGE_SIZE) + 1, Math.ceil(total / PAGE_SIZE))}</span>
           <button type="button" disabled={last >= total} onClick={() => setOffset(offset + PAGE_SIZE)}>
-            Next
+            {m.next}
           </button>
         </nav>
       )}
@@ -134,13 +177,13 @@ export function Devices({ onAdd, notice }: { onAdd: () => void; notice: string }
           onClose={() => setOpen(null)}
           onDone={done}
           onRevoke={() => setRevoking(open)}
-          onRevokeMember={() => (setRevokingMember(open.member), setOpen(null))}
+          onReissue={() => setReissuing(open)}
+          onCutOffMember={() => (setCuttingMember(open.member), setOpen(null))}
         />
       )}
-      {revokingMember && (
-        <MemberRevokeDialog member={revokingMember} onClose={() => setRevokingMember(null)} onDone={done} />
-      )}
+      {cuttingMember && <MemberCutOffDialog member={cuttingMember} onClose={() => setCuttingMember(null)} onDone={done} />}
       {revoking && <RevokeDialog device={revoking} onClose={() => setRevoking(null)} onDone={done} />}
+      {reissuing && <ReissueDialog device={reissuing} onClose={() => setReissuing(null)} onDone={() => setReissuing(null)} />}
     </section>
   );
 }
@@ -148,40 +191,69 @@ export function Devices({ onAdd, notice }: { onAdd: () => void; notice: string }
 function DeviceRow({
   device: d,
   now,
+  busy,
   onOpen,
   onRevoke,
+  onToggle,
+  onReissue,
 }: {
   device: Device;
   now: number;
+  busy: boolean;
   onOpen: () => void;
   onRevoke: () => void;
+  onToggle: () => void;
+  onReissue: () => void;
 }) {
-  const up = online(d, now);
+  const state = deviceState(d, now);
   const name = `${d.member} · ${d.label}`;
+  const m = t.devices;
+  const seen = d.last_handshake ? m.lastSeen(ago(d.last_handshake, now)) : '';
   return (
-    <li class="device" data-testid="device-row" data-device={`${d.member}/${d.label}`}>
-      <span class={`dot ${up ? 'on' : 'off'}`} aria-hidden="true" />
+    <li class="device" data-testid="device-row" data-device={`${d.member}/${d.label}`} data-state={state}>
+      <span class={`state-shape ${state}`} aria-hidden="true" />
       <div class="who">
         <strong>{name}</strong>
-        <span class="muted">
-          {up ? 'online' : 'offline'} · handshake {ago(d.last_handshake ?? 0, now)}
+        <span class="muted" data-testid="device-state">
+          {m.states[state]}
+          {seen && state !== 'never' ? ` · ${seen}` : ''}
         </span>
       </div>
       <div class="what muted">
         <span>{d.ipv4}</span>
-        <span>
-          ↓ {bytes(d.tx_bytes ?? 0)} ↑ {bytes(d.rx_bytes ?? 0)}
-        </span>
-        <span>
-          {!d.enabled ? <span class="badge warn">disabled</span> : null} {expiry(d.expires_at, now)}
-        </span>
+        {state !== 'never' && state !== 'disabled' && (
+          <span>
+            ↓ {bytes(d.tx_bytes ?? 0)} ↑ {bytes(d.rx_bytes ?? 0)}
+          </span>
+        )}
+        <span>{expiry(d.expires_at, now)}</span>
+        {state === 'never' && (
+          <span class="hint">
+            {m.neverHint}{' '}
+            <button type="button" class="link" onClick={onReissue} aria-label={m.newConfigFor(name)}>
+              {m.newConfig}
+            </button>
+          </span>
+        )}
       </div>
       <div class="actions">
-        <button type="button" onClick={onOpen} aria-label={`Manage ${name}`}>
-          Manage
+        <button
+          type="button"
+          role="switch"
+          class={`switch ${d.enabled ? 'on' : 'off'}`}
+          aria-checked={d.enabled}
+          aria-label={m.access(name)}
+          disabled={busy}
+          onClick={onToggle}
+        >
+          <span class="switch-track" aria-hidden="true" />
+          {d.enabled ? m.on : m.off}
         </button>
-        <button type="button" class="danger" onClick={onRevoke} aria-label={`Revoke ${name}`}>
-          Revoke
+        <button type="button" onClick={onOpen} aria-label={m.manage(name)}>
+          {m.manageShort}
+        </button>
+        <button type="button" class="danger-outline" onClick={onRevoke} aria-label={m.revoke(name)}>
+          {m.revokeShort}
         </button>
       </div>
     </li>

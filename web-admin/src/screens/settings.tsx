@@ -4,9 +4,10 @@
 // saves on its own, so an error in one says which part it is about.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, errorText } from '../api';
+import { api, ApiError, errorText, isUnknownPath } from '../api';
 import { TypedConfirmDialog } from '../components/dialog';
 import { Choices, ErrorText, Field, Notice, TextArea, VerbatimField } from '../components/field';
+import { t } from '../i18n';
 import { useAction } from '../lib/action';
 import { BURN_PHRASE, ROTATE_PHRASE, dnsChange, dnsForm, parseList, typedPhrase, WIPE_PHRASE, type DnsForm, type DnsSettings } from '../lib/forms';
 import type { Settings } from '../types';
@@ -14,7 +15,7 @@ import type { Settings } from '../types';
 export function SettingsScreen({ onWiped }: { onWiped: (problems: string) => void }) {
   return (
     <div class="narrow">
-      <h1>Settings</h1>
+      <h1>{t.settings.title}</h1>
       <GatewaySettings />
       <DnsResolverSettings />
       <IsolationSettings />
@@ -40,63 +41,52 @@ function GatewaySettings() {
 
   const save = submit(async () => {
     show(await api<Settings>('PATCH', '/settings', { endpoint: endpoint.trim(), dns: parseList(dns) }));
-    setMessage('Saved. Devices added from now on get these settings; existing ones keep their config.');
+    setMessage(t.settings.gatewaySaved);
   });
 
   return (
     <section aria-labelledby="gateway-title" class="card">
-      <h2 id="gateway-title">Gateway</h2>
+      <h2 id="gateway-title">{t.settings.gateway}</h2>
       {settings && (
         <dl class="details">
-          <dt>Gateway key fingerprint</dt>
+          <dt>{t.settings.fingerprint}</dt>
           <dd>
             <code>{settings.fingerprint}</code>
           </dd>
-          <dt>Interface</dt>
+          <dt>{t.settings.interface}</dt>
           <dd>
-            {settings.interface_name}, UDP port {settings.listen_port}
+            {t.settings.interfaceValue(settings.interface_name, settings.listen_port)}
           </dd>
-          <dt>Tunnel subnets</dt>
+          <dt>{t.settings.subnets}</dt>
           <dd>
             {settings.ipv4_subnet}, {settings.ipv6_subnet}
           </dd>
         </dl>
       )}
-      <form onSubmit={save} aria-label="Gateway settings">
+      <form onSubmit={save} aria-label={t.settings.gatewayForm}>
         <Field
           id="settings-endpoint"
-          label="Endpoint members' apps dial"
+          label={t.settings.endpoint}
           value={endpoint}
           onValue={setEndpoint}
-          hint="host:port, e.g. vpn.example.org:51820"
+          hint={t.settings.endpointHint}
         />
         <Field
           id="settings-dns"
-          label="DNS servers for members"
+          label={t.settings.dns}
           value={dns}
           onValue={setDns}
-          hint="Comma-separated addresses written into new configs; the gateway's own resolver when empty."
+          hint={t.settings.dnsHint}
         />
         <ErrorText text={error} />
         <Notice text={message} />
         <button type="submit" class="primary">
-          Save gateway settings
+          {t.settings.saveGateway}
         </button>
       </form>
     </section>
   );
 }
-
-const UPSTREAMS: [string, string][] = [
-  ['recursive', 'Full recursion from the root servers (no DNS provider sees all queries)'],
-  ['tls', 'Forward over DNS-over-TLS'],
-  ['plain', 'Forward unencrypted (trusted network only)'],
-];
-
-const BLOCK_ANSWERS: [string, string][] = [
-  ['nxdomain', '“No such name” (NXDOMAIN)'],
-  ['null', 'The null address (0.0.0.0 and ::)'],
-];
 
 function DnsResolverSettings() {
   const [current, setCurrent] = useState<DnsSettings | null>(null);
@@ -111,7 +101,7 @@ function DnsResolverSettings() {
   useEffect(() => {
     api<DnsSettings>('GET', '/dns').then(show, (err) => {
       if (err instanceof ApiError && (err.status === 409 || err.status === 404)) {
-        setOff(err.status === 409 ? err.message : 'This picketd has no DNS resolver settings.');
+        setOff(err.status === 409 ? t.settings.dnsOff : t.settings.dnsMissing);
       } else setError(errorText(err));
     });
   }, []);
@@ -120,44 +110,54 @@ function DnsResolverSettings() {
 
   const save = submit(async () => {
     if (!current || !form) return;
+    if (form.upstream !== 'recursive' && parseList(form.servers).length === 0) throw new Error(t.settings.needServer);
     const body = dnsChange(current, form);
     if (Object.keys(body).length === 0) {
-      setMessage('Nothing changed.');
+      setMessage(t.settings.nothingChanged);
     } else {
       const next = await api<DnsSettings>('PATCH', '/dns', body);
       show(next);
-      setMessage(`Saved; the resolver uses them now. ${blockedText(next)}`);
+      setMessage(t.settings.dnsSaved(blockedText(next)));
     }
   });
 
   const reload = () =>
     run(async () => {
       const answer = await api<{ reloaded: string }>('POST', '/dns/reload', {});
-      setMessage(`Blocklists reread: ${answer.reloaded}.`);
+      setMessage(t.settings.reread(answer.reloaded));
       show(await api<DnsSettings>('GET', '/dns'));
     });
 
   return (
     <section aria-labelledby="dns-title" class="card">
-      <h2 id="dns-title">Members' DNS resolver</h2>
+      <h2 id="dns-title">{t.settings.dnsTitle}</h2>
       {off && <p class="muted">{off}</p>}
       <ErrorText text={form ? '' : error} />
       {form && current && (
-        <form onSubmit={save} aria-label="DNS resolver settings">
+        <form onSubmit={save} aria-label={t.settings.dnsForm}>
           <p class="muted">
-            The gateway answers members' DNS itself and never logs a query. {blockedText(current)}
+            {t.settings.dnsIntro} {blockedText(current)}
           </p>
           <fieldset>
-            <legend>Where answers come from</legend>
-            <Choices name="dns-upstream" current={form.upstream} onPick={set('upstream')} options={UPSTREAMS} />
+            <legend>{t.settings.upstream}</legend>
+            <Choices
+              name="dns-upstream"
+              current={form.upstream}
+              onPick={set('upstream')}
+              options={[
+                ['recursive', t.settings.recursive],
+                ['tls', t.settings.tls],
+                ['plain', t.settings.plain],
+              ]}
+            />
             {form.upstream !== 'recursive' && (
               <TextArea
                 id="dns-servers"
-                label="Forwarding servers, one per line"
+                label={t.settings.servers}
                 value={form.servers}
                 onValue={set('servers')}
                 placeholder="9.9.9.9@853#dns.quad9.net"
-                hint="ADDRESS[@PORT][#TLS-NAME]; DNS-over-TLS needs the name the server's certificate carries."
+                hint={t.settings.serversHint}
               />
             )}
             <label class="choice">
@@ -166,36 +166,44 @@ function DnsResolverSettings() {
                 checked={form.dnssec}
                 onChange={(e) => set('dnssec')((e.target as HTMLInputElement).checked)}
               />{' '}
-              Validate DNSSEC
+              {t.settings.dnssec}
             </label>
           </fieldset>
           <TextArea
             id="dns-blocklists"
-            label="Blocklist files on the gateway, one path per line"
+            label={t.settings.blocklists}
             value={form.blocklists}
             onValue={set('blocklists')}
             placeholder="/etc/picket/blocklists/ads.txt"
-            hint="Hosts-format or one domain per line; a domain blocks its subdomains. Empty blocks nothing."
+            hint={t.settings.blocklistsHint}
           />
           <fieldset>
-            <legend>Answer for a blocked name</legend>
-            <Choices name="dns-block" current={form.block_answer} onPick={set('block_answer')} options={BLOCK_ANSWERS} />
+            <legend>{t.settings.blockAnswer}</legend>
+            <Choices
+              name="dns-block"
+              current={form.block_answer}
+              onPick={set('block_answer')}
+              options={[
+                ['nxdomain', t.settings.nxdomain],
+                ['null', t.settings.nullAnswer],
+              ]}
+            />
           </fieldset>
           <VerbatimField
             id="dns-zone"
-            label="Zone of device names"
+            label={t.settings.zone}
             value={form.zone}
             onValue={set('zone')}
-            hint={`Devices are reachable by name as DEVICE.MEMBER.ZONE, e.g. phone.alice.${form.zone.trim() || 'picket.internal'}.`}
+            hint={t.settings.zoneHint(form.zone.trim() || 'picket.internal')}
           />
           <ErrorText text={error} />
           <Notice text={message} />
           <div class="button-row wrap">
             <button type="submit" class="primary" disabled={busy}>
-              Save DNS settings
+              {t.settings.saveDns}
             </button>
             <button type="button" onClick={reload} disabled={busy}>
-              Reread blocklist files
+              {t.settings.reread0}
             </button>
           </div>
         </form>
@@ -205,9 +213,8 @@ function DnsResolverSettings() {
 }
 
 function blockedText(s: DnsSettings): string {
-  const n = s.blocked_domains;
-  if (s.blocklists.length === 0) return 'No blocklist is in use.';
-  return `${n.toLocaleString()} blocked domain${n === 1 ? '' : 's'} from ${s.blocklists.length} file${s.blocklists.length === 1 ? '' : 's'}.`;
+  if (s.blocklists.length === 0) return t.settings.noBlocklist;
+  return t.settings.blocked(s.blocked_domains, s.blocklists.length);
 }
 
 function IsolationSettings() {
@@ -219,8 +226,8 @@ function IsolationSettings() {
     api<{ member_to_member: boolean }>('GET', '/firewall').then(
       (r) => setAllowed(r.member_to_member),
       (err) => {
-        if (err instanceof ApiError && err.status === 404 && /unknown API path/i.test(err.message)) {
-          setOff("picketd's firewall is off (--no-firewall): members are not isolated by picketd.");
+        if (isUnknownPath(err)) {
+          setOff(t.settings.firewallOff);
         } else setError(errorText(err));
       },
     );
@@ -233,11 +240,7 @@ function IsolationSettings() {
       try {
         const r = await api<{ member_to_member: boolean }>('PUT', '/firewall', { member_to_member: next });
         setAllowed(r.member_to_member);
-        setMessage(
-          r.member_to_member
-            ? "Saved: members' devices now reach each other."
-            : "Saved: members' devices are isolated from each other again (groups excepted).",
-        );
+        setMessage(r.member_to_member ? t.settings.isolationOff : t.settings.isolationOn);
       } catch (err) {
         setAllowed(before);
         throw err;
@@ -246,23 +249,23 @@ function IsolationSettings() {
 
   return (
     <section aria-labelledby="isolation-title" class="card">
-      <h2 id="isolation-title">Member isolation</h2>
+      <h2 id="isolation-title">{t.settings.isolation}</h2>
       {off && <p class="muted">{off}</p>}
       {allowed !== null && (
         <fieldset disabled={busy}>
-          <legend>Can members' devices reach each other?</legend>
+          <legend>{t.settings.isolationQuestion}</legend>
           <Choices
             name="isolation"
             current={allowed ? 'allow' : 'deny'}
             onPick={(v) => change(v === 'allow')}
             options={[
-              ['deny', 'No, each member is isolated (safest). Devices in the same group still reach each other.'],
-              ['allow', 'Yes, every device reaches every other device'],
+              ['deny', t.settings.isolationDeny],
+              ['allow', t.settings.isolationAllow],
             ]}
           />
         </fieldset>
       )}
-      <p class="muted">Groups and per-device restrictions are set under Devices → Manage.</p>
+      <p class="muted">{t.settings.groupsWhere}</p>
       <ErrorText text={error} />
       <Notice text={message} />
     </section>
@@ -278,32 +281,23 @@ function PanicWipe({ onWiped }: { onWiped: (problems: string) => void }) {
   const close = () => setOpen(null);
   return (
     <section aria-labelledby="wipe-title" class="card danger-zone">
-      <h2 id="wipe-title">If the server or an admin is compromised</h2>
-      <h3>Cut off every device</h3>
-      <p>
-        Revokes every device of every member at once; the members stay, and each needs a new device to get back in.
-        picketd keeps running.
-      </p>
+      <h2 id="wipe-title">{t.settings.danger}</h2>
+      <h3>{t.settings.burnTitle}</h3>
+      <p>{t.settings.burnText}</p>
       <Notice text={message} />
       <button type="button" class="danger" onClick={() => (setMessage(''), setOpen('burn'))}>
-        Cut off every device…
+        {t.settings.burnButton}
       </button>
-      <h3>Rotate the gateway key</h3>
-      <p>
-        If the gateway key may have leaked: the gateway gets a new key pair, and every existing config stops working
-        until its device is reissued (Devices → Manage → Reissue), which needs the member's phone or laptop at hand.
-      </p>
+      <h3>{t.settings.rotateTitle}</h3>
+      <p>{t.settings.rotateText}</p>
       <Notice text={rotated} />
       <button type="button" class="danger" onClick={() => (setRotated(''), setOpen('rotate'))}>
-        Rotate the gateway key…
+        {t.settings.rotateButton}
       </button>
-      <h3>Panic wipe</h3>
-      <p>
-        Cuts off every member, removes the WireGuard interface and the firewall, overwrites and deletes the database
-        and the gateway key, then stops picketd. Nothing can be recovered, not even by you.
-      </p>
+      <h3>{t.settings.wipeTitle}</h3>
+      <p>{t.settings.wipeText}</p>
       <button type="button" class="danger" onClick={() => setOpen('wipe')}>
-        Panic wipe…
+        {t.settings.wipeButton}
       </button>
       {open === 'wipe' && (
         <FleetwideDialog
@@ -317,8 +311,7 @@ function PanicWipe({ onWiped }: { onWiped: (problems: string) => void }) {
             return true;
           }}
         >
-          Every member is cut off at once and the gateway forgets them, their keys, the admins and the audit trail.
-          picketd stops afterwards; to run a VPN here again, start over with a new setup.
+          {t.settings.wipeConfirm}
         </FleetwideDialog>
       )}
       {open === 'rotate' && (
@@ -328,17 +321,11 @@ function PanicWipe({ onWiped }: { onWiped: (problems: string) => void }) {
           onDone={(answer) => {
             const a = answer as { fingerprint: string; reissue: { member: string; device: string }[] };
             const list = a.reissue.map((r) => `${r.member} · ${r.device}`).join(', ');
-            setRotated(
-              `Done: the new gateway key fingerprint is ${a.fingerprint}. ` +
-                (a.reissue.length === 0
-                  ? 'No device needs a reissue.'
-                  : `${a.reissue.length} device${a.reissue.length === 1 ? ' stops' : 's stop'} working until reissued: ${list}.`),
-            );
+            setRotated(t.settings.rotated(a.fingerprint, a.reissue.length, list));
             close();
           }}
         >
-          Every member's config stops working at once, until you reissue their device and they scan the new QR code.
-          Check the new fingerprint with members in person.
+          {t.settings.rotateConfirm}
         </FleetwideDialog>
       )}
       {open === 'burn' && (
@@ -347,12 +334,11 @@ function PanicWipe({ onWiped }: { onWiped: (problems: string) => void }) {
           onClose={close}
           onDone={(answer) => {
             const n = (answer as { revoked?: number })?.revoked ?? 0;
-            setMessage(`Done: ${n} device${n === 1 ? ' is' : 's are'} cut off and deleted. The members are kept.`);
+            setMessage(t.settings.burned(n));
             close();
           }}
         >
-          Every device of every member stops working at once and is deleted. Members are kept, so you can add new
-          devices for the ones you trust.
+          {t.settings.burnConfirm}
         </FleetwideDialog>
       )}
     </section>
@@ -361,10 +347,10 @@ function PanicWipe({ onWiped }: { onWiped: (problems: string) => void }) {
 
 // What each fleet-wide action sends (the typed phrase picketd wants, and
 // where) and how its confirmation reads.
-const FLEETWIDE: Record<Fleetwide, { phrase: string; path: string; title: string; action: string; busyText: string }> = {
-  burn: { phrase: BURN_PHRASE, path: '/burn', title: 'Cut off every device?', action: 'Cut off every device now', busyText: 'Cutting off…' },
-  rotate: { phrase: ROTATE_PHRASE, path: '/gateway-key/rotate', title: 'Rotate the gateway key?', action: 'Rotate the key now', busyText: 'Rotating…' },
-  wipe: { phrase: WIPE_PHRASE, path: '/wipe', title: 'Wipe everything?', action: 'Wipe everything now', busyText: 'Wiping…' },
+const FLEETWIDE: Record<Fleetwide, { phrase: string; path: string }> = {
+  burn: { phrase: BURN_PHRASE, path: '/burn' },
+  rotate: { phrase: ROTATE_PHRASE, path: '/gateway-key/rotate' },
+  wipe: { phrase: WIPE_PHRASE, path: '/wipe' },
 };
 
 // The admin's password again plus the action's phrase, both checked by picketd.
@@ -381,7 +367,8 @@ function FleetwideDialog({
   onFailedDone?: (err: ApiError) => boolean;
   children: ComponentChildren;
 }) {
-  const { phrase, path, ...words } = FLEETWIDE[kind];
+  const { phrase, path } = FLEETWIDE[kind];
+  const words = t.settings.fleetwide[kind];
   const testId = `confirm-${kind}`;
   async function confirm(_typed: string, password: string) {
     try {
@@ -396,7 +383,7 @@ function FleetwideDialog({
       {...words}
       passwordId={`${testId}-password`}
       typedId={`${testId}-phrase`}
-      typedLabel={`Type “${phrase}” to confirm`}
+      typedLabel={t.settings.typePhrase(phrase)}
       matches={(typed) => typedPhrase(typed, phrase)}
       testId={testId}
       onClose={onClose}

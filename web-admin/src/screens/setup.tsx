@@ -1,14 +1,17 @@
 // First run: the one-time setup token (printed by picketd at first start and
-// by `picket admin setup-url`) makes the first admin, who then enrols an
-// authenticator app and logs in with its first code.
+// by `picket admin setup-url`) shows the first admin's authenticator secret;
+// a code from the app then creates the admin and logs in. Until that code,
+// nothing is stored and the link keeps working (a reload loses nothing:
+// the same name and password show the same secret again).
 import { useState } from 'preact/hooks';
-import { CodeField } from '../components/code_field';
+import { EnrolmentView } from '../components/enrolment';
 import { Field, Submit, VerbatimField } from '../components/field';
-import { QrCode } from '../components/qr_code';
+import { t } from '../i18n';
 import { useAction } from '../lib/action';
-import { login, secondFactor, setup, type Enrollment, type Session } from '../session';
+import { passwordProblem, usernameProblem } from '../lib/validate';
+import { confirmSetup, setup, type Enrollment, type Session } from '../session';
 
-function tokenFromUrl(): string {
+export function tokenFromUrl(): string {
   const match = /[?&]token=([^&]+)/.exec(location.hash);
   return match ? decodeURIComponent(match[1]) : '';
 }
@@ -18,74 +21,57 @@ export function Setup({ onLoggedIn, onCancel }: { onLoggedIn: (s: Session) => vo
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [enrollment, setEnrollment] = useState<Enrollment | null>(null);
-  const [code, setCode] = useState('');
   const { busy, error, submit } = useAction();
+  const m = t.setup;
 
-  const create = submit(async () => {
-    setEnrollment(await setup({ setup_token: token.trim(), username, password }));
-    // The token is spent; keep it out of the address bar and history.
-    history.replaceState(null, '', '#/setup');
-  });
+  const create = submit(async () => setEnrollment(await setup({ setup_token: token.trim(), username, password })));
 
-  const confirm = submit(async () => onLoggedIn(await login({ username, password, ...secondFactor(code) })));
+  const done = (session: Session) => {
+    // The token is spent now; keep it out of the address bar and history.
+    history.replaceState(null, '', '#/devices');
+    onLoggedIn(session);
+  };
 
   if (enrollment) {
     return (
-      <main class="narrow">
-        <h1>Second factor</h1>
-        <p>
-          Scan this code with an authenticator app (for example Aegis, FreeOTP or Google Authenticator). It is shown
-          only now.
-        </p>
-        <QrCode text={enrollment.otpauth_uri} label="QR code for your authenticator app" />
-        <p>
-          Or type the secret by hand: <code data-testid="totp-secret">{enrollment.totp_secret}</code>
-        </p>
-        <h2>Recovery codes</h2>
-        <p>Each works once, instead of a code from the app. Write them down and keep them away from your phone.</p>
-        <ul class="codes" data-testid="recovery-codes">
-          {enrollment.recovery_codes.map((c) => (
-            <li key={c}>
-              <code>{c}</code>
-            </li>
-          ))}
-        </ul>
-        <form onSubmit={confirm} aria-label="Confirm the authenticator app">
-          <CodeField value={code} onValue={setCode} />
-          <Submit error={error} busy={busy}>
-            Log in
-          </Submit>
-        </form>
+      <main class="narrow" aria-labelledby="enrol-title">
+        <EnrolmentView enrollment={enrollment} confirm={(code) => confirmSetup(token.trim(), code)} onLoggedIn={done} />
       </main>
     );
   }
 
   return (
-    <main class="narrow">
-      <h1>Set up Picket</h1>
-      <p>
-        The setup token is printed by picketd when it first starts; <code>picket admin setup-url</code> on the server
-        prints it again.
-      </p>
-      <form onSubmit={create} aria-label="Create the first admin">
-        <VerbatimField label="Setup token" value={token} onValue={setToken} required />
-        <Field label="Your admin username" value={username} onValue={setUsername} autocomplete="username" required />
+    <main class="narrow" aria-labelledby="setup-title">
+      <h1 id="setup-title">{m.title}</h1>
+      <p>{m.intro}</p>
+      <form onSubmit={create} aria-label={m.formLabel}>
+        <VerbatimField label={m.token} value={token} onValue={setToken} required />
         <Field
-          label="Password"
+          label={m.username}
+          value={username}
+          onValue={setUsername}
+          autocomplete="username"
+          hint={m.usernameHint}
+          problem={usernameProblem(username)}
+          required
+        />
+        <Field
+          label={m.password}
           type="password"
           value={password}
           onValue={setPassword}
           autocomplete="new-password"
-          hint="A long passphrase of several unrelated words works best."
+          hint={m.passwordHint}
+          problem={passwordProblem(password)}
           required
         />
         <Submit error={error} busy={busy}>
-          Create admin
+          {m.submit}
         </Submit>
       </form>
       <p>
         <button type="button" class="link" onClick={onCancel}>
-          Back to log in
+          {m.back}
         </button>
       </p>
     </main>

@@ -25,6 +25,9 @@ struct ApiRequest {
   std::string origin{};
   std::string sec_fetch_site{};
   std::string host{};
+  // X-Picket-Background: 1, sent by the web UI on reads nobody asked for
+  // (polling); such reads do not count as the admin being active.
+  bool background = false;
   // The peer's address, for login rate limiting; held in memory, never logged.
   std::string source{};
   bool tls = false;

@@ -43,6 +43,9 @@ struct NewDevice {
   std::optional<std::uint16_t> keepalive;
   std::optional<std::uint16_t> mtu;
   std::optional<std::int64_t> expires_at;
+  // Set: a member that does not exist yet is created (with this note) in the
+  // device's transaction, so a refused device leaves no member behind.
+  std::optional<std::string> new_member_note;
 };
 
 // What a client needs to render its config, minus its private key.
@@ -52,6 +55,7 @@ struct ClientParameters {
   Settings settings;
   std::vector<gateway::IpAddress> dns;  // effective
   std::string fingerprint;
+  bool member_created = false;  // add_device created the member (NewDevice::new_member_note)
 };
 
 struct DeviceStatus {
@@ -117,6 +121,9 @@ class Service {
   // interface in one change before its transaction commits.
   // Revokes every device of the member, who stays; returns how many.
   std::size_t revoke_member_devices(const std::string& member);
+  // Disables every enabled device of the member in one change (they stay,
+  // and can be enabled one by one); returns how many (service_members.cpp).
+  std::size_t disable_member_devices(const std::string& member);
   // "Burn": revokes every device of every member; returns how many.
   std::size_t revoke_all_devices();
   // Panic wipe, network side: takes every peer off, removes the interface and
