@@ -171,6 +171,8 @@ class Serving {
         hangup_(io, SIGHUP) {
     log_info(std::string("using the ") + std::string(backend_->kind()) +
              " WireGuard backend on interface " + state_.store->settings()->interface_name);
+    // Who may reach whom decides who sees which device name.
+    firewall_.on_access_change([this] { dns_.refresh_directory(); });
     const auto report = service_.start();
     log_info("interface ready: " + counts(report));
     // The firewall's and DNS routes run behind the admin API's session and

@@ -36,6 +36,12 @@ class FirewallRuntime {
     if (firewall_) firewall_->remove_table();
   }
 
+  // After a device's access or member isolation changed (nothing happens
+  // with the firewall off: neither can change then).
+  void on_access_change(std::function<void()> observer) {
+    if (policy_) policy_->on_change(std::move(observer));
+  }
+
   // The interface is gone with all its peers: the table may go too.
   void peers_are_down() { peers_down_ = true; }
 

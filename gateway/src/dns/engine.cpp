@@ -16,7 +16,10 @@ Engine::Engine(boost::asio::io_context& io, const ResolverConfig& config)
       limiter_(config.rate_limit_per_source),
       block_answer_(config.block_answer),
       cache_(config.packet_cache_bytes),
-      upstream_(std::make_unique<Upstream>(io, config.upstream)) {}
+      upstream_(std::make_unique<Upstream>(io, config.upstream)) {
+  // Device names live in the tunnel subnets: their reverse names are ours.
+  zone_.set_local_networks(config.allowed_sources);
+}
 
 bool Engine::allowed(const IpAddress& source) {
   for (const auto& subnet : allowed_)
@@ -35,7 +38,8 @@ void Engine::send(const Query& query, Transport transport, const Reply& reply, B
   reply(transport == Transport::udp ? fit_for_udp(std::move(answer), query) : std::move(answer));
 }
 
-void Engine::handle(std::span<const std::uint8_t> packet, Transport transport, Reply reply) {
+void Engine::handle(std::span<const std::uint8_t> packet, Transport transport,
+                    const IpAddress& source, Reply reply) {
   counters_.queries.fetch_add(1, relaxed);
   const auto parsed = parse_query(packet);
   switch (parsed.status) {
@@ -61,7 +65,7 @@ void Engine::handle(std::span<const std::uint8_t> packet, Transport transport, R
     send(query, transport, reply, error_response(parsed, rcode::Refused));
     return;
   }
-  if (auto local = local_answer(zone_, query)) {
+  if (auto local = local_answer(zone_, query, source)) {
     counters_.local.fetch_add(1, relaxed);
     send(query, transport, reply, std::move(*local));
     return;
@@ -107,7 +111,8 @@ void Engine::finish(const std::string& key, Upstream::Answer answer) {
   auto& waiters = node.mapped();
   const auto now = Clock::now();
   std::optional<Prepared> prepared;
-  if (answer.ok) prepared = prepare_upstream_answer(answer.packet, waiters.front().query, answer.secure, now);
+  if (answer.ok)
+    prepared = prepare_upstream_answer(answer.packet, waiters.front().query, answer.secure, now);
   for (auto& waiter : waiters) {
     if (!prepared) {
       ParsedQuery parsed{QueryStatus::ok, waiter.query, true};

@@ -36,8 +36,9 @@ class Engine {
   // False: over its rate; it gets nothing this time.
   bool within_rate(const IpAddress& source);
   // Calls `reply` once with the answer (now or later), or never when the
-  // packet is dropped.
-  void handle(std::span<const std::uint8_t> packet, Transport transport, Reply reply);
+  // packet is dropped. `source` decides which local names it may see.
+  void handle(std::span<const std::uint8_t> packet, Transport transport, const IpAddress& source,
+              Reply reply);
 
   LocalZone& zone() { return zone_; }
   void set_blocklist(Blocklist blocklist) { blocklist_ = std::move(blocklist); }

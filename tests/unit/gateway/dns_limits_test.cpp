@@ -112,7 +112,7 @@ TEST_CASE("dns resolver: a flooding source gets only its rate of answers", "[dns
   auto config = loopback_config();
   config.rate_limit_per_source = 5;
   Resolver resolver(config);
-  resolver.local_zone().put({"phone.alice.picket.internal", {IpAddress::parse("10.77.0.5")}});
+  resolver.local_zone().put({"phone.alice.picket.internal", {IpAddress::parse("10.77.0.5")}, {}});
   const std::uint16_t port = resolver.bound_ports().at(0);
 
   Fd client(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
@@ -137,7 +137,7 @@ TEST_CASE("dns resolver: TCP connections per source are bounded", "[dns]") {
   auto config = loopback_config();
   config.max_tcp_per_source = 2;
   Resolver resolver(config);
-  resolver.local_zone().put({"phone.alice.picket.internal", {IpAddress::parse("10.77.0.5")}});
+  resolver.local_zone().put({"phone.alice.picket.internal", {IpAddress::parse("10.77.0.5")}, {}});
   const std::uint16_t tcp_port = resolver.bound_ports().at(1);
   const Bytes query = make_query("phone.alice.picket.internal", type::A);
 
@@ -163,7 +163,7 @@ TEST_CASE("dns resolver: an idle TCP connection is closed", "[dns]") {
   auto config = loopback_config();
   config.tcp_idle_timeout = 200ms;
   Resolver resolver(config);
-  resolver.local_zone().put({"phone.alice.picket.internal", {IpAddress::parse("10.77.0.5")}});
+  resolver.local_zone().put({"phone.alice.picket.internal", {IpAddress::parse("10.77.0.5")}, {}});
   const std::uint16_t tcp_port = resolver.bound_ports().at(1);
 
   Fd silent(tcp_connect(tcp_port));
