@@ -96,7 +96,9 @@ ApiResponse DnsRuntime::describe() const {
                            {"upstream", stats.upstream},
                            {"refused_sources", stats.refused_sources},
                            {"rate_limited", stats.rate_limited},
-                           {"malformed", stats.malformed}}}});
+                           {"malformed", stats.malformed},
+                           {"upstream_dropped", stats.upstream_dropped},
+                           {"upstream_timeouts", stats.upstream_timeouts}}}});
 }
 
 ApiResponse DnsRuntime::patch(const std::string& body_text) {
