@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static LocalZone zone("picket.internal");
   const auto parsed = parse_query(bytes);
   if (parsed.status == QueryStatus::ok) {
-    (void)local_answer(zone, parsed.query);
+    (void)local_answer(zone, parsed.query, picket::gateway::IpAddress{});
     (void)fit_for_udp(blocked_response(parsed.query, BlockAnswer::null_address), parsed.query);
     // The same bytes as an upstream's answer to this query.
     if (auto prepared = prepare_upstream_answer(bytes, parsed.query, false, Clock::now())) {

@@ -11,8 +11,13 @@ picket device add alice phone --no-qr >/dev/null
 
 snapshot() {
   sqlite3 "$WORK/state/picket.db" .dump
-  ip netns exec "$GW_NS" wg showconf "$GW_IF"
-  ip -n "$GW_NS" addr show dev "$GW_IF" | grep inet
+  # A stopped picketd has taken its interface down with it.
+  if ip -n "$GW_NS" link show "$GW_IF" >/dev/null 2>&1; then
+    ip netns exec "$GW_NS" wg showconf "$GW_IF"
+    ip -n "$GW_NS" addr show dev "$GW_IF" | grep inet
+  else
+    echo "no interface"
+  fi
 }
 
 # refused EXPECTED-MESSAGE-PART -- picket ARGS...: must exit non-zero with one

@@ -72,9 +72,13 @@ ip netns exec "$GW_NS" wg set "$GW_IF" peer "$STRAY" allowed-ips 10.77.0.200/32
 for _ in $(seq 50); do gateway_peers | grep -qF "$STRAY" || break; sleep 0.1; done
 gateway_peers | grep -qF "$STRAY" && fail "drift repair did not remove the stray peer"
 
-log "restart: the interface is adopted and holds exactly the wanted peers"
+log "restart after a crash: the interface is adopted and holds exactly the wanted peers"
 picket device add alice desktop >/dev/null
-stop_picketd
+# A clean stop takes the interface down with its peers; a crash (SIGKILL)
+# leaves it, with a stray peer added meanwhile, for the next start to adopt.
+kill -KILL "$PICKETD_PID"
+wait "$PICKETD_PID" 2>/dev/null || true
+PICKETD_PID=""
 ip netns exec "$GW_NS" wg set "$GW_IF" peer "$STRAY" allowed-ips 10.77.0.201/32
 start_picketd
 DESKTOP_KEY=$(picket --json device show alice desktop | sed -n 's/.*"public_key": "\(.*\)".*/\1/p')

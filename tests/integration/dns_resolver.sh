@@ -66,6 +66,17 @@ member_dig +ignore +bufsize=1232 big.test.example TXT | grep -q "flags:.* tc" ||
 [ "$(member_dig +short big.test.example TXT | wc -l)" = 8 ] || fail "no TCP fallback"
 [ "$(member_dig +tcp +short www.test.example A)" = 192.0.2.10 ] || fail "TCP"
 
+log "EDNS: UDP answers stay within our 1232 bytes whatever the client offers; version 1 gets BADVERS"
+# +ignore: no retry over TCP, so dig reports the UDP message itself.
+BIG=$(member_dig +ignore +bufsize=4096 big.test.example TXT)
+echo "$BIG" | grep -q "flags:.* tc" || fail "a 3.6 KB answer to a client offering 4096 bytes was not truncated"
+SIZE=$(echo "$BIG" | sed -n 's/.*MSG SIZE  rcvd: \([0-9]*\).*/\1/p')
+[ -n "$SIZE" ] && [ "$SIZE" -le 1232 ] || fail "a UDP answer of $SIZE bytes, above the 1232 Picket advertises"
+echo "$BIG" | grep -q "udp: 1232" || fail "the answer does not advertise 1232 bytes"
+# +noednsneg: dig would otherwise retry with version 0 and show that answer.
+member_dig +edns=1 +noednsneg www.test.example A | grep -q "status: BADVERS" ||
+  fail "an EDNS version 1 query did not get BADVERS"
+
 log "malformed packets change nothing"
 ip netns exec "$MEM_NS" bash -c 'printf "\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\xc0\x0c" >/dev/udp/10.77.0.1/53; printf "x" >/dev/udp/10.77.0.1/53'
 [ "$(member_dig +short www.test.example A)" = 192.0.2.10 ] || fail "the resolver stopped answering after garbage"

@@ -3,6 +3,8 @@
 # namespace, so libunbound in picketd forwards to it over plain DNS. Its
 # process lives in the namespace, which lib.sh's cleanup empties.
 
+# UPSTREAM_EXTRA: more lines appended to its config (set before calling).
+
 # A TXT RRset larger than 1232 bytes: the UDP answer is truncated.
 big_txt_lines() {
   local i
@@ -42,6 +44,7 @@ server:
   # An upstream that refuses: libunbound has no server left and answers SERVFAIL.
   local-zone: "broken.example." always_refuse
 $(big_txt_lines)
+${UPSTREAM_EXTRA:-}
 CONF
   unbound-checkconf "$conf" >/dev/null || fail "the test upstream's config is invalid"
   ip netns exec "$GW_NS" unbound -d -c "$conf" >>"$WORK/upstream.log" 2>&1 &

@@ -26,7 +26,7 @@ firewall_cleanup() {
   done
   rm -f "/var/run/wireguard/$MEM2_IF.sock"
 }
-trap 'firewall_cleanup; cleanup' EXIT
+CLEANUP_HOOKS+=(firewall_cleanup)
 
 setup_network
 ip netns add "$INET_NS"

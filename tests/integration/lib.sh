@@ -28,9 +28,15 @@ fail() {
   exit 1
 }
 
+# Tests that create more append a function here (not a trap of their own,
+# which would hide the test's exit status from cleanup).
+CLEANUP_HOOKS=()
+
 cleanup() {
   local status=$?
   set +e
+  local hook
+  for hook in "${CLEANUP_HOOKS[@]}"; do "$hook"; done
   [ -n "$PICKETD_PID" ] && kill "$PICKETD_PID" 2>/dev/null && wait "$PICKETD_PID" 2>/dev/null
   for ns in "$GW_NS" "$MEM_NS"; do
     if ip netns list | grep -qw "$ns"; then

@@ -18,6 +18,11 @@ void add_dns_commands(CLI::App& app, Context& context) {
     std::cout << "Zone:        " << answer.at("zone").get<std::string>() << "\n"
               << "Upstream:    " << answer.at("upstream").get<std::string>()
               << (answer.at("dnssec").get<bool>() ? " (DNSSEC validated)" : "") << "\n"
+              << "Directory:   "
+              << (answer.value("open_directory", false)
+                      ? "open (every member resolves every device's name)"
+                      : "closed (a member resolves its own devices and those it may reach)")
+              << "\n"
               << "Blocked:     " << answer.at("blocked_domains").get<std::size_t>()
               << " domains, answered " << answer.at("block_answer").get<std::string>() << "\n";
     for (const auto& file : answer.at("blocklists"))
@@ -39,7 +44,7 @@ void add_dns_commands(CLI::App& app, Context& context) {
   static std::string zone, block_answer, upstream;
   static std::vector<std::string> blocklists, servers;
   static bool no_blocklists = false;
-  static std::optional<bool> dnssec;
+  static std::optional<bool> dnssec, open_directory;
   set->add_option("--zone", zone, "zone of device names");
   set->add_option("--blocklist", blocklists, "blocklist files (replace the current ones)");
   set->add_flag("--no-blocklists", no_blocklists, "block nothing");
@@ -49,6 +54,9 @@ void add_dns_commands(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"recursive", "tls", "plain"}));
   set->add_option("--server", servers, "forwarding targets ADDRESS[@PORT][#TLS-NAME]");
   set->add_option("--dnssec", dnssec, "true or false");
+  set->add_option("--open-directory", open_directory,
+                  "true: every member resolves every device's name; false (default): its own "
+                  "and those it may reach");
   set->callback([&context] {
     nlohmann::json body = nlohmann::json::object();
     if (!zone.empty()) body["zone"] = zone;
@@ -58,6 +66,7 @@ void add_dns_commands(CLI::App& app, Context& context) {
     if (!upstream.empty()) body["upstream"] = upstream;
     if (!servers.empty()) body["servers"] = servers;
     if (dnssec) body["dnssec"] = *dnssec ? 1 : 0;
+    if (open_directory) body["open_directory"] = *open_directory ? 1 : 0;
     const auto answer = context.call("PATCH", "/api/v1/dns", body);
     if (context.json_output)
       std::cout << answer.dump(2) << "\n";

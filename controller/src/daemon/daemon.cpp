@@ -118,6 +118,35 @@ class Loop {
   std::optional<std::int64_t> armed_expiry_;
 };
 
+// Every way out of Serving (a signal, the panic wipe, an error while
+// starting, an exception from a handler) passes through this destructor
+// before the firewall's: peers and interface go first, and the table goes
+// only when that worked. Peers without the table would reach every port of
+// the host and, with forwarding on, each other without isolation or NAT;
+// and while picketd is down nobody would expire them. The table without
+// peers shuts nobody in (SIGKILL leaves both; the next start replaces them).
+class PeersDownFirst {
+ public:
+  PeersDownFirst(Service& service, FirewallRuntime& firewall)
+      : service_(service), firewall_(firewall) {}
+  ~PeersDownFirst() {
+    try {
+      service_.take_interface_down();
+      firewall_.peers_are_down();
+      log_info("stopping: the interface and its peers are down");
+    } catch (const std::exception& e) {
+      log_error(std::string("stopping: taking the interface down failed (") + e.what() +
+                "); the firewall table stays in force");
+    }
+  }
+  PeersDownFirst(const PeersDownFirst&) = delete;
+  PeersDownFirst& operator=(const PeersDownFirst&) = delete;
+
+ private:
+  Service& service_;
+  FirewallRuntime& firewall_;
+};
+
 // Everything that serves an open state: the interface, the API, firewall,
 // DNS, timers. Built at start, or in locked mode when `picket unlock`
 // succeeds.
@@ -136,12 +165,15 @@ class Serving {
                    {options.api_port, options.api_listen, options.tls_cert, options.tls_key,
                     options.session_idle_timeout}),
         firewall_(firewall_options(options), *state_.store, service_),
+        peers_down_first_(service_, firewall_),
         dns_(options.dns, *state_.store, service_),
         loop_(io, service_, *backend_, std::chrono::seconds(options.drift_interval_seconds)),
         seizure_(io, service_, firewall_, *state_.store, options.state_dir, sealer),
         hangup_(io, SIGHUP) {
     log_info(std::string("using the ") + std::string(backend_->kind()) +
              " WireGuard backend on interface " + state_.store->settings()->interface_name);
+    // Who may reach whom decides who sees which device name.
+    firewall_.on_access_change([this] { dns_.refresh_directory(); });
     const auto report = service_.start();
     log_info("interface ready: " + counts(report));
     // The firewall's and DNS routes run behind the admin API's session and
@@ -197,6 +229,8 @@ class Serving {
   Service service_;
   api::AdminApi admin_api_;
   FirewallRuntime firewall_;
+  // Declared after the firewall, so destroyed before it.
+  PeersDownFirst peers_down_first_;
   DnsRuntime dns_;
   Loop loop_;
   SeizureRuntime seizure_;
@@ -236,7 +270,8 @@ int run_daemon(const DaemonOptions& options) {
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code, int) {
-    log_info(serving ? "stopping; the interface stays up with its peers" : "stopping while locked");
+    log_info(serving ? "stopping; the interface and its peers go first, then the firewall table"
+                     : "stopping while locked");
     // Type=notify: systemd shows the unit as stopping at once, not when it exits.
     sd_notify(0, "STOPPING=1");
     io.stop();

@@ -65,6 +65,12 @@ FirewallRuntime::FirewallRuntime(const FirewallOptions& options, Store& store, S
 
 FirewallRuntime::~FirewallRuntime() {
   if (!firewall_) return;
+  if (!peers_down_) {
+    // SIGKILL keeps the table too; the next start replaces it.
+    log_error("firewall: table inet " + firewall_->table() +
+              " kept, because peers may still be on the interface; `picket wipe` removes both");
+    return;
+  }
   try {
     firewall_->remove_table();
     log_info("firewall: table inet " + firewall_->table() + " removed");

@@ -52,12 +52,17 @@ DnsRuntime::DnsRuntime(const DnsOptions& options, Store& store, Service& service
   config.rate_limit_per_source = options.rate_limit;
   resolver_ = std::make_unique<dns::Resolver>(config);
   resolver_->local_zone().set_origin(settings_.zone);
-  listener_ = std::make_unique<DnsZoneListener>(resolver_->local_zone());
+  listener_ =
+      std::make_unique<DnsZoneListener>(resolver_->local_zone(), store, settings_.open_directory);
   service.add_listener(*listener_);
   log_info("DNS resolver: " + reload_blocklists());
 }
 
 DnsRuntime::~DnsRuntime() = default;
+
+void DnsRuntime::refresh_directory() {
+  if (listener_) listener_->refresh();
+}
 
 std::string DnsRuntime::reload_blocklists() {
   if (!resolver_) throw std::invalid_argument("the DNS resolver is disabled (--no-dns)");
@@ -80,6 +85,7 @@ ApiResponse DnsRuntime::describe() const {
                          {"upstream", settings_.upstream},
                          {"servers", settings_.servers},
                          {"dnssec", settings_.dnssec},
+                         {"open_directory", settings_.open_directory},
                          {"blocked_domains", blocked_domains_},
                          {"blocklist_bytes", blocklist_bytes_},
                          {"counters",
@@ -90,12 +96,14 @@ ApiResponse DnsRuntime::describe() const {
                            {"upstream", stats.upstream},
                            {"refused_sources", stats.refused_sources},
                            {"rate_limited", stats.rate_limited},
-                           {"malformed", stats.malformed}}}});
+                           {"malformed", stats.malformed},
+                           {"upstream_dropped", stats.upstream_dropped},
+                           {"upstream_timeouts", stats.upstream_timeouts}}}});
 }
 
 ApiResponse DnsRuntime::patch(const std::string& body_text) {
-  api::RequestBody body(body_text,
-                        {"zone", "blocklists", "block_answer", "upstream", "servers", "dnssec"});
+  api::RequestBody body(body_text, {"zone", "blocklists", "block_answer", "upstream", "servers",
+                                    "dnssec", "open_directory"});
   DnsSettings next = settings_;
   if (auto v = body.optional_string("zone")) next.zone = *v;
   if (auto v = body.optional_string_list("blocklists", 32)) next.blocklists = *v;
@@ -103,6 +111,7 @@ ApiResponse DnsRuntime::patch(const std::string& body_text) {
   if (auto v = body.optional_string("upstream")) next.upstream = *v;
   if (auto v = body.optional_string_list("servers", 8)) next.servers = *v;
   if (auto v = body.optional_integer("dnssec", 0, 1)) next.dnssec = *v == 1;
+  if (auto v = body.optional_integer("open_directory", 0, 1)) next.open_directory = *v == 1;
   validate(next);
   // Everything that can fail runs before anything changes.
   std::size_t skipped = 0;
@@ -111,6 +120,8 @@ ApiResponse DnsRuntime::patch(const std::string& body_text) {
   if (new_upstream) resolver_->set_upstream(upstream_config(next, options_.cache_mb << 20));
   if (next.zone != settings_.zone) listener_->change_zone(next.zone);
   save_dns_settings(store_, next);
+  if (next.open_directory != settings_.open_directory)
+    listener_->set_open_directory(next.open_directory);
   blocked_domains_ = list.size();
   blocklist_bytes_ = list.memory_bytes();
   resolver_->set_blocklist(std::move(list));

@@ -30,6 +30,10 @@ class DnsRuntime {
   // error is thrown. Returns a one-line summary (counts only).
   std::string reload_blocklists();
 
+  // Device groups or member isolation changed: who sees which device name
+  // follows.
+  void refresh_directory();
+
   // GET/PATCH /api/v1/dns and POST /api/v1/dns/reload in front of `next`.
   ApiResponse handle(const ApiRequest& request,
                      const std::function<ApiResponse(const ApiRequest&)>& next);

@@ -18,6 +18,9 @@ struct DnsSettings {
   std::string upstream = "recursive";     // recursive | tls | plain
   std::vector<std::string> servers;       // ADDRESS[@PORT][#AUTH-NAME] when forwarding
   bool dnssec = true;
+  // Every member may resolve every device's name. Off: a member sees its own
+  // devices' names and those of the devices it may reach.
+  bool open_directory = false;
 
   bool operator==(const DnsSettings&) const = default;
 };

@@ -109,6 +109,7 @@ DeviceAccess FirewallPolicy::set_access(const std::string& member, const std::st
     }
   }
   tx.commit();
+  if (changed_) changed_();
   return next;
 }
 
@@ -125,6 +126,7 @@ void FirewallPolicy::set_member_to_member(bool allowed) {
                      "); nothing was changed");
   }
   tx.commit();
+  if (changed_) changed_();
 }
 
 }  // namespace picket::controller

@@ -88,7 +88,8 @@ gateway::LinkSettings Service::link_settings() const {
 }
 
 ReconcileReport Service::start() {
-  if (wiped_) throw ApplyError("the gateway was wiped; picketd is stopping");
+  if (wiped_)
+    throw ApplyError("picketd is stopping (or the gateway was wiped); the interface is down");
   backend_.ensure_interface(link_settings());
   return reconcile();
 }
@@ -126,7 +127,8 @@ gateway::DesiredDevice Service::desired() {
 }
 
 ReconcileReport Service::reconcile() {
-  if (wiped_) throw ApplyError("the gateway was wiped; picketd is stopping");
+  if (wiped_)
+    throw ApplyError("picketd is stopping (or the gateway was wiped); the interface is down");
   auto wanted = desired();
   ReconcileReport report;
   report.desired_peers = wanted.peers.size();

@@ -47,20 +47,27 @@ std::size_t Service::revoke_all_devices() {
   return revoke_devices(store_.list_devices());
 }
 
-void Service::wipe_interface() {
+void Service::take_interface_down() {
   wiped_ = true;
   expiries_.clear();
   if (!backend_.interface_exists()) return;
   // Peers first, so that members are cut off even if removing the link then
   // fails (a kernel that refuses, a wireguard-go that will not exit).
-  gateway::DeviceChange change;
-  change.replace_peers = true;
-  backend_.apply(change);
-  backend_.remove_interface();
+  try {
+    gateway::DeviceChange change;
+    change.replace_peers = true;
+    backend_.apply(change);
+    backend_.remove_interface();
+  } catch (const std::exception&) {
+    // wireguard-go may be exiting by itself (systemd signals the whole
+    // control group at once): an interface that is gone holds no peer.
+    if (backend_.interface_exists()) throw;
+  }
 }
 
 Settings Service::rotate_key(const gateway::SecretKey& next_private_key) {
-  if (wiped_) throw ApplyError("the gateway was wiped; picketd is stopping");
+  if (wiped_)
+    throw ApplyError("picketd is stopping (or the gateway was wiped); the interface is down");
   Settings next = settings_;
   next.public_key = gateway::public_key_of(next_private_key);
   for (const auto& device : store_.list_devices()) {

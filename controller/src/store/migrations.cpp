@@ -115,11 +115,20 @@ CREATE TABLE audit_settings (
 INSERT INTO audit_settings (id, retention_days) VALUES (1, 90);
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations{{
+// Issue 17: who sees which device names. 0 (the default): a member's
+// queries resolve its own devices' names and those it may reach; 1: every
+// member resolves every name.
+constexpr const char* kV5 = R"sql(
+ALTER TABLE dns_settings ADD COLUMN open_directory INTEGER NOT NULL DEFAULT 0
+  CHECK (open_directory IN (0, 1));
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations{{
     {1, kV1},
     {2, kV2},
     {3, kDnsSettingsMigration},
     {4, kV4},
+    {5, kV5},
 }};
 
 }  // namespace

@@ -12,18 +12,19 @@ Record soa(const std::string& origin) {
   rr.rdata.insert(rr.rdata.end(), origin.begin(), origin.end());  // RNAME
   // serial 1, refresh 3600, retry 600, expire 86400, minimum kLocalTtl
   for (std::uint32_t v : {1u, 3600u, 600u, 86400u, kLocalTtl})
-    for (int shift = 24; shift >= 0; shift -= 8) rr.rdata.push_back(static_cast<std::uint8_t>(v >> shift));
+    for (int shift = 24; shift >= 0; shift -= 8)
+      rr.rdata.push_back(static_cast<std::uint8_t>(v >> shift));
   return rr;
 }
 
 }  // namespace
 
-std::optional<Bytes> local_answer(const LocalZone& zone, const Query& query) {
-  const auto found = zone.find(query.key_name);
+std::optional<Bytes> local_answer(const LocalZone& zone, const Query& query,
+                                  const IpAddress& querier) {
+  const auto found = zone.find(query.key_name, querier);
   if (found.kind == LocalZone::Kind::outside) return std::nullopt;
   const bool nx = found.kind == LocalZone::Kind::nxdomain;
-  Writer w(query.id,
-           answer_flags(query, nx ? rcode::NxDomain : rcode::NoError) | flag::AA);
+  Writer w(query.id, answer_flags(query, nx ? rcode::NxDomain : rcode::NoError) | flag::AA);
   w.question(query.name, query.qtype, query.qclass);
   bool answered = false;
   if (query.qclass == kClassIn && found.kind == LocalZone::Kind::found) {

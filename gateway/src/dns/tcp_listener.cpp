@@ -84,9 +84,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void dispatch() {
     if (!engine_.within_rate(source_)) return;
     ++outstanding_;
-    engine_.handle(body_, Transport::tcp, [self = shared_from_this()](Bytes answer) {
-      self->queue(std::move(answer));
-    });
+    engine_.handle(body_, Transport::tcp, source_,
+                   [self = shared_from_this()](Bytes answer) { self->queue(std::move(answer)); });
   }
 
   void queue(Bytes answer) {
@@ -153,9 +152,9 @@ void TcpListener::accept() {
       if (!peer_ec) {
         const auto source = to_ip(peer.address());
         const auto per_source = counts_->by_source.find(source);
-        const bool over = counts_->total >= limits_.total ||
-                          (per_source != counts_->by_source.end() &&
-                           per_source->second >= limits_.per_source);
+        const bool over =
+            counts_->total >= limits_.total ||
+            (per_source != counts_->by_source.end() && per_source->second >= limits_.per_source);
         // Outside sources and connections over the limits are closed at once.
         if (engine_.allowed(source) && !over)
           std::make_shared<Session>(std::move(socket), engine_, source, counts_, limits_.idle)

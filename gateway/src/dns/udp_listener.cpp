@@ -39,10 +39,11 @@ void UdpListener::drain() {
     if (ec) return;  // would block, or an ICMP error surfacing: nothing to do
     const auto source = to_ip(from.address());
     if (!engine_.allowed(source) || !engine_.within_rate(source)) continue;
-    engine_.handle(std::span(buffer_.data(), n), Transport::udp, [this, from](Bytes answer) {
-      boost::system::error_code ignored;
-      socket_.send_to(asio::buffer(answer), from, 0, ignored);
-    });
+    engine_.handle(std::span(buffer_.data(), n), Transport::udp, source,
+                   [this, from](Bytes answer) {
+                     boost::system::error_code ignored;
+                     socket_.send_to(asio::buffer(answer), from, 0, ignored);
+                   });
   }
 }
 

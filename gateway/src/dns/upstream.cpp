@@ -49,10 +49,18 @@ Upstream::Upstream(boost::asio::io_context& io, const UpstreamConfig& config) : 
     set("key-cache-size:", std::to_string(1 << 20));
     set("neg-cache-size:", std::to_string(1 << 20));
     set("prefetch:", "yes");
+    // A server that timed out often enough is marked down and, by default,
+    // not asked again for infra-host-ttl (15 minutes): with one forwarder,
+    // a member flooding names whose servers never answer could make every
+    // lookup fail for that long. Keep probing it, so the first answer brings
+    // it back, and forget what timed out after a minute.
+    set("infra-keep-probing:", "yes");
+    set("infra-host-ttl:", "60");
     set("qname-minimisation:", "yes");
     check(ub_ctx_async(ctx_, 1), "selecting thread mode");
     if (config.dnssec) {
-      for (const char* anchor : kRootAnchors) check(ub_ctx_add_ta(ctx_, anchor), "adding the root trust anchor");
+      for (const char* anchor : kRootAnchors)
+        check(ub_ctx_add_ta(ctx_, anchor), "adding the root trust anchor");
     } else {
       set("module-config:", "iterator");
     }
@@ -84,7 +92,7 @@ Upstream::~Upstream() {
   fd_.cancel(ignored);
   fd_.release();  // libunbound owns the descriptor
   ub_ctx_delete(ctx_);
-  for (auto* pending : pending_) {
+  for (auto& [id, pending] : pending_) {
     // Whoever waits gets SERVFAIL rather than silence.
     auto callback = std::move(pending->callback);
     delete pending;
@@ -102,23 +110,36 @@ void Upstream::arm() {
                  });
 }
 
-void Upstream::resolve(const std::string& name, std::uint16_t qtype, std::uint16_t qclass,
-                       Callback callback) {
+Upstream::Id Upstream::resolve(const std::string& name, std::uint16_t qtype, std::uint16_t qclass,
+                               Callback callback) {
   auto* pending = new Pending{this, std::move(callback)};
-  pending_.insert(pending);
   int id = 0;
-  const int rc = ub_resolve_async(ctx_, name.c_str(), qtype, qclass, pending, &Upstream::on_result, &id);
+  // Results come only through ub_process() on this thread, never inside
+  // this call, so the id is known before any result can name it.
+  const int rc =
+      ub_resolve_async(ctx_, name.c_str(), qtype, qclass, pending, &Upstream::on_result, &id);
   if (rc != 0) {
-    pending_.erase(pending);
     auto cb = std::move(pending->callback);
     delete pending;
     cb(Answer{});
+    return 0;
   }
+  pending->id = id;
+  pending_.emplace(id, pending);
+  return id;
+}
+
+void Upstream::cancel(Id id) {
+  const auto it = pending_.find(id);
+  if (it == pending_.end()) return;
+  ub_cancel(ctx_, id);
+  delete it->second;
+  pending_.erase(it);
 }
 
 void Upstream::on_result(void* data, int err, ub_result* result) {
   auto* pending = static_cast<Pending*>(data);
-  pending->owner->pending_.erase(pending);
+  pending->owner->pending_.erase(pending->id);
   Answer answer;
   if (err == 0 && result && !result->bogus && result->answer_packet && result->answer_len > 0) {
     answer.ok = true;

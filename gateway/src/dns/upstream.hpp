@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "dns/wire.hpp"
 #include "picket/gateway/dns/resolver.hpp"
@@ -26,6 +26,7 @@ class Upstream {
     Bytes packet;
   };
   using Callback = std::function<void(Answer)>;
+  using Id = int;
 
   // Throws Error when libunbound refuses the configuration.
   Upstream(boost::asio::io_context& io, const UpstreamConfig& config);
@@ -33,14 +34,18 @@ class Upstream {
   Upstream(const Upstream&) = delete;
   Upstream& operator=(const Upstream&) = delete;
 
-  // `name` in presentation format.
-  void resolve(const std::string& name, std::uint16_t qtype, std::uint16_t qclass,
-               Callback callback);
+  // `name` in presentation format. The callback runs once, on the loop's
+  // thread (at once when libunbound refuses the query), unless cancelled.
+  Id resolve(const std::string& name, std::uint16_t qtype, std::uint16_t qclass, Callback callback);
+  // Forgets a lookup: libunbound stops working on it and its callback never
+  // runs. Unknown or finished ids are ignored.
+  void cancel(Id id);
 
  private:
   struct Pending {
     Upstream* owner;
     Callback callback;
+    Id id = 0;
   };
   static void on_result(void* data, int err, ub_result* result);
   void arm();
@@ -48,7 +53,7 @@ class Upstream {
   ub_ctx* ctx_ = nullptr;
   std::FILE* devnull_ = nullptr;
   boost::asio::posix::stream_descriptor fd_;
-  std::unordered_set<Pending*> pending_;
+  std::unordered_map<Id, Pending*> pending_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

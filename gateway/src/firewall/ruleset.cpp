@@ -128,6 +128,19 @@ std::string full(const FirewallConfig& config, const std::string& table,
   out += "  map group_v4 " + set_body("ipv4_addr : verdict", "", sets["group_v4"]) + "\n";
   out += "  map group_v6 " + set_body("ipv6_addr : verdict", "", sets["group_v6"]) + "\n";
 
+  // Before routing, connection tracking and NAT: the tunnel's addresses
+  // count only on the tunnel. Linux would otherwise deliver a packet for the
+  // gateway's tunnel address that arrives on the uplink (a neighbour routes
+  // the subnet to us) to local listeners, and accept a forged member source
+  // from outside and send the answer into that member's tunnel. Loopback is
+  // the host talking to itself.
+  out += "  chain off_tunnel {\n    type filter hook prerouting priority raw; policy accept;\n";
+  out += "    iifname { \"lo\", " + tunnel + " } accept\n";
+  out += "    ip saddr " + config.ipv4_subnet.network().str() + " drop\n";
+  out += "    ip6 saddr " + config.ipv6_subnet.network().str() + " drop\n";
+  out += "    ip daddr " + gw4 + " drop\n";
+  out += "    ip6 daddr " + gw6 + " drop\n  }\n";
+
   // From the tunnel to the gateway itself: DNS, the admin API and ping on
   // the tunnel addresses; nothing else (no SSH, no other local service).
   out += "  chain input {\n    type filter hook input priority filter; policy accept;\n";

@@ -1,6 +1,7 @@
 // The resolver's defences against a member who floods it: the per-source
-// answer rate, and the TCP connection limits and idle timeout. Real sockets
-// on loopback; only local-zone names are asked, so nothing goes upstream.
+// answer rate, the TCP connection limits and idle timeout (local-zone names
+// only, nothing goes upstream), and the bounds on upstream work, against an
+// upstream on loopback that never answers. Real sockets and libunbound.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -11,6 +12,9 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstring>
+#include <set>
+#include <span>
+#include <string>
 
 #include "dns/rate_limiter.hpp"
 #include "dns_test_util.hpp"
@@ -112,7 +116,7 @@ TEST_CASE("dns resolver: a flooding source gets only its rate of answers", "[dns
   auto config = loopback_config();
   config.rate_limit_per_source = 5;
   Resolver resolver(config);
-  resolver.local_zone().put({"phone.alice.picket.internal", {IpAddress::parse("10.77.0.5")}});
+  resolver.local_zone().put({"phone.alice.picket.internal", {IpAddress::parse("10.77.0.5")}, {}});
   const std::uint16_t port = resolver.bound_ports().at(0);
 
   Fd client(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
@@ -137,7 +141,7 @@ TEST_CASE("dns resolver: TCP connections per source are bounded", "[dns]") {
   auto config = loopback_config();
   config.max_tcp_per_source = 2;
   Resolver resolver(config);
-  resolver.local_zone().put({"phone.alice.picket.internal", {IpAddress::parse("10.77.0.5")}});
+  resolver.local_zone().put({"phone.alice.picket.internal", {IpAddress::parse("10.77.0.5")}, {}});
   const std::uint16_t tcp_port = resolver.bound_ports().at(1);
   const Bytes query = make_query("phone.alice.picket.internal", type::A);
 
@@ -163,7 +167,7 @@ TEST_CASE("dns resolver: an idle TCP connection is closed", "[dns]") {
   auto config = loopback_config();
   config.tcp_idle_timeout = 200ms;
   Resolver resolver(config);
-  resolver.local_zone().put({"phone.alice.picket.internal", {IpAddress::parse("10.77.0.5")}});
+  resolver.local_zone().put({"phone.alice.picket.internal", {IpAddress::parse("10.77.0.5")}, {}});
   const std::uint16_t tcp_port = resolver.bound_ports().at(1);
 
   Fd silent(tcp_connect(tcp_port));
@@ -172,4 +176,122 @@ TEST_CASE("dns resolver: an idle TCP connection is closed", "[dns]") {
   Fd asking(tcp_connect(tcp_port));
   REQUIRE(tcp_ask(asking.fd, make_query("phone.alice.picket.internal", type::A)));
   CHECK(closed_by_server(asking.fd, 10000ms));
+}
+
+namespace {
+
+// An upstream that reads every query and never answers, and remembers the
+// names it was asked (libunbound retransmits; a name counts once).
+struct SilentUpstream {
+  Fd socket{::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)};
+  std::uint16_t port = 0;
+  std::set<std::string> names;
+
+  SilentUpstream() {
+    sockaddr_in at = loopback(0);
+    REQUIRE(::bind(socket.fd, reinterpret_cast<const sockaddr*>(&at), sizeof at) == 0);
+    socklen_t length = sizeof at;
+    REQUIRE(::getsockname(socket.fd, reinterpret_cast<sockaddr*>(&at), &length) == 0);
+    port = ntohs(at.sin_port);
+  }
+  // Reads until `done()` or nothing arrives for `quiet`.
+  template <typename Done>
+  void drain(Done done, std::chrono::milliseconds quiet) {
+    std::uint8_t buffer[1500];
+    while (!done() && readable(socket.fd, quiet)) {
+      const auto n = ::recv(socket.fd, buffer, sizeof buffer, 0);
+      if (n <= 0) continue;
+      const auto parsed = parse_query(std::span(buffer, static_cast<std::size_t>(n)));
+      if (parsed.question) names.insert(parsed.query.key_name);
+    }
+  }
+  std::size_t count_under(const std::string& label) const {
+    std::size_t n = 0;
+    for (const auto& name : names) n += name.find(label) != std::string::npos;
+    return n;
+  }
+};
+
+// A UDP client bound to one loopback source address.
+Fd client_from(const char* source) {
+  Fd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  ::inet_pton(AF_INET, source, &from.sin_addr);
+  REQUIRE(::bind(fd.fd, reinterpret_cast<const sockaddr*>(&from), sizeof from) == 0);
+  return fd;
+}
+
+void ask_names(const Fd& client, std::uint16_t port, const std::string& label, int count) {
+  const sockaddr_in to = loopback(port);
+  for (int i = 0; i < count; ++i) {
+    const auto query = make_query("n" + std::to_string(i) + "." + label + ".example", type::A);
+    ::sendto(client.fd, query.data(), query.size(), 0, reinterpret_cast<const sockaddr*>(&to),
+             sizeof to);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("dns resolver: one source cannot hold every upstream slot", "[dns]") {
+  SilentUpstream upstream;
+  auto config = loopback_config();
+  config.rate_limit_per_source = 0;
+  config.upstream.servers = {"127.0.0.1@" + std::to_string(upstream.port)};
+  Resolver resolver(config);
+  const std::uint16_t port = resolver.bound_ports().at(0);
+
+  // Source A asks for far more names than it may have waiting upstream.
+  const Fd a = client_from("127.0.0.2");
+  constexpr int kFlood = 200;
+  static_assert(kFlood > 2 * 64);
+  ask_names(a, port, "flood", kFlood);
+  // Source B asks afterwards; its names must still go out.
+  const Fd b = client_from("127.0.0.3");
+  ask_names(b, port, "other", 10);
+  upstream.drain([&] { return upstream.count_under("\x05other") == 10; }, 10000ms);
+  CHECK(upstream.count_under("\x05other") == 10);
+  // Whatever arrived from A, the bound held: A's waiting queries stopped at
+  // the per-source limit, the rest were dropped unanswered and counted.
+  upstream.drain([] { return false; }, 500ms);
+  CHECK(upstream.count_under("\x05"
+                             "flood") <= 64);
+  CHECK(resolver.stats().upstream_dropped >= kFlood - 64);
+}
+
+TEST_CASE("dns resolver: an upstream lookup that never ends is given up and its slot freed",
+          "[dns]") {
+  SilentUpstream upstream;
+  auto config = loopback_config();
+  config.rate_limit_per_source = 0;
+  config.upstream.servers = {"127.0.0.1@" + std::to_string(upstream.port)};
+  Resolver resolver(config);
+  const std::uint16_t port = resolver.bound_ports().at(0);
+  const Fd a = client_from("127.0.0.2");
+
+  ask_names(a, port, "first", 64);
+  upstream.drain(
+      [&] {
+        return upstream.count_under(
+                   "\x05"
+                   "first") == 64;
+      },
+      10000ms);
+  REQUIRE(upstream.count_under("\x05"
+                               "first") == 64);
+  // Every one of them is answered SERVFAIL once the lookup time is over
+  // (generous: the limit plus a busy machine).
+  int servfails = 0;
+  std::uint8_t buffer[512];
+  while (servfails < 64 && readable(a.fd, 40000ms)) {
+    const auto n = ::recv(a.fd, buffer, sizeof buffer, 0);
+    if (n >= static_cast<ssize_t>(kHeaderSize) && (buffer[3] & 0x0f) == rcode::ServFail)
+      ++servfails;
+  }
+  // (Picket's time limit or libunbound's own retries, whichever ends first.)
+  CHECK(servfails == 64);
+  // The source's budget is whole again: new names go out.
+  ask_names(a, port, "second", 64);
+  upstream.drain([&] { return upstream.count_under("\x06second") == 64; }, 10000ms);
+  CHECK(upstream.count_under("\x06second") == 64);
 }

@@ -48,6 +48,14 @@ table inet picket_picket0 {
   }
   map group_v4 { type ipv4_addr : verdict; elements = { 10.77.0.4 : jump group_7 }; }
   map group_v6 { type ipv6_addr : verdict; elements = { fd77:77::4 : jump group_7 }; }
+  chain off_tunnel {
+    type filter hook prerouting priority raw; policy accept;
+    iifname { "lo", "picket0" } accept
+    ip saddr 10.77.0.0/24 drop
+    ip6 saddr fd77:77::/64 drop
+    ip daddr 10.77.0.1 drop
+    ip6 daddr fd77:77::1 drop
+  }
   chain input {
     type filter hook input priority filter; policy accept;
     iifname "picket0" jump tunnel_to_gateway

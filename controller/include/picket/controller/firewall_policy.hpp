@@ -59,6 +59,10 @@ class FirewallPolicy : public DeviceListener {
   bool member_to_member() const { return firewall_.config().member_to_member; }
   void set_member_to_member(bool allowed);
 
+  // Called after a stored access or the isolation switch changed, for
+  // whatever else follows who may reach whom (the resolver's directory).
+  void on_change(std::function<void()> observer) { changed_ = std::move(observer); }
+
   // Access for the next device activated with this member and label, stored
   // in the same transaction that creates it (the create request carries it).
   void expect_new_device(const std::string& member, const std::string& label,
@@ -82,6 +86,7 @@ class FirewallPolicy : public DeviceListener {
   std::map<std::int64_t, Device> active_;  // by device id
   std::map<std::string, std::uint32_t> group_ids_;
   std::optional<Expected> expected_;
+  std::function<void()> changed_;
 };
 
 }  // namespace picket::controller

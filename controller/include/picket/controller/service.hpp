@@ -126,10 +126,13 @@ class Service {
   std::size_t disable_member_devices(const std::string& member);
   // "Burn": revokes every device of every member; returns how many.
   std::size_t revoke_all_devices();
-  // Panic wipe, network side: takes every peer off, removes the interface and
-  // from then on refuses start() and reconcile(), so the drift timer cannot
-  // bring the interface back while picketd stops.
-  void wipe_interface();
+  // Takes every peer off, removes the interface and from then on refuses
+  // start() and reconcile(), so the drift timer cannot bring the interface
+  // back while picketd stops. The panic wipe's network side, and the first
+  // step of every stop: no peer may outlive the firewall table. Throws when
+  // the peers or the interface could not be removed.
+  void take_interface_down();
+  void wipe_interface() { take_interface_down(); }
   // Puts a new gateway private key on the interface and its public key in the
   // settings, in one transaction (the caller has already stored the key
   // file). Every client config made before names the old public key and

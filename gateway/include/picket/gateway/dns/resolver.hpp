@@ -50,6 +50,9 @@ struct ResolverConfig {
 struct ResolverStats {
   std::uint64_t queries = 0, cache_hits = 0, local = 0, blocked = 0, upstream = 0,
                 refused_sources = 0, rate_limited = 0, malformed = 0;
+  // Queries dropped because their source (or everyone) had too many waiting
+  // for upstream; upstream lookups given up after the time limit.
+  std::uint64_t upstream_dropped = 0, upstream_timeouts = 0;
 };
 
 // The members' DNS resolver: UDP and TCP listeners, the local zone, the
