@@ -109,9 +109,9 @@ json answer_for_add(const json& settings, const json& request) {
       {"ipv4", ipv4},
       {"ipv6", ipv6},
       {"allowed_ips", split},
-      {"client", client_object(settings, split, ipv4, ipv6,
-                               gateway::generate_preshared_key().base64(),
-                               request.value("keepalive", 25), request.value("mtu", 0))},
+      {"client",
+       client_object(settings, split, ipv4, ipv6, gateway::generate_preshared_key().base64(),
+                     request.value("keepalive", 25), request.value("mtu", 0))},
   };
 }
 
@@ -120,9 +120,9 @@ json answer_for_reissue(const json& device, const json& settings,
   json answer = device;
   // Live figures belong to the key that is going away.
   for (const char* live : {"active", "last_handshake", "rx_bytes", "tx_bytes"}) answer.erase(live);
-  answer["client"] = client_object(settings, device.at("allowed_ips"), device.at("ipv4"),
-                                   device.at("ipv6"), preshared_key, device.at("keepalive"),
-                                   device.at("mtu"));
+  answer["client"] =
+      client_object(settings, device.at("allowed_ips"), device.at("ipv4"), device.at("ipv6"),
+                    preshared_key, device.at("keepalive"), device.at("mtu"));
   return answer;
 }
 
@@ -156,18 +156,19 @@ std::string handover_text(const json& answer, const ClientOutput& output, bool t
                           const std::string& headline) {
   if (output.json_output) return {};
   if (!output.show_qr && !output.has_file()) {
-    return headline + " has no config: with --no-qr and no --conf or --svg its private key was "
-                      "shown nowhere. Reissue it when the member needs one.\n";
+    return headline +
+           " has no config: with --no-qr and no --conf or --svg its private key was "
+           "shown nowhere. Reissue it when the member needs one.\n";
   }
   std::string text = headline;
-  text += terminal ? ": scan this into the WireGuard app.\n" : ": its config is in the file below.\n";
+  text +=
+      terminal ? ": scan this into the WireGuard app.\n" : ": its config is in the file below.\n";
   text += "It holds the device's private key: it is shown once and stored nowhere.\n";
   if (!terminal && output.show_qr)
     text += "Its QR code is too wide for this terminal; show the SVG file instead.\n";
   if (!output.conf_file.empty())
     text += "Config written to " + output.conf_file + " (mode 0600).\n";
-  if (!output.svg_file.empty())
-    text += "QR code written to " + output.svg_file + " (mode 0600).\n";
+  if (!output.svg_file.empty()) text += "QR code written to " + output.svg_file + " (mode 0600).\n";
   text += "Gateway key fingerprint (check it in person): " +
           answer.at("client").at("gateway_fingerprint").get<std::string>() + "\n";
   return text;
@@ -188,7 +189,8 @@ void write_stdout(const std::string& text) {
   while (done < text.size()) {
     const auto n = ::write(STDOUT_FILENO, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw CliError(std::string("cannot write to standard output: ") + std::strerror(errno));
+    if (n <= 0)
+      throw CliError(std::string("cannot write to standard output: ") + std::strerror(errno));
     done += static_cast<std::size_t>(n);
   }
 }

@@ -7,12 +7,13 @@
 //   add:     check, add, hand out; if handing out fails, revoke the device.
 //   reissue: check, hand out the whole new config (the preshared key is made
 //            here too), then swap the key; the old key works until then.
+#include "cli/device_issue.hpp"
+
 #include <csignal>
 #include <ctime>
 #include <optional>
 
 #include "cli/client_output.hpp"
-#include "cli/device_issue.hpp"
 #include "cli/output_files.hpp"
 #include "cli/when.hpp"
 #include "picket/controller/service.hpp"
@@ -121,11 +122,11 @@ void add_command(Context& context, IssueArgs& args, const json& request_body) {
   body["public_key"] = gateway::public_key_of(private_key).base64();
   const int columns = terminal_columns();
   const auto settings = context.call("GET", "/api/v1/settings");
-  const bool terminal = plan_terminal_qr(
-      args.output,
-      render_client_config(config_from(answer_for_add(settings, body), private_key,
-                                       args.output.dns)),
-      columns);
+  const bool terminal =
+      plan_terminal_qr(args.output,
+                       render_client_config(config_from(answer_for_add(settings, body), private_key,
+                                                        args.output.dns)),
+                       columns);
   OutputFiles files(args.output.conf_file, args.output.svg_file);
 
   const auto answer = context.call("POST", path, body);
@@ -150,14 +151,16 @@ void reissue_command(Context& context, IssueArgs& args) {
   const auto device = context.call("GET", args.device.path());
   if (args.pubkey.empty() && !args.output.json_output && args.no_qr && !args.output.has_file()) {
     throw CLI::ValidationError(
-        "--no-qr", "without --conf FILE or --svg FILE the new key would be shown nowhere and the "
-                   "old one would stop working: the member would have no working config");
+        "--no-qr",
+        "without --conf FILE or --svg FILE the new key would be shown nowhere and the "
+        "old one would stop working: the member would have no working config");
   }
   try {
     check_split_entries(device.at("allowed_ips").size());
   } catch (const std::invalid_argument& e) {
-    throw CliError(std::string(e.what()) + "; revoke the device and add it again; nothing was "
-                                           "changed");
+    throw CliError(std::string(e.what()) +
+                   "; revoke the device and add it again; nothing was "
+                   "changed");
   }
   const auto settings = context.call("GET", "/api/v1/settings");
   const auto private_key = gateway::generate_private_key();
@@ -169,8 +172,13 @@ void reissue_command(Context& context, IssueArgs& args) {
 
   // Handed out in full before the swap: a failure up to here changes nothing.
   OutputFiles files(args.output.conf_file, args.output.svg_file);
-  files.write(config);
-  write_stdout(config_text(planned, config, args.output, terminal, columns));
+  try {
+    files.write(config);
+    write_stdout(config_text(planned, config, args.output, terminal, columns));
+  } catch (const CliError& e) {
+    throw CliError(std::string(e.what()) +
+                   "; the device was not reissued: its old key still works, nothing was changed");
+  }
 
   json answer;
   try {
@@ -184,15 +192,14 @@ void reissue_command(Context& context, IssueArgs& args) {
   }
   // Settings changed by someone else since they were read make picketd's
   // answer differ from what was handed out: hand out the right one.
-  const auto final_config =
-      render_client_config(config_from(answer, private_key, args.output.dns));
+  const auto final_config = render_client_config(config_from(answer, private_key, args.output.dns));
   if (final_config != config) {
     files.write(final_config);
-    write_stdout(
-        (args.output.json_output ? ""
-                                 : "The gateway's settings changed meanwhile: this code replaces "
-                                   "the one above.\n") +
-        config_text(answer, final_config, args.output, terminal, columns));
+    write_stdout((args.output.json_output
+                      ? ""
+                      : "The gateway's settings changed meanwhile: this code replaces "
+                        "the one above.\n") +
+                 config_text(answer, final_config, args.output, terminal, columns));
   }
   files.commit();
   write_stdout(handover_text(answer, args.output, terminal,
@@ -245,8 +252,9 @@ void add_issue_commands(CLI::App* device, Context& context) {
   }
   {
     auto* reissue = device->add_subcommand(
-        "reissue", "new key pair for a device; the old key stops working once the new config is "
-                   "handed out");
+        "reissue",
+        "new key pair for a device; the old key stops working once the new config is "
+        "handed out");
     static IssueArgs args;
     add_issue_arguments(reissue, args);
     reissue->callback([&context] {

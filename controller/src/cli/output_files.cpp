@@ -74,7 +74,8 @@ void OutputFiles::add(const std::string& target, bool svg) {
 }
 
 void OutputFiles::write(const std::string& config) {
-  for (auto& file : files_) write_all(file.fd, file.svg ? render_qr_svg(config) : config, file.target);
+  for (auto& file : files_)
+    write_all(file.fd, file.svg ? render_qr_svg(config) : config, file.target);
 }
 
 void OutputFiles::commit() {

@@ -132,9 +132,11 @@ void refuse_undialable(std::string_view endpoint, const gateway::IpAddress& addr
     loopback = b[0] == 127;
     unspecified = b[0] == 0;
   } else {
-    const bool leading_zeros = std::all_of(b.begin(), b.begin() + 10, [](auto x) { return x == 0; });
+    const bool leading_zeros =
+        std::all_of(b.begin(), b.begin() + 10, [](auto x) { return x == 0; });
     const bool mapped = leading_zeros && b[10] == 0xff && b[11] == 0xff;
-    const bool low_zeros = std::all_of(b.begin() + 10, b.begin() + 15, [](auto x) { return x == 0; });
+    const bool low_zeros =
+        std::all_of(b.begin() + 10, b.begin() + 15, [](auto x) { return x == 0; });
     loopback = (leading_zeros && low_zeros && b[15] == 1) || (mapped && b[12] == 127);
     unspecified = (leading_zeros && low_zeros && b[15] == 0) || (mapped && b[12] == 0);
   }
@@ -280,8 +282,7 @@ std::string validate_endpoint(std::string_view endpoint) {
   // RFC 6761: localhost and every name under it resolve to loopback.
   if (name == "localhost" || name.ends_with(".localhost")) {
     throw std::invalid_argument("the endpoint '" + std::string(endpoint) +
-                                "' names localhost, which every phone reads as itself" +
-                                kDialable);
+                                "' names localhost, which every phone reads as itself" + kDialable);
   }
   return name + ":" + std::to_string(port);
 }

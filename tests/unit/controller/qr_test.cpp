@@ -16,15 +16,15 @@
 using picket::controller::kMaxSplitEntries;
 using picket::controller::kQrMaxBytes;
 using picket::controller::kTerminalColumns;
-using picket::controller::QrTooWide;
 using picket::controller::qr_terminal_width;
+using picket::controller::QrTooWide;
 using picket::controller::render_client_config;
 using picket::controller::render_qr_svg;
 using picket::controller::render_qr_terminal;
 using picket::controller::test::default_config;
 using picket::controller::test::largest_config;
-using picket::controller::test::worst_case_config;
 using picket::controller::test::TempDir;
+using picket::controller::test::worst_case_config;
 
 namespace {
 
@@ -251,7 +251,8 @@ TEST_CASE("qr: level M where the terminal is wide enough, L where it is not", "[
   REQUIRE(config.size() == 361);
   CHECK(qr_terminal_width(config, 81) == 81);
   CHECK(qr_terminal_width(config, kTerminalColumns) == 73);
-  CHECK(columns_of(render_qr_terminal(config, 120).substr(0, render_qr_terminal(config, 120).find('\n'))) == 81);
+  CHECK(columns_of(render_qr_terminal(config, 120)
+                       .substr(0, render_qr_terminal(config, 120).find('\n'))) == 81);
 }
 
 TEST_CASE("qr: a code wider than the terminal is refused, saying how wide", "[render]") {
@@ -263,8 +264,8 @@ TEST_CASE("qr: a code wider than the terminal is refused, saying how wide", "[re
     FAIL("a code wider than the terminal was drawn");
   } catch (const QrTooWide& e) {
     CHECK(e.columns == width);
-    CHECK_THAT(e.what(), Catch::Contains(std::to_string(width) + " columns") &&
-                             Catch::Contains("80"));
+    CHECK_THAT(e.what(),
+               Catch::Contains(std::to_string(width) + " columns") && Catch::Contains("80"));
   }
   CHECK_NOTHROW(render_qr_terminal(config, width));
 }

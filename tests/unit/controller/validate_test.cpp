@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+using picket::controller::check_ula_subnet;
 using picket::controller::normalize_label;
 using picket::controller::validate_endpoint;
 using picket::controller::validate_note;
