@@ -161,7 +161,12 @@ cmp -s "$WORK/tablet.decoded" "$WORK/tablet.conf" || fail "the QR code in an 80-
 log "... and the SVG, rendered by rsvg-convert without size options"
 picket device add alice laptop --conf "$WORK/laptop.conf" --svg "$WORK/laptop.svg" --no-qr >/dev/null
 rsvg-convert "$WORK/laptop.svg" -o "$WORK/laptop.png"
-log "   $(file -b "$WORK/laptop.png" | cut -d, -f2)"
+PNG_SIZE=$(file -b "$WORK/laptop.png" | cut -d, -f2)
+MODULES=$(grep -o 'viewBox="0 0 [0-9]*' "$WORK/laptop.svg" | grep -o '[0-9]*$')
+log "   $MODULES modules drawn at$PNG_SIZE pixels"
+# A viewBox alone draws one pixel per module: too small for any phone to read
+# off a screen or paper. 1 mm per module is 3.78 pixels at rsvg's 96 dpi.
+[ "$(echo "$PNG_SIZE" | awk '{ print $1 }')" -ge $((MODULES * 3)) ] || fail "the SVG draws at$PNG_SIZE, under 3 pixels per module"
 zbarimg --raw -q "$WORK/laptop.png" 2>/dev/null | sed '${/^$/d}' >"$WORK/laptop.decoded"
 cmp -s "$WORK/laptop.decoded" "$WORK/laptop.conf" || fail "the SVG through rsvg-convert does not decode to the .conf"
 
