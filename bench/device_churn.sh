@@ -109,7 +109,7 @@ LOCKED_FLAG=()
 echo "== starting picketd (userspace backend${LOCKED_FLAG:+, locked mode}) in namespace $NS"
 ip netns exec "$NS" "$PICKETD" --state-dir "$WORK/state" --socket "$SOCK" \
   --backend userspace --interface "$PICKET_IF" --listen-port 51820 \
-  --endpoint 127.0.0.1:51820 --ipv4-subnet 10.88.0.0/16 --ipv6-subnet fd88::/64 \
+  --endpoint 192.0.2.1:51820 --ipv4-subnet 10.88.0.0/16 --ipv6-subnet fd88::/64 \
   "${LOCKED_FLAG[@]}" >>"$WORK/picketd.log" 2>&1 &
 PICKETD_PID=$!
 ready=""

@@ -4,6 +4,7 @@
 // of the API answer.
 //   render_config config   stdin: {"answer": <API device answer>, "private_key": "..."}
 //   render_config pubkey   stdin: a base64 private key; prints its public key
+//   render_config limits   prints {"max_split_entries": ..., "qr_max_bytes": ...}
 #include <iostream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -26,12 +27,19 @@ int main(int argc, char** argv) try {
         controller::cli::config_from(request.at("answer"), key));
     return 0;
   }
+  if (mode == "limits") {
+    std::cout << json{{"max_split_entries", controller::kMaxSplitEntries},
+                      {"qr_max_bytes", controller::kQrMaxBytes}}
+                     .dump()
+              << "\n";
+    return 0;
+  }
   if (mode == "pubkey") {
     std::string text = input.substr(0, input.find_first_of("\r\n"));
     std::cout << gateway::public_key_of(gateway::SecretKey::from_base64(text)).base64() << "\n";
     return 0;
   }
-  std::cerr << "usage: render_config config|pubkey < input\n";
+  std::cerr << "usage: render_config config|pubkey|limits < input\n";
   return 2;
 } catch (const std::exception& e) {
   std::cerr << "render_config: " << e.what() << "\n";

@@ -82,6 +82,10 @@ refused "is not an IP prefix" -- init --ipv4 10.77.0.0/33
 refused "while devices exist" -- init --ipv4 10.78.0.0/24
 refused "endpoint" -- init --endpoint "no-port-here"
 refused "endpoint" -- init --endpoint "vpn.example.org:70000"
+refused "loopback" -- init --endpoint "127.0.0.1:51820"
+refused "localhost" -- init --endpoint "localhost:51820"
+refused "unspecified" -- init --endpoint "[::]:51820"
+refused "fc00::/7" -- init --ipv6 2001:db8:77::/64
 refused "time" -- device add alice tab --expires yesterday --no-qr
 refused "past" -- device add alice tab --expires @1000 --no-qr
 
@@ -101,7 +105,7 @@ api_refused POST /api/v1/members "$(head -c 70000 /dev/zero | tr '\0' ' ')" 413 
 log "an exhausted subnet"
 picket device revoke alice phone >/dev/null
 refused "overlaps 172.31.250.0/30" -- init --ipv4 172.31.248.0/22
-refused "overlaps ::1/128" -- init --ipv6 ::/64
+refused "fc00::/7" -- init --ipv6 ::/64
 picket init --ipv4 10.77.0.0/30 >/dev/null
 picket device add alice one --no-qr >/dev/null
 refused "full" -- device add alice two --no-qr

@@ -99,10 +99,17 @@ stop_picketd() {
 
 # Reads `picket device add/reissue` output on stdin, renders its terminal QR
 # code to a PBM image (each half block is two modules; scaled 4x) and prints
-# what zbarimg decodes from it.
+# what zbarimg decodes from it. With COLUMNS, as a terminal that wide shows
+# it: a longer line goes on in the next row.
 qr_to_config() {
-  local image="$WORK/qr.pbm"
-  LC_ALL=C sed -n '/^Device /q; p' | LC_ALL=C sed 's/\xe2\x96\x88/F/g; s/\xe2\x96\x80/T/g; s/\xe2\x96\x84/B/g; s/ /./g' |
+  local image="$WORK/qr.pbm" columns=${1:-0}
+  LC_ALL=C sed -n '/^Device /q; p' |
+    LC_ALL=C sed 's/\x1b\[[0-9;]*m//g; s/\xe2\x96\x88/F/g; s/\xe2\x96\x80/T/g; s/\xe2\x96\x84/B/g; s/ /./g' |
+    awk -v columns="$columns" '{
+      line = $0
+      if (columns == 0) { print line; next }
+      do { print substr(line, 1, columns); line = substr(line, columns + 1) } while (length(line) > 0)
+    }' |
     awk -v scale=4 '
       { rows[NR] = $0; if (length($0) > width) width = length($0) }
       END {

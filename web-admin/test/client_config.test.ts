@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { renderClientConfig, configFileName, type ClientParameters } from '../src/lib/client_config';
+import {
+  clientRoutes,
+  configFileName,
+  MAX_SPLIT_ENTRIES,
+  QR_MAX_BYTES,
+  renderClientConfig,
+  type ClientParameters,
+} from '../src/lib/client_config';
 import { generateKeyPair } from '../src/lib/keys';
-import { cppRender } from './helpers';
+import { cppLimits, cppRender } from './helpers';
 
 const GATEWAY = 'HIgo9xNzJMWLKASShiTqIybxZ0U3wGLiUeJ1PKf8ykw=';
 const PSK = 'FpCyhws9cxwWoV4xELtfJvjJN+zQVRPISllRWgeopVE=';
@@ -34,6 +41,17 @@ const cases: Record<string, ReturnType<typeof answer>> = {
     keepalive: 0,
   }),
   'no preshared key, no DNS': answer({ preshared_key: ZERO, dns: [] }),
+  // The gateway's resolvers are routed whenever the entries miss them.
+  'split tunnel, IPv4 only (the IPv6 resolver gets a /128)': answer({ allowed_ips: ['10.0.0.0/8', '192.168.5.0/24'] }),
+  'split tunnel, IPv4 only, neither resolver covered': answer({ allowed_ips: ['192.168.5.0/24'] }),
+  'split tunnel, IPv6 only (the IPv4 resolver gets a /32)': answer({ allowed_ips: ['2001:db8::/32', 'fd00::/8'] }),
+  'split tunnel, mixed, with repeats': answer({
+    allowed_ips: ['192.168.5.0/24', 'fd77:77::/64', '192.168.5.0/24', '2001:db8:1::/48'],
+  }),
+  'custom resolvers, one covered, one named twice': answer({
+    allowed_ips: ['9.9.9.0/24'],
+    dns: ['9.9.9.9', '2620:fe::fe', '2620:fe::fe'],
+  }),
   'an IPv6 endpoint in brackets, a large host number': answer(
     { endpoint: '[2001:db8::1]:443', dns: ['10.99.0.1'] },
     '10.99.3.254',
@@ -60,6 +78,19 @@ describe('client config', () => {
       .map((l) => l.split(' = ')[0]);
     const allowed = ['PrivateKey', 'Address', 'DNS', 'MTU', 'PublicKey', 'PresharedKey', 'Endpoint', 'AllowedIPs', 'PersistentKeepalive'];
     for (const key of keys) expect(allowed).toContain(key);
+  });
+
+  it('routes the resolvers a split tunnel names, and writes each route once', () => {
+    const dns = ['10.77.0.1', 'fd77:77::1'];
+    expect(clientRoutes(['0.0.0.0/0', '::/0'], dns)).toEqual(['0.0.0.0/0', '::/0']);
+    expect(clientRoutes(['10.0.0.0/8'], dns)).toEqual(['10.0.0.0/8', 'fd77:77::1/128']);
+    expect(clientRoutes(['fd00::/8'], dns)).toEqual(['fd00::/8', '10.77.0.1/32']);
+    expect(clientRoutes(['10.0.0.0/8', '10.0.0.0/8'], [])).toEqual(['10.0.0.0/8']);
+    expect(clientRoutes(['::ffff:0:0/96'], ['fd77:77:0:0:0:0:0:1'])).toEqual(['::ffff:0:0/96', 'fd77:77:0:0:0:0:0:1/128']);
+  });
+
+  it('has the same limits as picketd and the CLI', () => {
+    expect(cppLimits()).toEqual({ max_split_entries: MAX_SPLIT_ENTRIES, qr_max_bytes: QR_MAX_BYTES });
   });
 
   it('names the file as the apps allow tunnel names', () => {

@@ -7,12 +7,16 @@ import {
   dnsForm,
   parseList,
   parseLines,
+  splitList,
+  checkReissue,
+  configFitsQr,
   typedPhrase,
   BURN_PHRASE,
   wipeConfirmed,
   WIPE_PHRASE,
   type DnsSettings,
 } from '../src/lib/forms';
+import { MAX_SPLIT_ENTRIES, QR_MAX_BYTES } from '../src/lib/client_config';
 
 describe('lists typed by the admin', () => {
   it('split on commas, spaces and new lines', () => {
@@ -21,6 +25,36 @@ describe('lists typed by the admin', () => {
   });
   it('keep file paths whole, one per line', () => {
     expect(parseLines('/etc/picket/ads list.txt\n\n /tmp/b.txt ')).toEqual(['/etc/picket/ads list.txt', '/tmp/b.txt']);
+  });
+});
+
+describe('split-tunnel lists', () => {
+  it('keep each network once, as picketd does', () => {
+    expect(splitList('10.0.0.0/8, 10.1.2.3/8\nfd00::/8 fd00:0::/8 192.168.5.0/24')).toEqual([
+      '10.0.0.0/8',
+      'fd00::/8',
+      '192.168.5.0/24',
+    ]);
+  });
+  it('refuse what is not a network, quoting it', () => {
+    expect(() => splitList('10.0.0.0/8 10.0.0.0/33')).toThrow('"10.0.0.0/33"');
+    expect(() => splitList('example.org')).toThrow('"example.org"');
+  });
+  it('refuse one entry past the limit, naming it, and count repeats once', () => {
+    const entries = (n: number) => Array.from({ length: n }, (_, i) => `10.${i}.0.0/16`);
+    expect(splitList(entries(MAX_SPLIT_ENTRIES).join('\n'))).toHaveLength(MAX_SPLIT_ENTRIES);
+    expect(splitList([...entries(MAX_SPLIT_ENTRIES), '10.0.0.0/16'].join(' '))).toHaveLength(MAX_SPLIT_ENTRIES);
+    expect(() => splitList(entries(MAX_SPLIT_ENTRIES + 1).join('\n'))).toThrow(
+      `${MAX_SPLIT_ENTRIES + 1} different entries; at most ${MAX_SPLIT_ENTRIES}`,
+    );
+  });
+  it('refuse a reissue whose config no QR code holds', () => {
+    expect(() => checkReissue({ allowed_ips: new Array(MAX_SPLIT_ENTRIES + 1).fill('10.0.0.0/8') })).toThrow(
+      `at most ${MAX_SPLIT_ENTRIES}`,
+    );
+    expect(() => checkReissue({ allowed_ips: ['0.0.0.0/0', '::/0'] })).not.toThrow();
+    expect(configFitsQr('x'.repeat(QR_MAX_BYTES))).toBe(true);
+    expect(configFitsQr('x'.repeat(QR_MAX_BYTES + 1))).toBe(false);
   });
 });
 

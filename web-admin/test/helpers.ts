@@ -23,3 +23,7 @@ export function cppRender(answer: unknown, privateKey: string): string {
 export function cppPublicKey(privateKey: string): string {
   return execFileSync(renderTool(), ['pubkey'], { input: privateKey, encoding: 'utf8' }).trim();
 }
+
+export function cppLimits(): { max_split_entries: number; qr_max_bytes: number } {
+  return JSON.parse(execFileSync(renderTool(), ['limits'], { input: '', encoding: 'utf8' }));
+}

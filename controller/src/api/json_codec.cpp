@@ -80,7 +80,8 @@ json to_json(const ClientParameters& params) {
       {"addresses",
        json::array({params.device.ipv4.str() + "/32", params.device.ipv6.str() + "/128"})},
       {"dns", addresses(params.dns)},
-      {"allowed_ips", prefixes(params.device.client_allowed_ips)},
+      // What the config's AllowedIPs line says: the DNS servers are routed too.
+      {"allowed_ips", prefixes(client_routes(params.device.client_allowed_ips, params.dns))},
       {"keepalive", params.device.keepalive},
       {"mtu", params.device.mtu},
   };

@@ -22,7 +22,9 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::size_t kMaxRoutes = 64;
+// Bounds the parsing only: the service refuses more than kMaxSplitEntries
+// different entries, with a message that names that limit.
+constexpr std::size_t kMaxRoutes = 256;
 constexpr std::size_t kMaxDns = 4;
 constexpr std::int64_t kMaxUnixTime = 253402300799;  // year 9999
 
@@ -182,9 +184,13 @@ ApiResponse disable_device(RouteCall& call) {
 }
 
 ApiResponse reissue_device(RouteCall& call) {
-  RequestBody body(call.request.body, {"public_key"});
+  RequestBody body(call.request.body, {"public_key", "preshared_key"});
   const auto key = gateway::Key::from_base64(body.required_string("public_key"));
-  auto params = call.service().reissue_device(call.param("member"), call.param("device"), key);
+  std::optional<gateway::SecretKey> preshared_key;
+  if (auto text = body.optional_string("preshared_key"))
+    preshared_key = gateway::SecretKey::from_base64(*text);
+  auto params =
+      call.service().reissue_device(call.param("member"), call.param("device"), key, preshared_key);
   call.audit("device.reissue", device_target(call));
   return reply(200, to_json(params));
 }

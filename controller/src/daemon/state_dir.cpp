@@ -74,6 +74,7 @@ Settings initial_settings(const DaemonOptions& options, const gateway::Key& publ
     throw std::invalid_argument("--ipv4-subnet must be an IPv4 prefix");
   if (settings.ipv6_subnet.address.is_v4())
     throw std::invalid_argument("--ipv6-subnet must be an IPv6 prefix");
+  check_ula_subnet(settings.ipv6_subnet);
   AddressPool check(settings.ipv4_subnet, settings.ipv6_subnet);
   const auto taken = gateway::prefixes_on_other_interfaces(settings.interface_name);
   try {

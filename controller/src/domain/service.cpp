@@ -15,8 +15,6 @@ using gateway::IpAddress;
 
 namespace {
 
-constexpr std::size_t kMaxSplitRoutes = 64;
-
 Settings load_settings(Store& store) {
   auto settings = store.settings();
   if (!settings) {
@@ -44,7 +42,29 @@ void apply_then_commit(Store::Transaction& tx, Apply&& apply) {
   tx.commit();
 }
 
+// The split list as a device keeps it: networks, each once, at most
+// kMaxSplitEntries of them so that its config fits one QR code.
+std::vector<Cidr> split_entries(const std::vector<Cidr>& requested) {
+  std::vector<Cidr> entries;
+  for (const auto& cidr : requested) {
+    const auto network = cidr.network();
+    if (std::find(entries.begin(), entries.end(), network) == entries.end())
+      entries.push_back(network);
+  }
+  check_split_entries(entries.size());
+  return entries;
+}
+
 }  // namespace
+
+void check_split_entries(std::size_t count) {
+  if (count > kMaxSplitEntries) {
+    throw std::invalid_argument(
+        "the split-tunnel list has " + std::to_string(count) + " different entries; at most " +
+        std::to_string(kMaxSplitEntries) +
+        " fit in the QR code a phone scans: route wider prefixes (one /16 instead of many /24s)");
+  }
+}
 
 std::int64_t system_clock_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -222,6 +242,7 @@ Settings Service::change_settings(const SettingsChange& change) {
     throw std::invalid_argument("ipv4_subnet must be an IPv4 prefix");
   if (next.ipv6_subnet.address.is_v4())
     throw std::invalid_argument("ipv6_subnet must be an IPv6 prefix");
+  if (change.ipv6_subnet) check_ula_subnet(next.ipv6_subnet);
   AddressPool next_pool(next.ipv4_subnet, next.ipv6_subnet);  // validates both subnets
   if (subnets_change && store_.list_devices().size() > 0) {
     throw std::invalid_argument(
@@ -313,9 +334,7 @@ ClientParameters Service::add_device(const std::string& member_label, const NewD
     throw std::invalid_argument(
         "the public key is the gateway's own; generate a new key pair for the device");
   }
-  if (request.allowed_ips.size() > kMaxSplitRoutes) {
-    throw std::invalid_argument("at most 64 allowed_ips entries are supported");
-  }
+  const auto split = split_entries(request.allowed_ips);
   if (request.expires_at && *request.expires_at <= clock_()) {
     throw std::invalid_argument("expires_at lies in the past; give a future time");
   }
@@ -324,7 +343,7 @@ ClientParameters Service::add_device(const std::string& member_label, const NewD
   device.label = normalize_label("device label", request.label);
   device.public_key = request.public_key;
   device.preshared_key = gateway::generate_preshared_key();
-  for (const auto& cidr : request.allowed_ips) device.client_allowed_ips.push_back(cidr.network());
+  device.client_allowed_ips = split;
   if (device.client_allowed_ips.empty()) {
     device.client_allowed_ips = {Cidr::parse("0.0.0.0/0"), Cidr::parse("::/0")};
   }
@@ -450,8 +469,14 @@ void Service::revoke_device(const std::string& member_label, const std::string& 
 }
 
 ClientParameters Service::reissue_device(const std::string& member_label, const std::string& label,
-                                         const gateway::Key& new_public_key) {
+                                         const gateway::Key& new_public_key,
+                                         const std::optional<gateway::SecretKey>& preshared_key) {
   gateway::validate_public_key(new_public_key);
+  if (preshared_key && preshared_key->is_zero()) {
+    throw std::invalid_argument(
+        "the preshared key is all zeros, which WireGuard reads as none; send 32 random bytes or "
+        "leave it out");
+  }
   if (new_public_key == settings_.public_key) {
     throw std::invalid_argument(
         "the public key is the gateway's own; generate a new key pair for the device");
@@ -461,9 +486,12 @@ ClientParameters Service::reissue_device(const std::string& member_label, const 
   if (new_public_key == old_device.public_key) {
     throw std::invalid_argument("reissue needs a new public key; the device already uses this one");
   }
+  // A device from before the limit keeps working, but a new config for it
+  // could not be shown as a QR code.
+  check_split_entries(old_device.client_allowed_ips.size());
   auto device = old_device;
   device.public_key = new_public_key;
-  device.preshared_key = gateway::generate_preshared_key();
+  device.preshared_key = preshared_key ? *preshared_key : gateway::generate_preshared_key();
   Store::Transaction tx(store_);
   store_.update_device(device);
   apply_then_commit(tx, [&] {

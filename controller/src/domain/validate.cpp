@@ -1,5 +1,6 @@
 #include "picket/controller/validate.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <optional>
@@ -118,6 +119,39 @@ std::string normalize_dns_name(std::string_view host) {
   return name;
 }
 
+constexpr const char* kDialable =
+    ": give the gateway's public name or address, e.g. vpn.example.org:51820";
+
+// A loopback or unspecified endpoint passes every syntax check, yet a
+// member's phone would dial itself, or nothing.
+void refuse_undialable(std::string_view endpoint, const gateway::IpAddress& address) {
+  const auto& b = address.bytes;
+  bool loopback = false;
+  bool unspecified = false;
+  if (address.is_v4()) {
+    loopback = b[0] == 127;
+    unspecified = b[0] == 0;
+  } else {
+    const bool leading_zeros =
+        std::all_of(b.begin(), b.begin() + 10, [](auto x) { return x == 0; });
+    const bool mapped = leading_zeros && b[10] == 0xff && b[11] == 0xff;
+    const bool low_zeros =
+        std::all_of(b.begin() + 10, b.begin() + 15, [](auto x) { return x == 0; });
+    loopback = (leading_zeros && low_zeros && b[15] == 1) || (mapped && b[12] == 127);
+    unspecified = (leading_zeros && low_zeros && b[15] == 0) || (mapped && b[12] == 0);
+  }
+  if (loopback) {
+    throw std::invalid_argument("the endpoint '" + std::string(endpoint) +
+                                "' is a loopback address, which every phone reads as itself" +
+                                kDialable);
+  }
+  if (unspecified) {
+    throw std::invalid_argument("the endpoint '" + std::string(endpoint) +
+                                "' is the unspecified address, which no phone can dial" +
+                                kDialable);
+  }
+}
+
 }  // namespace
 
 std::string normalize_label(std::string_view what, std::string_view label) {
@@ -210,6 +244,7 @@ std::string validate_endpoint(std::string_view endpoint) {
                                   "' has no port: write [IPv6]:port, e.g. [2001:db8::1]:51820");
     }
     const auto port = parse_port(endpoint.substr(close + 2));
+    refuse_undialable(endpoint, *address);
     return "[" + address->str() + "]:" + std::to_string(port);
   }
   const auto colon = endpoint.rfind(':');
@@ -240,9 +275,30 @@ std::string validate_endpoint(std::string_view endpoint) {
       throw std::invalid_argument("the endpoint's host '" + std::string(host) +
                                   "' is not a valid IPv4 address");
     }
+    refuse_undialable(endpoint, *address);
     return address->str() + ":" + std::to_string(port);
   }
-  return normalize_dns_name(host) + ":" + std::to_string(port);
+  auto name = normalize_dns_name(host);
+  // RFC 6761: localhost and every name under it resolve to loopback.
+  if (name == "localhost" || name.ends_with(".localhost")) {
+    throw std::invalid_argument("the endpoint '" + std::string(endpoint) +
+                                "' names localhost, which every phone reads as itself" + kDialable);
+  }
+  return name + ":" + std::to_string(port);
+}
+
+}  // namespace picket::controller
+
+namespace picket::controller {
+
+void check_ula_subnet(const gateway::Cidr& subnet) {
+  // fc00::/7: unique local addresses, private like 10.0.0.0/8.
+  if (subnet.address.is_v4() || (subnet.address.bytes[0] & 0xfe) != 0xfc) {
+    throw std::invalid_argument(
+        "the IPv6 subnet " + subnet.str() +
+        " is not a unique local (fc00::/7) prefix: members would use addresses of a network that "
+        "is not theirs to give out; pick one under fd00::/8, e.g. fd77:77::/64");
+  }
 }
 
 }  // namespace picket::controller

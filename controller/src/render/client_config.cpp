@@ -1,5 +1,6 @@
 #include <sodium.h>
 
+#include <algorithm>
 #include <string>
 
 #include "picket/controller/render.hpp"
@@ -40,11 +41,26 @@ void secret_line(std::string& out, std::string_view key, const gateway::SecretKe
 
 }  // namespace
 
+std::vector<gateway::Cidr> client_routes(const std::vector<gateway::Cidr>& allowed_ips,
+                                         const std::vector<gateway::IpAddress>& dns) {
+  std::vector<gateway::Cidr> routes;
+  const auto add = [&routes](const gateway::Cidr& cidr) {
+    if (std::find(routes.begin(), routes.end(), cidr) == routes.end()) routes.push_back(cidr);
+  };
+  for (const auto& cidr : allowed_ips) add(cidr);
+  for (const auto& server : dns) {
+    const bool covered = std::any_of(allowed_ips.begin(), allowed_ips.end(),
+                                     [&](const gateway::Cidr& c) { return c.contains(server); });
+    if (!covered) add(gateway::Cidr{server, server.max_prefix()});
+  }
+  return routes;
+}
+
 std::string render_client_config(const ClientConfig& config) {
   std::string out;
   // One allocation up front: growing would leave copies of the private key in
   // freed heap blocks.
-  out.reserve(512 + config.allowed_ips.size() * 48 + config.dns.size() * 48 +
+  out.reserve(512 + config.allowed_ips.size() * 48 + config.dns.size() * 96 +
               config.endpoint.size());
 
   out += "[Interface]\n";
@@ -61,9 +77,9 @@ std::string render_client_config(const ClientConfig& config) {
   // suggest protection that is not there.
   if (!config.preshared_key.is_zero()) secret_line(out, "PresharedKey", config.preshared_key);
   line(out, "Endpoint", config.endpoint);
-  if (!config.allowed_ips.empty()) {
-    line(out, "AllowedIPs",
-         join(config.allowed_ips, [](const gateway::Cidr& c) { return c.str(); }));
+  const auto routes = client_routes(config.allowed_ips, config.dns);
+  if (!routes.empty()) {
+    line(out, "AllowedIPs", join(routes, [](const gateway::Cidr& c) { return c.str(); }));
   }
   if (config.keepalive != 0) line(out, "PersistentKeepalive", std::to_string(config.keepalive));
   return out;

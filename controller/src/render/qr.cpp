@@ -5,16 +5,12 @@
 
 namespace picket::controller {
 
-qrcodegen::QrCode encode_qr(std::string_view text) {
+qrcodegen::QrCode encode_qr(std::string_view text, qrcodegen::QrCode::Ecc ecc) {
   if (text.find('\0') != std::string_view::npos) {
     throw std::runtime_error("the text for the QR code contains a NUL byte");
   }
-  // MEDIUM (15% recoverable) survives glare and moiré when a phone films a
-  // screen; HIGH would push a full config to a version whose modules get too
-  // small on a phone screen. encodeText boosts the level for free whenever
-  // the same version has room.
   try {
-    return qrcodegen::QrCode::encodeText(std::string(text).c_str(), qrcodegen::QrCode::Ecc::MEDIUM);
+    return qrcodegen::QrCode::encodeText(std::string(text).c_str(), ecc);
   } catch (const qrcodegen::data_too_long&) {
     throw std::runtime_error("the text is too long for a QR code (" + std::to_string(text.size()) +
                              " bytes); shorten the split-tunnel list or the endpoint");

@@ -66,3 +66,39 @@ TEST_CASE("client config: only keys every official app accepts", "[render]") {
                                      "AllowedIPs|PersistentKeepalive"));
   }
 }
+
+namespace {
+using picket::gateway::Cidr;
+using picket::gateway::IpAddress;
+std::vector<Cidr> cidrs(std::initializer_list<const char*> texts) {
+  std::vector<Cidr> out;
+  for (const char* text : texts) out.push_back(Cidr::parse(text));
+  return out;
+}
+}  // namespace
+
+TEST_CASE("client config: a split tunnel routes the DNS servers it names", "[render]") {
+  using picket::controller::client_routes;
+  const std::vector<IpAddress> dns{IpAddress::parse("10.77.0.1"), IpAddress::parse("fd77:77::1")};
+  // Full tunnel: both covered, nothing added.
+  CHECK(client_routes(cidrs({"0.0.0.0/0", "::/0"}), dns) == cidrs({"0.0.0.0/0", "::/0"}));
+  // IPv4 only: 10.0.0.0/8 covers the IPv4 server, the IPv6 one gets its /128.
+  CHECK(client_routes(cidrs({"10.0.0.0/8", "192.168.5.0/24"}), dns) ==
+        cidrs({"10.0.0.0/8", "192.168.5.0/24", "fd77:77::1/128"}));
+  CHECK(client_routes(cidrs({"192.168.5.0/24"}), dns) ==
+        cidrs({"192.168.5.0/24", "10.77.0.1/32", "fd77:77::1/128"}));
+  // IPv6 only.
+  CHECK(client_routes(cidrs({"2001:db8::/32", "fd00::/8"}), dns) ==
+        cidrs({"2001:db8::/32", "fd00::/8", "10.77.0.1/32"}));
+  // Repeats are written once; no DNS, no routes added.
+  CHECK(client_routes(cidrs({"10.0.0.0/8", "fd00::/8", "10.0.0.0/8"}), {}) ==
+        cidrs({"10.0.0.0/8", "fd00::/8"}));
+  // A server named twice is routed once.
+  CHECK(client_routes(cidrs({"192.0.2.0/24"}), {dns[0], dns[0]}) ==
+        cidrs({"192.0.2.0/24", "10.77.0.1/32"}));
+
+  auto config = design_config();
+  config.allowed_ips = cidrs({"192.168.5.0/24", "192.168.5.0/24"});
+  CHECK_THAT(render_client_config(config),
+             Catch::Contains("\nAllowedIPs = 192.168.5.0/24, 10.77.0.1/32, fd77:77::1/128\n"));
+}

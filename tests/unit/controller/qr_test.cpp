@@ -5,6 +5,7 @@
 #include <cctype>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -12,11 +13,18 @@
 #include "render_fixture.hpp"
 #include "temp_dir.hpp"
 
+using picket::controller::kMaxSplitEntries;
+using picket::controller::kQrMaxBytes;
+using picket::controller::kTerminalColumns;
+using picket::controller::qr_terminal_width;
+using picket::controller::QrTooWide;
 using picket::controller::render_client_config;
 using picket::controller::render_qr_svg;
 using picket::controller::render_qr_terminal;
+using picket::controller::test::default_config;
 using picket::controller::test::largest_config;
 using picket::controller::test::TempDir;
+using picket::controller::test::worst_case_config;
 
 namespace {
 
@@ -160,7 +168,7 @@ bool quiet_zone_is_light(const Bitmap& modules) {
 TEST_CASE("qr: terminal rendering of the largest config decodes byte for byte", "[render][zbar]") {
   TempDir dir;
   const std::string config = render_client_config(largest_config());
-  const std::string text = render_qr_terminal(config);
+  const std::string text = render_qr_terminal(config, 200);
 
   Bitmap modules = bitmap_from_terminal(text);
   // An odd module count leaves a padding half row on the last line.
@@ -209,4 +217,78 @@ TEST_CASE("qr: text too long for any QR code is refused", "[render]") {
   const std::string huge(3000, 'x');
   REQUIRE_THROWS_AS(render_qr_terminal(huge), std::runtime_error);
   REQUIRE_THROWS_WITH(render_qr_svg(huge), Catch::Contains("too long for a QR code"));
+}
+
+// Columns of a terminal line: each half block is one character, three bytes.
+std::size_t columns_of(const std::string& line) {
+  std::size_t columns = 0;
+  for (const char c : line) columns += (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+  return columns;
+}
+
+TEST_CASE("qr: the default config's terminal code fits 80 columns and 40 lines", "[render][zbar]") {
+  TempDir dir;
+  const std::string config = render_client_config(default_config());
+  const std::string text = render_qr_terminal(config);
+  std::istringstream lines(text);
+  std::string line;
+  std::size_t count = 0;
+  while (std::getline(lines, line)) {
+    ++count;
+    REQUIRE(columns_of(line) <= 80);
+  }
+  REQUIRE(count <= 40);
+  Bitmap modules = bitmap_from_terminal(text);
+  if (modules.size() > modules.front().size()) modules.pop_back();
+  REQUIRE(quiet_zone_is_light(modules));
+  write_pbm(modules, dir / "default.pbm");
+  REQUIRE(zbar_decode(dir / "default.pbm") == config + "\n");
+}
+
+TEST_CASE("qr: level M where the terminal is wide enough, L where it is not", "[render]") {
+  const std::string config = render_client_config(default_config());
+  // 361 bytes: version 14 at M (73 modules + 8 quiet) or version 12 at L.
+  REQUIRE(config.size() == 361);
+  CHECK(qr_terminal_width(config, 81) == 81);
+  CHECK(qr_terminal_width(config, kTerminalColumns) == 73);
+  CHECK(columns_of(render_qr_terminal(config, 120)
+                       .substr(0, render_qr_terminal(config, 120).find('\n'))) == 81);
+}
+
+TEST_CASE("qr: a code wider than the terminal is refused, saying how wide", "[render]") {
+  const std::string config = render_client_config(largest_config());
+  const int width = qr_terminal_width(config, kTerminalColumns);
+  REQUIRE(width > kTerminalColumns);
+  try {
+    (void)render_qr_terminal(config);
+    FAIL("a code wider than the terminal was drawn");
+  } catch (const QrTooWide& e) {
+    CHECK(e.columns == width);
+    CHECK_THAT(e.what(),
+               Catch::Contains(std::to_string(width) + " columns") && Catch::Contains("80"));
+  }
+  CHECK_NOTHROW(render_qr_terminal(config, width));
+}
+
+TEST_CASE("qr: the SVG has a physical size, one millimetre per module", "[render]") {
+  const std::string svg = render_qr_svg(render_client_config(default_config()));
+  const Bitmap modules = bitmap_from_svg(svg);
+  const std::string size = std::to_string(modules.size()) + "mm";
+  CHECK(between(svg, "width=\"", "\"") == size);
+  CHECK(between(svg, "height=\"", "\"") == size);
+}
+
+TEST_CASE("qr: the split-entry limit is what one QR code holds in the worst case", "[render]") {
+  // What a version 40 symbol at level M holds, and no more.
+  CHECK_NOTHROW(render_qr_svg(std::string(kQrMaxBytes, 'x')));
+  CHECK_THROWS_WITH(render_qr_svg(std::string(kQrMaxBytes + 1, 'x')),
+                    Catch::Contains("too long for a QR code"));
+
+  const std::string at_limit = render_client_config(worst_case_config(kMaxSplitEntries));
+  const std::string past_limit = render_client_config(worst_case_config(kMaxSplitEntries + 1));
+  INFO("at the limit: " << at_limit.size() << " bytes, one more entry: " << past_limit.size());
+  CHECK(at_limit.size() <= kQrMaxBytes);
+  CHECK(past_limit.size() > kQrMaxBytes);
+  CHECK_NOTHROW(render_qr_svg(at_limit));
+  CHECK_THROWS(render_qr_svg(past_limit));
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdio>
 #include <string>
 
 #include "picket/controller/render.hpp"
@@ -46,6 +47,43 @@ inline ClientConfig largest_config() {
         "203.0.113.0/24", "fd77:7777:7777:7777::/64", "2001:db8:aaaa:bbbb::/64",
         "2001:db8:cccc:dddd:eeee::/80", "fdff:ffff:ffff:ffff:ffff:ffff:ffff:0/112"}) {
     config.allowed_ips.push_back(gateway::Cidr::parse(cidr));
+  }
+  return config;
+}
+
+// The default config as a member gets it: full tunnel, both addresses, the
+// gateway's resolvers, a preshared key, an endpoint of 30 characters.
+inline ClientConfig default_config() {
+  ClientConfig config = design_config();
+  config.ipv4 = gateway::IpAddress::parse("10.77.0.254");
+  config.ipv6 = gateway::IpAddress::parse("fd77:77::fe");
+  config.endpoint = "vpn.union-local-1234.org:51820";
+  return config;
+}
+
+// The longest config Picket can hand out with `split_entries` entries: each
+// entry and every address at its longest text (39 characters for IPv6), four
+// IPv6 DNS servers that the entries do not cover (so each adds a route), a
+// 253-character endpoint host, MTU and keepalive at their widest.
+inline ClientConfig worst_case_config(std::size_t split_entries) {
+  ClientConfig config = design_config();
+  config.ipv4 = gateway::IpAddress::parse("255.255.255.254");
+  config.ipv6 = gateway::IpAddress::parse("fdff:ffff:ffff:ffff:ffff:ffff:ffff:fffe");
+  config.dns.clear();
+  for (int i = 1; i <= 4; ++i) {
+    config.dns.push_back(
+        gateway::IpAddress::parse("2001:ffff:ffff:ffff:ffff:ffff:ffff:fff" + std::to_string(i)));
+  }
+  config.mtu = 9000;
+  config.keepalive = 65535;
+  config.endpoint = std::string(63, 'a') + "." + std::string(63, 'b') + "." + std::string(63, 'c') +
+                    "." + std::string(61, 'd') + ":65535";
+  config.allowed_ips.clear();
+  for (std::size_t i = 0; i < split_entries; ++i) {
+    char first[8];
+    std::snprintf(first, sizeof first, "2%03zx", 0x100 + i);
+    config.allowed_ips.push_back(
+        gateway::Cidr::parse(std::string(first) + ":ffff:ffff:ffff:ffff:ffff:ffff:ffff/128"));
   }
   return config;
 }

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "picket/controller/errors.hpp"
+#include "picket/controller/render.hpp"
 #include "picket/gateway/error.hpp"
 #include "picket/gateway/fake_backend.hpp"
 #include "temp_dir.hpp"
@@ -172,6 +173,63 @@ TEST_CASE("disable, enable and reissue", "[service]") {
   CHECK_FALSE(reissued.device.preshared_key == phone.device.preshared_key);
   CHECK(reissued.device.ipv4 == phone.device.ipv4);
   CHECK_THROWS_AS(f.service->reissue_device("alice", "phone", new_key), std::invalid_argument);
+}
+
+TEST_CASE("split lists: repeats are dropped, more than the QR limit is refused", "[service]") {
+  Fixture f;
+  f.service->add_member("alice", "");
+  auto request = f.device("work");
+  request.allowed_ips = {Cidr::parse("10.0.0.0/8"), Cidr::parse("10.1.2.3/8"),
+                         Cidr::parse("fd00::/8"), Cidr::parse("10.0.0.0/8")};
+  const auto work = f.service->add_device("alice", request);
+  CHECK(work.device.client_allowed_ips ==
+        std::vector<Cidr>{Cidr::parse("10.0.0.0/8"), Cidr::parse("fd00::/8")});
+
+  const auto devices_before = f.store.list_devices();
+  const auto peers_before = f.backend.state().peers;
+  auto many = f.device("many");
+  for (std::size_t i = 0; i <= kMaxSplitEntries; ++i)
+    many.allowed_ips.push_back(Cidr::parse("2001:db8::" + std::to_string(i + 1) + "/128"));
+  // One past the limit, twice over: repeats do not count.
+  many.allowed_ips.push_back(many.allowed_ips.front());
+  CHECK_THROWS_WITH(f.service->add_device("alice", many),
+                    Catch::Contains(std::to_string(kMaxSplitEntries + 1) + " different entries") &&
+                        Catch::Contains("at most " + std::to_string(kMaxSplitEntries)));
+  CHECK(f.store.list_devices() == devices_before);
+  CHECK(f.backend.state().peers == peers_before);
+  many.allowed_ips.pop_back();
+  many.allowed_ips.pop_back();
+  CHECK(f.service->add_device("alice", many).device.client_allowed_ips.size() == kMaxSplitEntries);
+}
+
+TEST_CASE("reissue: the admin's side may bring the preshared key", "[service]") {
+  Fixture f;
+  f.service->add_member("alice", "");
+  auto phone = f.service->add_device("alice", f.device("phone"));
+  const auto psk = picket::gateway::generate_preshared_key();
+  auto reissued = f.service->reissue_device("alice", "phone", Fixture::new_key(), psk);
+  CHECK(reissued.device.preshared_key == psk);
+  CHECK(f.store.list_devices().at(0).preshared_key == psk);
+  CHECK_THROWS_WITH(
+      f.service->reissue_device("alice", "phone", Fixture::new_key(), picket::gateway::SecretKey{}),
+      Catch::Contains("all zeros"));
+  CHECK(f.store.list_devices().at(0).preshared_key == psk);
+}
+
+TEST_CASE("reissue: a device from before the split limit is refused, unchanged", "[service]") {
+  Fixture f;
+  f.service->add_member("alice", "");
+  auto phone = f.service->add_device("alice", f.device("phone"));
+  // As an older picketd could store it.
+  auto old = f.store.list_devices().at(0);
+  for (std::size_t i = 0; i <= kMaxSplitEntries; ++i)
+    old.client_allowed_ips.push_back(Cidr::parse("10." + std::to_string(i) + ".0.0/16"));
+  f.store.update_device(old);
+  const auto peers_before = f.backend.state().peers;
+  CHECK_THROWS_WITH(f.service->reissue_device("alice", "phone", Fixture::new_key()),
+                    Catch::Contains("at most " + std::to_string(kMaxSplitEntries)));
+  CHECK(f.store.list_devices().at(0) == old);
+  CHECK(f.backend.state().peers == peers_before);
 }
 
 TEST_CASE("expiry removes the peer when its time comes, and only then", "[service]") {

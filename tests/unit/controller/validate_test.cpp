@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+using picket::controller::check_ula_subnet;
 using picket::controller::normalize_label;
 using picket::controller::validate_endpoint;
 using picket::controller::validate_note;
@@ -97,4 +98,32 @@ TEST_CASE("validate: endpoints", "[validate]") {
                                         "cher.example:1"),
                       Catch::Contains("non-ASCII") && Catch::Contains("xn--"));
   REQUIRE_THROWS_WITH(validate_endpoint("vpn\x1b.example:1"), !Catch::Contains("\x1b"));
+}
+
+TEST_CASE("validate: endpoints no phone can dial are refused with the reason", "[validate]") {
+  for (const char* endpoint :
+       {"localhost:51820", "LocalHost:51820", "vpn.localhost:51820", "127.0.0.1:51820",
+        "127.1.2.3:51820", "[::1]:51820", "[::ffff:127.0.0.1]:51820"}) {
+    INFO(endpoint);
+    REQUIRE_THROWS_WITH(validate_endpoint(endpoint),
+                        (Catch::Contains("loopback") || Catch::Contains("localhost")) &&
+                            Catch::Contains("phone") && Catch::Contains("vpn.example.org"));
+  }
+  for (const char* endpoint : {"0.0.0.0:51820", "0.1.2.3:51820", "[::]:51820"}) {
+    INFO(endpoint);
+    REQUIRE_THROWS_WITH(validate_endpoint(endpoint), Catch::Contains("unspecified"));
+  }
+  // Near misses stay valid.
+  REQUIRE(validate_endpoint("localhost.example.org:1") == "localhost.example.org:1");
+  REQUIRE(validate_endpoint("128.0.0.1:1") == "128.0.0.1:1");
+  REQUIRE(validate_endpoint("[::2]:1") == "[::2]:1");
+}
+
+TEST_CASE("validate: the tunnel IPv6 subnet must be unique local", "[validate]") {
+  using picket::gateway::Cidr;
+  REQUIRE_NOTHROW(check_ula_subnet(Cidr::parse("fd77:77::/64")));
+  REQUIRE_NOTHROW(check_ula_subnet(Cidr::parse("fc00:1::/64")));
+  REQUIRE_THROWS_WITH(check_ula_subnet(Cidr::parse("2001:db8::/64")),
+                      Catch::Contains("2001:db8::/64") && Catch::Contains("fc00::/7"));
+  REQUIRE_THROWS_AS(check_ula_subnet(Cidr::parse("fe80::/64")), std::invalid_argument);
 }

@@ -20,6 +20,92 @@ export interface ClientParameters {
   };
 }
 
+// The same limits as picketd and the CLI (controller/include/picket/
+// controller/render.hpp; test/client_config.test.ts compares them): at most
+// MAX_SPLIT_ENTRIES different split-tunnel entries, so that the longest
+// config still fits one QR code, which holds QR_MAX_BYTES at level M.
+export const MAX_SPLIT_ENTRIES = 30;
+export const QR_MAX_BYTES = 2331;
+
+interface Prefix {
+  v6: boolean;
+  bits: bigint;
+  length: number;
+}
+
+function parseAddress(text: string): { v6: boolean; bits: bigint } | null {
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(text)) {
+    const parts = text.split('.').map(Number);
+    if (parts.some((p) => p > 255)) return null;
+    return { v6: false, bits: parts.reduce((acc, p) => (acc << 8n) | BigInt(p), 0n) };
+  }
+  if (!/^[0-9a-fA-F:.]+$/.test(text) || text.split('::').length > 2) return null;
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, null];
+  const groups = (part: string): number[] | null => {
+    if (part === '') return [];
+    const out: number[] = [];
+    for (const g of part.split(':')) {
+      if (g.includes('.')) {
+        const v4 = parseAddress(g);
+        if (!v4 || v4.v6) return null;
+        out.push(Number(v4.bits >> 16n), Number(v4.bits & 0xffffn));
+      } else if (/^[0-9a-fA-F]{1,4}$/.test(g)) {
+        out.push(parseInt(g, 16));
+      } else {
+        return null;
+      }
+    }
+    return out;
+  };
+  const first = groups(head);
+  const last = tail === null ? [] : groups(tail);
+  if (!first || !last) return null;
+  const missing = 8 - first.length - last.length;
+  if (tail === null ? missing !== 0 : missing < 1) return null;
+  const all = [...first, ...new Array<number>(tail === null ? 0 : missing).fill(0), ...last];
+  return { v6: true, bits: all.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n) };
+}
+
+// "10.0.0.0/8" or "fd77:77::1" (a host) as a network; null when it is not one.
+export function parsePrefix(text: string): Prefix | null {
+  const [address, length, extra] = text.split('/');
+  if (extra !== undefined) return null;
+  const parsed = parseAddress(address);
+  if (!parsed) return null;
+  const max = parsed.v6 ? 128 : 32;
+  if (length !== undefined && !/^\d{1,3}$/.test(length)) return null;
+  const bitsLength = length === undefined ? max : Number(length);
+  if (bitsLength > max) return null;
+  const hostBits = BigInt(max - bitsLength);
+  return { v6: parsed.v6, bits: (parsed.bits >> hostBits) << hostBits, length: bitsLength };
+}
+
+function covers(prefix: Prefix, address: Prefix): boolean {
+  if (prefix.v6 !== address.v6) return false;
+  const hostBits = BigInt((prefix.v6 ? 128 : 32) - prefix.length);
+  return address.bits >> hostBits === prefix.bits >> hostBits;
+}
+
+// What the AllowedIPs line carries, as controller/src/render/client_config.cpp
+// makes it: the entries without repeats, then a /32 or /128 for each DNS
+// server none of them covers. A config that names a DNS server must route
+// it: the Android app sends DNS to every server named but routes only
+// AllowedIPs, so a split tunnel would send its queries outside.
+export function clientRoutes(allowedIps: string[], dns: string[]): string[] {
+  const routes: string[] = [];
+  const add = (route: string) => {
+    if (!routes.includes(route)) routes.push(route);
+  };
+  allowedIps.forEach(add);
+  const prefixes = allowedIps.map(parsePrefix).filter((p): p is Prefix => p !== null);
+  for (const server of dns) {
+    const address = parsePrefix(server);
+    if (!address || prefixes.some((p) => covers(p, address))) continue;
+    add(`${server}/${address.v6 ? 128 : 32}`);
+  }
+  return routes;
+}
+
 // WireGuard's "no preshared key": writing it out would only suggest
 // protection that is not there.
 const ZERO_KEY = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
@@ -37,7 +123,8 @@ export function renderClientConfig(params: ClientParameters, privateKey: string)
   line('PublicKey', c.gateway_public_key);
   if (c.preshared_key !== ZERO_KEY) line('PresharedKey', c.preshared_key);
   line('Endpoint', c.endpoint);
-  if (c.allowed_ips.length > 0) line('AllowedIPs', c.allowed_ips.join(', '));
+  const routes = clientRoutes(c.allowed_ips, c.dns);
+  if (routes.length > 0) line('AllowedIPs', routes.join(', '));
   if (c.keepalive !== 0) line('PersistentKeepalive', String(c.keepalive));
   return lines.join('\n') + '\n';
 }

@@ -1,3 +1,5 @@
+import { MAX_SPLIT_ENTRIES, parsePrefix, QR_MAX_BYTES } from './client_config';
+
 // Pure helpers behind the settings, access and wipe forms: what the admin
 // typed, turned into the request bodies picketd expects (picketd checks
 // everything again and is the authority; these only catch the obvious early
@@ -10,6 +12,43 @@ export function parseList(text: string): string[] {
     .map((s) => s.trim())
     .filter(Boolean);
 }
+
+// The split-tunnel list typed on the add screen, checked as picketd and the
+// CLI check it before anything changes: each network once (10.1.2.3/8 and
+// 10.0.0.0/8 are the same one), at most MAX_SPLIT_ENTRIES of them. Returns
+// what to send as allowed_ips; throws an Error naming the bad entry or the
+// limit.
+export function splitList(text: string): string[] {
+  const unique: string[] = [];
+  const seen = new Set<string>();
+  for (const entry of parseList(text)) {
+    const prefix = parsePrefix(entry);
+    if (!prefix) throw new Error(`"${entry}" is not a network: write it like 10.0.0.0/8 or fd00::/8.`);
+    const key = `${prefix.v6}/${prefix.bits}/${prefix.length}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    unique.push(entry);
+  }
+  if (unique.length > MAX_SPLIT_ENTRIES) {
+    throw new Error(
+      `The split-tunnel list has ${unique.length} different entries; at most ${MAX_SPLIT_ENTRIES} fit in the QR code a phone scans. Route wider networks (one /16 instead of many /24s).`,
+    );
+  }
+  return unique;
+}
+
+// Before asking picketd to reissue: a device kept from before the limit
+// would get a config no QR code holds (picketd refuses it too).
+export function checkReissue(device: { allowed_ips: string[] }): void {
+  if (device.allowed_ips.length > MAX_SPLIT_ENTRIES) {
+    throw new Error(
+      `This device routes ${device.allowed_ips.length} networks; at most ${MAX_SPLIT_ENTRIES} fit in a QR code. Revoke it and add it again with fewer.`,
+    );
+  }
+}
+
+// Whether a rendered config fits one QR code (what the QR component draws).
+export const configFitsQr = (config: string) => new TextEncoder().encode(config).length <= QR_MAX_BYTES;
 
 // What a device may reach (GET/PUT /members/M/devices/D/access).
 export interface Access {

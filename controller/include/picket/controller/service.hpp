@@ -25,6 +25,10 @@ std::int64_t system_clock_now();
 // overlap (gateway::prefixes_on_other_interfaces in production).
 using HostPrefixes = std::function<std::vector<gateway::Cidr>()>;
 
+// Throws std::invalid_argument, naming kMaxSplitEntries, when a split list
+// of `count` different entries is too long for a config's QR code.
+void check_split_entries(std::size_t count);
+
 // Throws std::invalid_argument when `subnet` overlaps one of `taken`.
 void check_no_overlap(const gateway::Cidr& subnet, const std::vector<gateway::Cidr>& taken);
 
@@ -39,7 +43,7 @@ struct SettingsChange {
 struct NewDevice {
   std::string label;
   gateway::Key public_key;                 // generated on the admin's side
-  std::vector<gateway::Cidr> allowed_ips;  // empty = full tunnel
+  std::vector<gateway::Cidr> allowed_ips;  // empty = full tunnel; repeats are dropped
   std::optional<std::uint16_t> keepalive;
   std::optional<std::uint16_t> mtu;
   std::optional<std::int64_t> expires_at;
@@ -107,8 +111,12 @@ class Service {
   DeviceStatus show_device(const std::string& member, const std::string& label);
   Device set_enabled(const std::string& member, const std::string& label, bool enabled);
   void revoke_device(const std::string& member, const std::string& label);
+  // `preshared_key` lets the admin's side make the whole new config, and
+  // hand it out, before the old key stops working; without it picketd makes
+  // one.
   ClientParameters reissue_device(const std::string& member, const std::string& label,
-                                  const gateway::Key& new_public_key);
+                                  const gateway::Key& new_public_key,
+                                  const std::optional<gateway::SecretKey>& preshared_key = {});
   Device set_expiry(const std::string& member, const std::string& label,
                     std::optional<std::int64_t> expires_at);
 

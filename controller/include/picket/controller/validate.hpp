@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include "picket/gateway/ip.hpp"
+
 namespace picket::controller {
 
 // Validation of names an admin types. Each throws std::invalid_argument with
@@ -14,7 +16,10 @@ namespace picket::controller {
 std::string normalize_label(std::string_view what, std::string_view label);
 // Free text notes: up to 256 bytes of valid UTF-8 without control characters.
 std::string validate_note(std::string_view note);
-// host:port, host a DNS name, IPv4 or [IPv6]; port 1–65535.
+// host:port, host a DNS name, IPv4 or [IPv6]; port 1–65535. Loopback and
+// unspecified addresses and localhost are refused: no phone can dial them.
 std::string validate_endpoint(std::string_view endpoint);
+// A tunnel IPv6 subnet must be unique local (fc00::/7).
+void check_ula_subnet(const gateway::Cidr& subnet);
 
 }  // namespace picket::controller
