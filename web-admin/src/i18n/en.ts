@@ -222,6 +222,14 @@ export const en = {
     routingSplit: 'Only some networks (split tunnel)',
     routes: 'Networks, one per line',
     needRoute: 'List at least one network for the split tunnel, e.g. 10.0.0.0/8.',
+    split: {
+      notNetwork: (entry: string) => `"${entry}" is not a network: write it like 10.0.0.0/8 or fd00::/8.`,
+      tooMany: (count: number, max: number) =>
+        `The list has ${count} different networks; at most ${max} fit in the QR code a phone scans. Route wider networks (one /16 instead of many /24s).`,
+      reissueTooMany: (count: number, max: number) =>
+        `This device routes ${count} networks; at most ${max} fit in a QR code. Revoke it and add it again with fewer.`,
+    },
+    tooLong: 'The config came out too long for a QR code, so the device was removed again. Route fewer networks.',
     keyNote:
       'The key pair is made in this browser. picketd receives only the public key; the private key appears once, in the QR code and the file on the next screen.',
     submit: 'Add and show the QR code',

@@ -225,6 +225,14 @@ export const es: Messages = {
     routingSplit: 'Solo algunas redes (túnel dividido)',
     routes: 'Redes, una por línea',
     needRoute: 'Indique al menos una red para el túnel dividido, por ejemplo 10.0.0.0/8.',
+    split: {
+      notNetwork: (entry: string) => `«${entry}» no es una red: escríbala como 10.0.0.0/8 o fd00::/8.`,
+      tooMany: (count: number, max: number) =>
+        `La lista tiene ${count} redes distintas; en el código QR que escanea un teléfono caben como máximo ${max}. Use redes más amplias (una /16 en lugar de muchas /24).`,
+      reissueTooMany: (count: number, max: number) =>
+        `Este dispositivo enruta ${count} redes; en un código QR caben como máximo ${max}. Revóquelo y vuelva a añadirlo con menos.`,
+    },
+    tooLong: 'La configuración resultó demasiado larga para un código QR, así que el dispositivo se eliminó de nuevo. Enrute menos redes.',
     keyNote:
       'El par de claves se crea en este navegador. picketd solo recibe la clave pública; la privada aparece una vez, en el código QR y en el archivo de la pantalla siguiente.',
     submit: 'Añadir y mostrar el código QR',

@@ -17,33 +17,41 @@ export function parseList(text: string): string[] {
 // CLI check it before anything changes: each network once (10.1.2.3/8 and
 // 10.0.0.0/8 are the same one), at most MAX_SPLIT_ENTRIES of them. Returns
 // what to send as allowed_ips; throws an Error naming the bad entry or the
-// limit.
-export function splitList(text: string): string[] {
+// limit, in the words of `say` (the screens pass their language's).
+export interface SplitMessages {
+  notNetwork: (entry: string) => string;
+  tooMany: (count: number, max: number) => string;
+  reissueTooMany: (count: number, max: number) => string;
+}
+
+export const ENGLISH_SPLIT_MESSAGES: SplitMessages = {
+  notNetwork: (entry) => `"${entry}" is not a network: write it like 10.0.0.0/8 or fd00::/8.`,
+  tooMany: (count, max) =>
+    `The split-tunnel list has ${count} different entries; at most ${max} fit in the QR code a phone scans. Route wider networks (one /16 instead of many /24s).`,
+  reissueTooMany: (count, max) =>
+    `This device routes ${count} networks; at most ${max} fit in a QR code. Revoke it and add it again with fewer.`,
+};
+
+export function splitList(text: string, say: SplitMessages = ENGLISH_SPLIT_MESSAGES): string[] {
   const unique: string[] = [];
   const seen = new Set<string>();
   for (const entry of parseList(text)) {
     const prefix = parsePrefix(entry);
-    if (!prefix) throw new Error(`"${entry}" is not a network: write it like 10.0.0.0/8 or fd00::/8.`);
+    if (!prefix) throw new Error(say.notNetwork(entry));
     const key = `${prefix.v6}/${prefix.bits}/${prefix.length}`;
     if (seen.has(key)) continue;
     seen.add(key);
     unique.push(entry);
   }
-  if (unique.length > MAX_SPLIT_ENTRIES) {
-    throw new Error(
-      `The split-tunnel list has ${unique.length} different entries; at most ${MAX_SPLIT_ENTRIES} fit in the QR code a phone scans. Route wider networks (one /16 instead of many /24s).`,
-    );
-  }
+  if (unique.length > MAX_SPLIT_ENTRIES) throw new Error(say.tooMany(unique.length, MAX_SPLIT_ENTRIES));
   return unique;
 }
 
 // Before asking picketd to reissue: a device kept from before the limit
 // would get a config no QR code holds (picketd refuses it too).
-export function checkReissue(device: { allowed_ips: string[] }): void {
+export function checkReissue(device: { allowed_ips: string[] }, say: SplitMessages = ENGLISH_SPLIT_MESSAGES): void {
   if (device.allowed_ips.length > MAX_SPLIT_ENTRIES) {
-    throw new Error(
-      `This device routes ${device.allowed_ips.length} networks; at most ${MAX_SPLIT_ENTRIES} fit in a QR code. Revoke it and add it again with fewer.`,
-    );
+    throw new Error(say.reissueTooMany(device.allowed_ips.length, MAX_SPLIT_ENTRIES));
   }
 }
 

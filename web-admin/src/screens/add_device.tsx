@@ -8,7 +8,8 @@ import { ExpiryPicker, useExpiry } from '../components/expiry_picker';
 import { Choices, ErrorText, Field, TextArea } from '../components/field';
 import { t } from '../i18n';
 import { useAction } from '../lib/action';
-import { accessBody, parseList as parseRoutes } from '../lib/forms';
+import { configFitsQr, accessBody, parseList as parseRoutes, splitList } from '../lib/forms';
+import { renderClientConfig } from '../lib/client_config';
 import { generateKeyPair } from '../lib/keys';
 import { labelProblem, noteProblem } from '../lib/validate';
 import type { Member, NewDeviceAnswer } from '../types';
@@ -46,7 +47,8 @@ export function AddDevice({ onCancel }: { onCancel: () => void }) {
 
   const add = submit(async () => {
     const expires_at = expiryState.value();
-    const allowed_ips = split ? parseRoutes(routes) : undefined;
+    // Checked as picketd and the CLI check it, before anything changes.
+    const allowed_ips = split ? splitList(routes, m.split) : undefined;
     if (split && allowed_ips!.length === 0) throw new Error(m.needRoute);
     if (access.mode === 'only' && parseRoutes(access.networks).length === 0) throw new Error(t.access.needNetwork);
     // Sent only when it differs from the default, so picketd's plain add is used otherwise.
@@ -58,7 +60,14 @@ export function AddDevice({ onCancel }: { onCancel: () => void }) {
     if (expires_at !== null) body.expires_at = expires_at;
     if (restricted_to !== null) body.restricted_to = restricted_to;
     if (group !== null) body.group = group;
-    const answer = await api<NewDeviceAnswer>('POST', `/members/${seg(member.trim())}/devices`, body);
+    const path = `/members/${seg(member.trim())}/devices`;
+    const answer = await api<NewDeviceAnswer>('POST', path, body);
+    // Within the limit every config fits; should one not, the device must
+    // not stay on the interface with a config nobody can scan.
+    if (!configFitsQr(renderClientConfig(answer, keys.privateKey))) {
+      await api('DELETE', `${path}/${seg(answer.label)}`);
+      throw new Error(m.tooLong);
+    }
     showConfig(answer, keys.privateKey);
   });
 

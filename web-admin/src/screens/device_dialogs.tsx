@@ -7,7 +7,7 @@ import { ErrorText, Notice } from '../components/field';
 import { t } from '../i18n';
 import { useAction } from '../lib/action';
 import { dateTime, expiry } from '../lib/format';
-import { accessBody, accessMode, parseList, type Access } from '../lib/forms';
+import { accessBody, accessMode, checkReissue, parseList, type Access } from '../lib/forms';
 import { generateKeyPair } from '../lib/keys';
 import type { Device, NewDeviceAnswer } from '../types';
 import { useShowConfig } from './show_config';
@@ -55,6 +55,8 @@ export function ReissueDialog({ device, onClose }: { device: Device; onClose: ()
   const m = t.dialogs;
   const reissue = () =>
     run(async () => {
+      // A device kept from before the limit would get a config no QR holds.
+      checkReissue(device, t.add.split);
       const keys = generateKeyPair();
       const answer = await api<NewDeviceAnswer>('POST', `${path(device)}/reissue`, { public_key: keys.publicKey });
       showConfig(answer, keys.privateKey);
