@@ -118,9 +118,11 @@ ApiResponse list_admins(RouteCall& call) {
 }
 
 ApiResponse add_admin(RouteCall& call) {
-  RequestBody body(call.request.body, {"username", "password"});
+  // "password" is the acting admin's own (Access::password); the new
+  // admin's is "new_password".
+  RequestBody body(call.request.body, {"username", "new_password"});
   auto enrollment = call.accounts().create_admin(body.required_string("username"),
-                                                 body.required_string("password"));
+                                                 body.required_string("new_password"));
   call.audit("admin.add", "admin " + enrollment.admin.username);
   return reply(201, to_json(enrollment));
 }
@@ -180,11 +182,12 @@ constexpr Route kRoutes[] = {
     {"DELETE", "/session", logout},
     {"DELETE", "/sessions", logout_everywhere},
     {"GET", "/admins", list_admins},
-    {"POST", "/admins", add_admin},
-    {"DELETE", "/admins/{admin}", remove_admin},
+    {"POST", "/admins", add_admin, Access::password},
+    {"DELETE", "/admins/{admin}", remove_admin, Access::password},
     {"GET", "/audit", list_audit},
     {"GET", "/audit/settings", audit_settings},
-    {"PUT", "/audit/settings", change_audit_settings},
+    // A shorter retention deletes entries at once.
+    {"PUT", "/audit/settings", change_audit_settings, Access::password},
     {"GET", "/openapi.json", openapi},
 };
 

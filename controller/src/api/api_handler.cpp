@@ -2,7 +2,9 @@
 
 #include <chrono>
 
+#include "api/extension_route.hpp"
 #include "api/gate.hpp"
+#include "api/password_check.hpp"
 #include "api/replies.hpp"
 #include "auth/accounts.hpp"
 #include "picket/controller/errors.hpp"
@@ -33,9 +35,15 @@ Caller authenticate_http(ApiContext& context, const ApiRequest& request, const R
   return caller;
 }
 
-}  // namespace
+// The access rule of what the request reaches: a route of the table, or
+// one an extension serves (the firewall's, the DNS resolver's).
+Access access_of(const RouteMatch& match, std::string_view method,
+                 std::span<const std::string> path) {
+  if (match.route != nullptr) return match.route->access;
+  const auto extension = match_extension(extension_routes(), method, path);
+  return extension.route != nullptr ? extension.route->access : Access::session;
+}
 
-namespace {
 std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -63,6 +71,28 @@ ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authen
   if (cacheable) {
     if (const auto* hit = cache->find(request.target, steady_ms())) return *hit;
   }
+  // A job that must run elsewhere first: the answer is then a placeholder.
+  auto postpone = [&](auth::PasswordWorkNeeded& work) {
+    if (needs == nullptr) return error_reply(500, "internal", "a password job was not run");
+    *needs = std::move(work.job);
+    // Not an answer: an extension passes it back unchanged, and the
+    // request runs again once the job is done.
+    ApiResponse placeholder;
+    placeholder.status = 102;
+    return placeholder;
+  };
+  // The password check comes before any handler, the extensions' included,
+  // and takes the field out of the body they see.
+  std::optional<ApiRequest> checked;
+  if (access_of(match, request.method, path) == Access::password) {
+    try {
+      checked = request;
+      checked->body = require_password(context.accounts, request, caller);
+    } catch (auth::PasswordWorkNeeded& work) {
+      return postpone(work);
+    }
+  }
+  const ApiRequest& effective = checked ? *checked : request;
   // Serves the request it is given: an extension may pass on a changed one.
   auto run_route = [&](const ApiRequest& forwarded) -> ApiResponse {
     try {
@@ -74,18 +104,12 @@ ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authen
       RouteCall call(forwarded, context, caller, target, match.params);
       return match.route->handler(call);
     } catch (auth::PasswordWorkNeeded& work) {
-      if (needs == nullptr) return error_reply(500, "internal", "a password job was not run");
-      *needs = std::move(work.job);
-      // Not an answer: an extension passes it back unchanged, and the
-      // request runs again once the job is done.
-      ApiResponse placeholder;
-      placeholder.status = 102;
-      return placeholder;
+      return postpone(work);
     } catch (...) {
       return reply_for_current_exception();
     }
   };
-  auto response = extension ? extension(request, run_route) : run_route(request);
+  auto response = extension ? extension(effective, run_route) : run_route(effective);
   if (cacheable && !(needs != nullptr && *needs))
     cache->store(request.target, response, steady_ms());
   return response;
