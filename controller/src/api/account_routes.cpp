@@ -133,6 +133,15 @@ ApiResponse remove_admin(RouteCall& call) {
   return reply(200, json{{"removed", true}});
 }
 
+// Root's way out of a lockout: the failure counts of one admin (and of the
+// server's own addresses) start again from zero.
+ApiResponse unlock_admin(RouteCall& call) {
+  RequestBody body(call.request.body, {});
+  call.accounts().unlock(call.param("admin"));
+  call.audit("admin.unlock", "admin " + call.param("admin"));
+  return reply(200, json{{"unlocked", true}});
+}
+
 AuditStore& audit_of(RouteCall& call) {
   if (call.context.audit == nullptr)
     throw ApiError(503, "audit_unavailable", "the audit trail is not available here");
@@ -184,6 +193,7 @@ constexpr Route kRoutes[] = {
     {"GET", "/admins", list_admins},
     {"POST", "/admins", add_admin, Access::password},
     {"DELETE", "/admins/{admin}", remove_admin, Access::password},
+    {"POST", "/admins/{admin}/unlock", unlock_admin, Access::unix_only},
     {"GET", "/audit", list_audit},
     {"GET", "/audit/settings", audit_settings},
     // A shorter retention deletes entries at once.

@@ -34,7 +34,7 @@ std::string require_password(auth::Accounts* accounts, const ApiRequest& request
   if (accounts == nullptr)
     throw ApiError(503, "accounts_unavailable", "admin accounts are not available here");
   try {
-    accounts->confirm_password(*caller.admin_id, field->get<std::string>(), request.source);
+    accounts->confirm_password(*caller.admin_id, field->get<std::string>());
   } catch (const auth::LoginFailed&) {
     throw ApiError(403, "password_wrong", "the admin password is wrong; nothing was changed");
   }

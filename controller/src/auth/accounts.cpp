@@ -49,6 +49,10 @@ struct ForgetTotpSecret {
 
 }  // namespace
 
+bool is_loopback_source(const std::string& source) {
+  return source.rfind("127.", 0) == 0 || source == "::1" || source.rfind("::ffff:127.", 0) == 0;
+}
+
 void validate_username(const std::string& username) {
   const bool ok =
       !username.empty() && username.size() <= 32 &&
@@ -84,12 +88,12 @@ AdminInfo Accounts::info_of(const AdminRecord& record) {
 Enrollment Accounts::setup(const std::string& token, const std::string& username,
                            const std::string& password, const std::string& source) {
   const auto now = clock_();
-  // Guessing the setup token is a login attempt like any other.
-  if (const auto wait = per_source_.blocked_for(source, now))
-    throw RateLimited("too many failed attempts from here; try again later", wait);
+  // Guessing the setup token is limited like a login, on a count of its own.
+  if (const auto wait = setup_per_source_.blocked_for(source, now))
+    throw RateLimited("too many wrong setup tokens from here; try again later", wait);
   if (!setup_token_) throw SetupRefused("setup is done: an admin already exists; log in instead");
   if (!equal_constant_time(token, *setup_token_)) {
-    per_source_.record_failure(source, now);
+    setup_per_source_.record_failure(source, now);
     throw SetupRefused(
         "the setup token is wrong; `picket admin setup-url` on the server prints it");
   }
@@ -136,26 +140,49 @@ void Accounts::remove_admin(const std::string& username) {
   sessions_.remove_admin(admin->id);
 }
 
-void Accounts::check_not_limited(const std::string& username, const std::string& source,
-                                 std::int64_t now) {
-  const auto wait =
-      std::max(per_account_.blocked_for(username, now), per_source_.blocked_for(source, now));
-  if (wait > 0) throw RateLimited("too many failed logins; try again later", wait);
+bool Accounts::admit_login(const Credentials& credentials, const std::optional<AdminRecord>& admin,
+                           std::int64_t now) {
+  const auto wait = std::max(per_account_.blocked_for(credentials.username, now),
+                             per_source_.blocked_for(credentials.source, now));
+  if (wait == 0) return false;
+  // The code is checked, not spent: it is spent only by a login that succeeds.
+  const bool good_code_from_loopback = is_loopback_source(credentials.source) && admin &&
+                                       credentials.totp && [&] {
+                                         const auto step =
+                                             totp_match(admin->totp_secret, *credentials.totp, now);
+                                         return step && *step > admin->totp_last_step;
+                                       }();
+  if (!good_code_from_loopback) throw RateLimited("too many failed logins; try again later", wait);
+  if (const auto own = with_code_from_loopback_.blocked_for(credentials.username, now))
+    throw RateLimited("too many failed logins; try again later", own);
+  return true;
 }
 
-void Accounts::confirm_password(std::int64_t admin_id, const std::string& password,
-                                const std::string& source) {
+void Accounts::confirm_password(std::int64_t admin_id, const std::string& password) {
   const auto now = clock_();
   auto admin = admins_.by_id(admin_id);
   const ForgetTotpSecret forget{admin};
-  const std::string username = admin ? admin->username : std::string();
-  check_not_limited(username, source, now);
+  const auto key = std::to_string(admin_id);
+  if (const auto wait = confirms_.blocked_for(key, now))
+    throw RateLimited("too many wrong passwords; try again later", wait);
   const bool ok =
       admin && password_job({PasswordJob::Kind::verify, admin->password_hash, password}).verified;
   if (!ok) {
-    per_account_.record_failure(username, now);
-    per_source_.record_failure(source, now);
+    confirms_.record_failure(key, now);
     throw LoginFailed("the admin password is wrong");
+  }
+  confirms_.reset(key);
+}
+
+void Accounts::unlock(const std::string& username) {
+  const auto admin = admins_.by_username(username);
+  if (!admin) throw NotFoundError("there is no admin with this username");
+  per_account_.reset(username);
+  with_code_from_loopback_.reset(username);
+  confirms_.reset(std::to_string(admin->id));
+  for (const char* own : {"127.0.0.1", "::1"}) {
+    per_source_.reset(own);
+    setup_per_source_.reset(own);
   }
 }
 
@@ -177,9 +204,9 @@ bool Accounts::second_factor_ok(AdminRecord& admin, const Credentials& credentia
 
 LoginResult Accounts::login(const Credentials& credentials) {
   const auto now = clock_();
-  check_not_limited(credentials.username, credentials.source, now);
   auto admin = admins_.by_username(credentials.username);
   const ForgetTotpSecret forget{admin};
+  const bool past_shared_limits = admit_login(credentials, admin, now);
   bool ok = false;
   if (admin) {
     ok = password_job({PasswordJob::Kind::verify, admin->password_hash, credentials.password})
@@ -191,9 +218,11 @@ LoginResult Accounts::login(const Credentials& credentials) {
   if (!ok) {
     per_account_.record_failure(credentials.username, now);
     per_source_.record_failure(credentials.source, now);
+    if (past_shared_limits) with_code_from_loopback_.record_failure(credentials.username, now);
     throw LoginFailed("the username, password or second factor is wrong");
   }
   per_account_.reset(credentials.username);
+  with_code_from_loopback_.reset(credentials.username);
   LoginResult result;
   result.session_token = sessions_.create(admin->id, admin->username, now);
   result.csrf_token = sessions_.csrf_token(result.session_token);
