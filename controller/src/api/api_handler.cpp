@@ -53,7 +53,7 @@ std::int64_t steady_ms() {
 
 ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authenticate,
                      const Api::Extension& extension, ResponseCache* cache,
-                     std::optional<auth::PasswordJob>* needs) {
+                     std::optional<auth::PasswordWork>* needs) {
   if (request.body.size() > kMaxRequestBody)
     throw ApiError(413, "body_too_large", "the request body is too large");
   auto target = split_target(request.target);
@@ -74,7 +74,7 @@ ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authen
   // A job that must run elsewhere first: the answer is then a placeholder.
   auto postpone = [&](auth::PasswordWorkNeeded& work) {
     if (needs == nullptr) return error_reply(500, "internal", "a password job was not run");
-    *needs = std::move(work.job);
+    *needs = auth::PasswordWork{std::move(work.job), work.priority};
     // Not an answer: an extension passes it back unchanged, and the
     // request runs again once the job is done.
     ApiResponse placeholder;
@@ -116,7 +116,7 @@ ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authen
 }
 
 ApiResponse Api::run(const ApiRequest& request, const auth::PasswordResults* results,
-                     std::optional<auth::PasswordJob>& needs) {
+                     std::optional<auth::PasswordWork>& needs) {
   struct Defer {
     auth::Accounts* accounts;
     Defer(auth::Accounts* accounts, const auth::PasswordResults* results) : accounts(accounts) {
@@ -147,7 +147,7 @@ ApiResponse Api::finish(const ApiRequest& request, ApiResponse response,
 
 ApiResponse Api::handle(const ApiRequest& request) {
   const auto started = std::chrono::steady_clock::now();
-  std::optional<auth::PasswordJob> needs;
+  std::optional<auth::PasswordWork> needs;
   return finish(request, run(request, nullptr, needs), started);
 }
 
@@ -176,15 +176,15 @@ void Api::attempt(const std::shared_ptr<Pending>& pending) {
   // last run then verifies inline rather than chase it.
   constexpr int kMaxDeferredRuns = 4;
   ++pending->runs;
-  std::optional<auth::PasswordJob> needs;
+  std::optional<auth::PasswordWork> needs;
   auto response =
       run(pending->request, pending->runs < kMaxDeferredRuns ? &pending->results : nullptr, needs);
   if (!needs) {
     pending->respond(finish(pending->request, std::move(response), pending->started));
     return;
   }
-  auto job = std::make_shared<auth::PasswordJob>(std::move(*needs));
-  pending->offload(*job, [this, pending, job](auth::PasswordResult result) {
+  auto job = std::make_shared<auth::PasswordJob>(std::move(needs->job));
+  pending->offload(*job, needs->priority, [this, pending, job](auth::PasswordResult result) {
     pending->results.add(std::move(*job), std::move(result));
     attempt(pending);
   });

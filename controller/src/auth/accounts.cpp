@@ -71,13 +71,14 @@ Accounts::Accounts(Store& store, Clock clock) : admins_(store), clock_(std::move
   if (admins_.count() == 0) setup_token_ = random_token();
 }
 
-PasswordResult Accounts::password_job(PasswordJob job) {
+PasswordResult Accounts::password_job(PasswordJob job, JobPriority priority) {
   if (deferred_ == nullptr) return run_password_job(job);
   if (auto result = deferred_->find(job)) {
+    if (result->refused_retry_after > 0) throw PasswordWorkBusy(result->refused_retry_after);
     if (!result->error.empty()) throw std::runtime_error(result->error);
     return *result;
   }
-  throw PasswordWorkNeeded(std::move(job));
+  throw PasswordWorkNeeded(std::move(job), priority);
 }
 
 AdminInfo Accounts::info_of(const AdminRecord& record) {
@@ -140,22 +141,28 @@ void Accounts::remove_admin(const std::string& username) {
   sessions_.remove_admin(admin->id);
 }
 
-bool Accounts::admit_login(const Credentials& credentials, const std::optional<AdminRecord>& admin,
-                           std::int64_t now) {
+JobPriority Accounts::admit_login(const Credentials& credentials,
+                                  const std::optional<AdminRecord>& admin, std::int64_t now) {
   const auto wait = std::max(per_account_.blocked_for(credentials.username, now),
                              per_source_.blocked_for(credentials.source, now));
-  if (wait == 0) return false;
-  // The code is checked, not spent: it is spent only by a login that succeeds.
-  const bool good_code_from_loopback = is_loopback_source(credentials.source) && admin &&
-                                       credentials.totp && [&] {
-                                         const auto step =
-                                             totp_match(admin->totp_secret, *credentials.totp, now);
-                                         return step && *step > admin->totp_last_step;
-                                       }();
-  if (!good_code_from_loopback) throw RateLimited("too many failed logins; try again later", wait);
-  if (const auto own = with_code_from_loopback_.blocked_for(credentials.username, now))
-    throw RateLimited("too many failed logins; try again later", own);
-  return true;
+  auto priority = per_source_.has_failed(credentials.source, now) ? JobPriority::suspect
+                                                                   : JobPriority::clean;
+  if (wait > 0) {
+    // The code is checked, not spent: only a login that succeeds spends it.
+    const bool good_code_from_loopback =
+        is_loopback_source(credentials.source) && admin && credentials.totp && [&] {
+          const auto step = totp_match(admin->totp_secret, *credentials.totp, now);
+          return step && *step > admin->totp_last_step;
+        }();
+    if (!good_code_from_loopback) throw RateLimited("too many failed logins; try again later", wait);
+    if (const auto own = with_code_from_loopback_.blocked_for(credentials.username, now))
+      throw RateLimited("too many failed logins; try again later", own);
+    with_code_from_loopback_.record_failure(credentials.username, now);
+    priority = JobPriority::clean;
+  }
+  per_account_.record_failure(credentials.username, now);
+  per_source_.record_failure(credentials.source, now);
+  return priority;
 }
 
 void Accounts::confirm_password(std::int64_t admin_id, const std::string& password) {
@@ -163,15 +170,23 @@ void Accounts::confirm_password(std::int64_t admin_id, const std::string& passwo
   auto admin = admins_.by_id(admin_id);
   const ForgetTotpSecret forget{admin};
   const auto key = std::to_string(admin_id);
-  if (const auto wait = confirms_.blocked_for(key, now))
-    throw RateLimited("too many wrong passwords; try again later", wait);
-  const bool ok =
-      admin && password_job({PasswordJob::Kind::verify, admin->password_hash, password}).verified;
-  if (!ok) {
+  const PasswordJob job{PasswordJob::Kind::verify,
+                        admin ? admin->password_hash : dummy_password_hash(), password};
+  // Counted before Argon2id, as logins are (admit_login).
+  if (!already_ran(job)) {
+    if (const auto wait = confirms_.blocked_for(key, now))
+      throw RateLimited("too many wrong passwords; try again later", wait);
     confirms_.record_failure(key, now);
-    throw LoginFailed("the admin password is wrong");
   }
-  confirms_.reset(key);
+  bool verified = false;
+  try {
+    verified = password_job(job).verified;
+  } catch (const PasswordWorkBusy&) {
+    confirms_.forgive(key);
+    throw;
+  }
+  if (!admin || !verified) throw LoginFailed("the admin password is wrong");
+  confirms_.forgive(key);
 }
 
 void Accounts::unlock(const std::string& username) {
@@ -206,22 +221,25 @@ LoginResult Accounts::login(const Credentials& credentials) {
   const auto now = clock_();
   auto admin = admins_.by_username(credentials.username);
   const ForgetTotpSecret forget{admin};
-  const bool past_shared_limits = admit_login(credentials, admin, now);
-  bool ok = false;
-  if (admin) {
-    ok = password_job({PasswordJob::Kind::verify, admin->password_hash, credentials.password})
-             .verified &&
-         second_factor_ok(*admin, credentials, now);
-  } else {
-    (void)password_job({PasswordJob::Kind::verify, dummy_password_hash(), credentials.password});
+  // An unknown username costs the same Argon2id as a known one.
+  const PasswordJob job{PasswordJob::Kind::verify,
+                        admin ? admin->password_hash : dummy_password_hash(),
+                        credentials.password};
+  auto priority = JobPriority::clean;
+  if (!already_ran(job)) priority = admit_login(credentials, admin, now);
+  bool verified = false;
+  try {
+    verified = password_job(job, priority).verified;
+  } catch (const PasswordWorkBusy&) {
+    // Never tried: the count taken in advance goes back.
+    per_account_.forgive(credentials.username);
+    per_source_.forgive(credentials.source);
+    throw;
   }
-  if (!ok) {
-    per_account_.record_failure(credentials.username, now);
-    per_source_.record_failure(credentials.source, now);
-    if (past_shared_limits) with_code_from_loopback_.record_failure(credentials.username, now);
+  if (!admin || !verified || !second_factor_ok(*admin, credentials, now))
     throw LoginFailed("the username, password or second factor is wrong");
-  }
   per_account_.reset(credentials.username);
+  per_source_.forgive(credentials.source);
   with_code_from_loopback_.reset(credentials.username);
   LoginResult result;
   result.session_token = sessions_.create(admin->id, admin->username, now);

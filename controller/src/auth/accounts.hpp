@@ -130,12 +130,17 @@ class Accounts {
 
  private:
   AdminInfo info_of(const AdminRecord& record);
-  // Throws RateLimited when a login may not be tried now; true when it
-  // passes the shared limits only as a loopback login with a good code.
-  bool admit_login(const Credentials& credentials, const std::optional<AdminRecord>& admin,
-                   std::int64_t now);
+  // Throws RateLimited when a login may not be tried now; otherwise counts
+  // it as a failure before its Argon2id runs (taken back if it succeeds or
+  // never runs), so attempts at once are held like attempts in a row, and
+  // says which share of the worker's queue it waits in.
+  JobPriority admit_login(const Credentials& credentials, const std::optional<AdminRecord>& admin,
+                          std::int64_t now);
   bool second_factor_ok(AdminRecord& admin, const Credentials& credentials, std::int64_t now);
-  PasswordResult password_job(PasswordJob job);
+  PasswordResult password_job(PasswordJob job, JobPriority priority = JobPriority::session);
+  // This request's run of `job` is done (a deferred run's second pass): its
+  // attempt was admitted and counted on the first.
+  bool already_ran(const PasswordJob& job) const { return deferred_ && deferred_->has(job); }
 
   AdminStore admins_;
   Clock clock_;

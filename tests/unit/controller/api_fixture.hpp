@@ -90,7 +90,8 @@ struct ApiFixture {
     std::optional<ApiResponse> answer;
     api->handle_async(
         request,
-        [this](const auth::PasswordJob& job, const api::Api::PasswordDone& done) {
+        [this](const auth::PasswordJob& job, auth::JobPriority,
+               const api::Api::PasswordDone& done) {
           ++password_jobs;
           done(auth::run_password_job(job));
         },
