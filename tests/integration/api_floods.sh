@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Floods against the admin HTTP API, bounded in count, over real sockets
 # (issue 17, items 6 and 7): bogus logins at once are counted before their
-# Argon2id and a real login from a clean source is not queued behind them.
+# Argon2id and a real login from a clean source is not queued behind them;
+# half-sent requests from one source (slowloris, real sockets from Python)
+# fill only that source's connection cap, and a trickled body is cut off.
 # Usage: api_floods.sh BUILD_DIR
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/http_lib.sh"
@@ -60,6 +62,22 @@ echo "   answers: $(grep -v REAL "$WORK/order" | sort | uniq -c | tr '\n' ' '); 
 # first tries (one each), after whatever ran before it arrived; never
 # behind every bogus one (they all were, 60, before the fix).
 [ "$before" -le 20 ] || fail "the real login waited behind $before bogus ones"
+
+log "slowloris: 520 half-sent requests from 127.0.0.2 lock nobody else out"
+ip netns exec "$GW_NS" python3 "$(dirname "$0")/slow_clients.py" hold 127.0.0.2 8080 520 "$WORK/slow.ready" 60 &
+SLOW_PID=$!
+for _ in $(seq 600); do [ -s "$WORK/slow.ready" ] && break; sleep 0.1; done
+[ -s "$WORK/slow.ready" ] || fail "the slow clients did not settle"
+closed=$(cat "$WORK/slow.ready")
+echo "   of 520 half-sent requests from one source, picketd closed $closed at once"
+expect 401 "another source is served meanwhile" --max-time 20 "$API/api/v1/session"
+[ "$closed" -ge 504 ] || fail "picketd kept $((520 - closed)) connections from one source open; the cap is 16"
+kill "$SLOW_PID" 2>/dev/null; wait "$SLOW_PID" 2>/dev/null || true
+
+log "a body sent a byte a second is cut off at the body deadline"
+sent=$(ip netns exec "$GW_NS" timeout 120 python3 "$(dirname "$0")/slow_clients.py" body 8080)
+echo "   the server hung up after $sent of 100 body bytes"
+[ "$sent" -lt 100 ] || fail "a trickled body was read to its end"
 
 stop_picketd
 echo "PASS"

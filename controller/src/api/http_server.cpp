@@ -10,6 +10,7 @@
 #include <boost/beast/ssl.hpp>
 #include <optional>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "api/replies.hpp"
 #include "api/target.hpp"
@@ -37,6 +38,8 @@ struct Shared {
   Listener listener;
   std::shared_ptr<ssl::context> tls;
   std::size_t open_connections = 0;
+  // Open connections per source address; in memory only, never logged.
+  std::unordered_map<std::string, std::size_t> per_source{};
 };
 
 void add_security_headers(http::response<http::string_body>& response, bool tls) {
@@ -100,14 +103,19 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         shared_(std::move(shared)),
         source_(std::move(source)) {
     ++shared_->open_connections;
+    ++shared_->per_source[source_];
   }
-  ~Session() { --shared_->open_connections; }
+  ~Session() {
+    --shared_->open_connections;
+    const auto it = shared_->per_source.find(source_);
+    if (it != shared_->per_source.end() && --it->second == 0) shared_->per_source.erase(it);
+  }
 
   void start() {
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
       read();
     } else {
-      beast::get_lowest_layer(stream_).expires_after(HttpLimits::kReadTimeout);
+      beast::get_lowest_layer(stream_).expires_after(HttpLimits::kHeaderTimeout);
       stream_.async_handshake(ssl::stream_base::server,
                               [self = this->shared_from_this()](beast::error_code ec) {
                                 if (ec) return self->close();
@@ -121,7 +129,16 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     parser_.emplace();
     parser_->header_limit(HttpLimits::kMaxHeaderBytes);
     parser_->body_limit(HttpLimits::kMaxBodyBytes);
-    beast::get_lowest_layer(stream_).expires_after(HttpLimits::kReadTimeout);
+    beast::get_lowest_layer(stream_).expires_after(HttpLimits::kHeaderTimeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_header(ec);
+                            });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec || parser_->is_done()) return on_read(ec);
+    beast::get_lowest_layer(stream_).expires_after(HttpLimits::kBodyTimeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                        self->on_read(ec);
@@ -212,16 +229,19 @@ struct HttpServer::Acceptor {
   }
 
   void start_session(tcp::socket socket) {
-    if (shared->open_connections >= HttpLimits::kMaxConnections) {
+    beast::error_code ec;
+    const auto peer = socket.remote_endpoint(ec);
+    std::string source = ec ? std::string("unknown") : peer.address().to_string();
+    const auto from_source = shared->per_source.find(source);
+    if (shared->open_connections >= HttpLimits::kMaxConnections ||
+        (from_source != shared->per_source.end() &&
+         from_source->second >= HttpLimits::kMaxConnectionsPerSource)) {
       beast::error_code ignored;
       socket.close(ignored);
       return;
     }
     close_on_exec(socket.native_handle());
-    beast::error_code ec;
     socket.set_option(tcp::no_delay(true), ec);
-    const auto peer = socket.remote_endpoint(ec);
-    std::string source = ec ? std::string("unknown") : peer.address().to_string();
     if (shared->listener.tls) {
       std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
           shared, std::move(source), std::move(socket), *shared->tls)
