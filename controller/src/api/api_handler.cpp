@@ -4,6 +4,7 @@
 
 #include "api/extension_route.hpp"
 #include "api/gate.hpp"
+#include "api/json_duplicates.hpp"
 #include "api/password_check.hpp"
 #include "api/replies.hpp"
 #include "auth/accounts.hpp"
@@ -66,6 +67,10 @@ ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authen
     // Unix-only routes do not exist on the network.
     if (match.route != nullptr && match.route->access == Access::unix_only) match.route = nullptr;
     caller = authenticate_http(context, request, match.route);
+  }
+  if (!request.body.empty() && has_duplicate_keys(request.body)) {
+    throw ApiError(400, "duplicate_key",
+                   "the request body names a field twice; send each once (nothing was changed)");
   }
   const bool cacheable = cache != nullptr && match.route != nullptr && match.route->cacheable;
   if (cacheable) {

@@ -8,6 +8,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <array>
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
@@ -161,6 +162,18 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (ec)
       return send(error_reply(400, "bad_request", "the request is not valid HTTP/1.1"), false);
     const auto& request = parser_->get();
+    if (shared_->handlers.host_allowed) {
+      const auto host = request[http::field::host];
+      if (host.empty())
+        return send(error_reply(400, "host_missing", "the request has no Host header"), false);
+      if (!shared_->handlers.host_allowed(host)) {
+        return send(error_reply(421, "misdirected_request",
+                                "this server does not answer to that host name; open it by the "
+                                "address it listens on (127.0.0.1, the tunnel address) or the "
+                                "gateway's endpoint name"),
+                    false);
+      }
+    }
     const bool tls = !std::is_same_v<Stream, beast::tcp_stream>;
     const std::string_view target = request.target();
     if (target.rfind("/api/", 0) == 0) {
@@ -181,6 +194,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void send(ApiResponse api_response, bool keep_alive) {
     const bool tls = !std::is_same_v<Stream, beast::tcp_stream>;
+    auto after = std::move(api_response.after_sent);
+    if (after) keep_alive = false;
     auto response = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(api_response.status), 11);
     if (!api_response.content_type.empty()) {
@@ -193,12 +208,29 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     response->body() = std::move(api_response.body);
     response->prepare_payload();
     beast::get_lowest_layer(stream_).expires_after(HttpLimits::kWriteTimeout);
-    http::async_write(
-        stream_, *response,
-        [self = this->shared_from_this(), response, keep_alive](beast::error_code ec, std::size_t) {
-          if (ec || !keep_alive) return self->close();
-          self->read();
-        });
+    http::async_write(stream_, *response,
+                      [self = this->shared_from_this(), response, keep_alive,
+                       after = std::move(after)](beast::error_code ec, std::size_t) mutable {
+                        if (after) return self->linger(std::move(after));
+                        if (ec || !keep_alive) return self->close();
+                        self->read();
+                      });
+  }
+
+  // The answer is written; `after` may cut the path it travels on (the
+  // caller's own tunnel), so it waits until the client has read it and
+  // closed, or for kLingerTimeout, whichever comes first.
+  void linger(std::function<void()> after) {
+    auto& lowest = beast::get_lowest_layer(stream_);
+    beast::error_code ignored;
+    lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lowest.expires_after(kLingerTimeout);
+    lowest.async_read_some(asio::buffer(linger_buffer_),
+                           [self = this->shared_from_this(), after = std::move(after)](
+                               beast::error_code, std::size_t) {
+                             self->close();
+                             after();
+                           });
   }
 
   void close() {
@@ -207,6 +239,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     beast::get_lowest_layer(stream_).close();
   }
 
+  static constexpr auto kLingerTimeout = std::chrono::seconds(3);
+  std::array<char, 512> linger_buffer_{};
   Stream stream_;
   std::shared_ptr<Shared> shared_;
   std::string source_;

@@ -48,6 +48,10 @@ struct HttpHandlers {
   // connection reads nothing more until it has answered.
   std::function<void(ApiRequest, Respond)> api;
   std::function<std::string()> metrics;  // /metrics, Prometheus text
+  // Whether a Host header names this server; when set, a request without
+  // one is refused (400) and one naming anything else (421) before it
+  // reaches the API, the UI or /metrics (DNS rebinding).
+  std::function<bool(std::string_view host)> host_allowed{};
 };
 
 // HTTP/1.1 (or HTTPS) listeners with Boost.Beast, on the daemon's one

@@ -10,6 +10,8 @@
 #include "api/replies.hpp"
 #include "api/request_body.hpp"
 #include "api/route_table.hpp"
+#include "daemon/log.hpp"
+#include "picket/controller/errors.hpp"
 #include "picket/controller/render.hpp"
 
 namespace picket::controller::api {
@@ -59,11 +61,49 @@ ApiResponse wipe(RouteCall& call) {
                          {"stopping", true}});
 }
 
+// The device an admin's request came through, when it came through the
+// tunnel: its tunnel address is the request's source.
+std::optional<DeviceStatus> callers_device(RouteCall& call) {
+  if (!call.caller.admin_id || call.request.source.empty()) return std::nullopt;
+  for (auto& status : call.service().list_devices(std::nullopt)) {
+    if (status.device.ipv4.str() == call.request.source ||
+        status.device.ipv6.str() == call.request.source)
+      return std::move(status);
+  }
+  return std::nullopt;
+}
+
+// A burn sent through the burning admin's own tunnel would cut the
+// connection its answer travels on, and the admin would never learn it
+// happened. So every other device is cut before the answer, as always, and
+// the caller's own device right after it ("own_device" in the answer says
+// so); principle 4 holds for every device but the one asking.
 ApiResponse burn(RouteCall& call) {
   require_confirmation(call, kBurnPhrase);
-  const auto revoked = call.service().revoke_all_devices();
-  call.audit("device.burn", "all devices (" + std::to_string(revoked) + ")");
-  return reply(200, json{{"revoked", revoked}});
+  const auto own = callers_device(call);
+  const auto revoked = call.service().revoke_all_devices(
+      own ? std::optional(own->device.id) : std::nullopt);
+  const auto total = revoked + (own ? 1 : 0);
+  call.audit("device.burn", "all devices (" + std::to_string(total) + ")");
+  if (!own) return reply(200, json{{"revoked", total}, {"own_device", nullptr}});
+  auto response = reply(200, json{{"revoked", total},
+                                  {"own_device",
+                                   {{"member", own->member_label},
+                                    {"device", own->device.label},
+                                    {"cut", "after this answer"}}}});
+  response.after_sent = [&service = call.service(), member = own->member_label,
+                         label = own->device.label] {
+    try {
+      service.revoke_device(member, label);
+    } catch (const NotFoundError&) {
+      // Revoked meanwhile: nothing left to cut.
+    } catch (const std::exception& e) {
+      log_error(std::string("the burn could not cut the calling admin's own device after its "
+                            "answer; revoke it by hand: ") +
+                e.what());
+    }
+  };
+  return response;
 }
 
 ApiResponse revoke_member_devices(RouteCall& call) {

@@ -117,8 +117,9 @@ class Service {
   // interface in one change before its transaction commits.
   // Revokes every device of the member, who stays; returns how many.
   std::size_t revoke_member_devices(const std::string& member);
-  // "Burn": revokes every device of every member; returns how many.
-  std::size_t revoke_all_devices();
+  // "Burn": revokes every device of every member but `except` (the caller's
+  // own, cut after its answer: api/seizure_routes.cpp); returns how many.
+  std::size_t revoke_all_devices(std::optional<std::int64_t> except = std::nullopt);
   // Panic wipe, network side: takes every peer off, removes the interface and
   // from then on refuses start() and reconcile(), so the drift timer cannot
   // bring the interface back while picketd stops.
