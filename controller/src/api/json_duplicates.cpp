@@ -11,8 +11,7 @@ bool has_duplicate_keys(std::string_view text) {
   using event = nlohmann::json::parse_event_t;
   std::vector<std::set<std::string>> open;  // the keys of each object being read
   bool duplicate = false;
-  const nlohmann::json::parser_callback_t callback = [&](int, event kind,
-                                                         nlohmann::json& parsed) {
+  const nlohmann::json::parser_callback_t callback = [&](int, event kind, nlohmann::json& parsed) {
     if (kind == event::object_start) {
       open.emplace_back();
     } else if (kind == event::object_end) {
@@ -24,7 +23,8 @@ bool has_duplicate_keys(std::string_view text) {
     // it kept, and the stack of open objects must see every end.
     return true;
   };
-  (void)nlohmann::json::parse(text, callback, /*allow_exceptions=*/false);
+  [[maybe_unused]] const auto parsed =
+      nlohmann::json::parse(text, callback, /*allow_exceptions=*/false);
   return duplicate;
 }
 

@@ -16,14 +16,16 @@ namespace picket::controller::api {
 // served within one. So a flood of bogus logins fills only the share of
 // sources that failed, is refused beyond it (503), and never stands
 // between a real login from a clean source and the worker.
+struct PasswordQueueLimits {
+  std::size_t session = 16;  // a logged-in admin's password check, a new admin's hash
+  std::size_t clean = 16;    // a login from a source without a failure in its window
+  std::size_t suspect = 8;   // a login from a source that has failed
+};
+
 template <class Task>
 class PasswordQueue {
  public:
-  struct Limits {
-    std::size_t session = 16;  // a logged-in admin's password check, a new admin's hash
-    std::size_t clean = 16;    // a login from a source without a failure in its window
-    std::size_t suspect = 8;   // a login from a source that has failed
-  };
+  using Limits = PasswordQueueLimits;
 
   explicit PasswordQueue(Limits limits = {})
       : limits_{limits.session, limits.clean, limits.suspect} {}
@@ -57,7 +59,9 @@ class PasswordQueue {
   }
 
  private:
-  static std::size_t index(auth::JobPriority priority) { return static_cast<std::size_t>(priority); }
+  static std::size_t index(auth::JobPriority priority) {
+    return static_cast<std::size_t>(priority);
+  }
   std::array<std::size_t, 3> limits_;
   std::array<std::deque<Task>, 3> queues_;
 };

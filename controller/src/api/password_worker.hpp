@@ -21,7 +21,7 @@ namespace picket::controller::api {
 class PasswordWorker {
  public:
   using Runner = std::function<auth::PasswordResult(const auth::PasswordJob&)>;
-  using Limits = PasswordQueue<std::function<void()>>::Limits;
+  using Limits = PasswordQueueLimits;
   // What a refused job tells its client: the queue drains in about this long.
   static constexpr std::int64_t kRetryAfterSeconds = 3;
 

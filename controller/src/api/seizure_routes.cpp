@@ -81,8 +81,8 @@ std::optional<DeviceStatus> callers_device(RouteCall& call) {
 ApiResponse burn(RouteCall& call) {
   require_confirmation(call, kBurnPhrase);
   const auto own = callers_device(call);
-  const auto revoked = call.service().revoke_all_devices(
-      own ? std::optional(own->device.id) : std::nullopt);
+  const auto revoked =
+      call.service().revoke_all_devices(own ? std::optional(own->device.id) : std::nullopt);
   const auto total = revoked + (own ? 1 : 0);
   call.audit("device.burn", "all devices (" + std::to_string(total) + ")");
   if (!own) return reply(200, json{{"revoked", total}, {"own_device", nullptr}});

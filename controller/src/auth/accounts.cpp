@@ -145,8 +145,8 @@ JobPriority Accounts::admit_login(const Credentials& credentials,
                                   const std::optional<AdminRecord>& admin, std::int64_t now) {
   const auto wait = std::max(per_account_.blocked_for(credentials.username, now),
                              per_source_.blocked_for(credentials.source, now));
-  auto priority = per_source_.has_failed(credentials.source, now) ? JobPriority::suspect
-                                                                   : JobPriority::clean;
+  auto priority =
+      per_source_.has_failed(credentials.source, now) ? JobPriority::suspect : JobPriority::clean;
   if (wait > 0) {
     // The code is checked, not spent: only a login that succeeds spends it.
     const bool good_code_from_loopback =
@@ -154,7 +154,8 @@ JobPriority Accounts::admit_login(const Credentials& credentials,
           const auto step = totp_match(admin->totp_secret, *credentials.totp, now);
           return step && *step > admin->totp_last_step;
         }();
-    if (!good_code_from_loopback) throw RateLimited("too many failed logins; try again later", wait);
+    if (!good_code_from_loopback)
+      throw RateLimited("too many failed logins; try again later", wait);
     if (const auto own = with_code_from_loopback_.blocked_for(credentials.username, now))
       throw RateLimited("too many failed logins; try again later", own);
     with_code_from_loopback_.record_failure(credentials.username, now);
@@ -223,8 +224,7 @@ LoginResult Accounts::login(const Credentials& credentials) {
   const ForgetTotpSecret forget{admin};
   // An unknown username costs the same Argon2id as a known one.
   const PasswordJob job{PasswordJob::Kind::verify,
-                        admin ? admin->password_hash : dummy_password_hash(),
-                        credentials.password};
+                        admin ? admin->password_hash : dummy_password_hash(), credentials.password};
   auto priority = JobPriority::clean;
   if (!already_ran(job)) priority = admit_login(credentials, admin, now);
   bool verified = false;

@@ -39,8 +39,8 @@ void add_admin_commands(CLI::App& app, Context& context) {
     print_table(rows);
   });
 
-  auto* unlock = admin->add_subcommand(
-      "unlock", "let an admin locked out by failed logins try again at once");
+  auto* unlock =
+      admin->add_subcommand("unlock", "let an admin locked out by failed logins try again at once");
   static std::string locked_name;
   unlock->add_option("USERNAME", locked_name, "admin username")->required();
   unlock->callback([&context] {

@@ -97,6 +97,8 @@ struct ApiFixture {
         },
         [&answer](ApiResponse response) { answer = std::move(response); });
     if (!answer) throw std::logic_error("handle_async did not answer");
+    // As a transport does once the answer is sent.
+    if (auto after = std::move(answer->after_sent)) after();
     return *answer;
   }
   // As the unix socket calls it: Argon2id inline.

@@ -2,10 +2,11 @@
 // Argon2id runs, the worker's queue is bounded with a share per priority,
 // and a refused job counts nothing. No timing: jobs are held and released by
 // the test.
-#include <boost/asio/io_context.hpp>
-#include <catch2/catch.hpp>
 #include <algorithm>
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <catch2/catch.hpp>
 #include <future>
 #include <thread>
 
@@ -14,9 +15,9 @@
 #include "api_fixture.hpp"
 
 using namespace picket::controller;
-using picket::controller::test::ApiFixture;
-using nlohmann::json;
 using auth::JobPriority;
+using nlohmann::json;
+using picket::controller::test::ApiFixture;
 
 namespace {
 
@@ -29,8 +30,9 @@ struct HeldJobs {
   };
   std::vector<Held> held;
   api::Api::Offload offload() {
-    return [this](const auth::PasswordJob& job, JobPriority priority,
-                  api::Api::PasswordDone done) { held.push_back({job, priority, std::move(done)}); };
+    return [this](const auth::PasswordJob& job, JobPriority priority, api::Api::PasswordDone done) {
+      held.push_back({job, priority, std::move(done)});
+    };
   }
   void run_all() {
     auto jobs = std::move(held);
@@ -147,6 +149,9 @@ TEST_CASE("password worker: a full share is refused; the queue serves by priorit
       },
       {1, 1, 1});
   boost::asio::io_context io;
+  // run_one() below waits for the worker's results instead of returning
+  // at once while none is posted yet.
+  auto keep_running = boost::asio::make_work_guard(io);
   auto offload = worker.offload(io.get_executor());
   std::vector<std::string> refused;
   int done = 0;

@@ -185,8 +185,9 @@ TEST_CASE("auth: a good code from loopback has a limit of its own", "[auth]") {
   Fixture f;
   const auto e = f.first_admin();
   for (std::size_t i = 0; i < Accounts::kFailuresPerAccount; ++i)
-    CHECK_THROWS_AS(f.accounts.login(f.credentials("ana", "wrong password!!", "000000", "10.0.0.7")),
-                    LoginFailed);
+    CHECK_THROWS_AS(
+        f.accounts.login(f.credentials("ana", "wrong password!!", "000000", "10.0.0.7")),
+        LoginFailed);
   // Someone on the server with the phone but not the password: a few tries only.
   for (std::size_t i = 0; i < Accounts::kFailuresWithCodeFromLoopback; ++i)
     CHECK_THROWS_AS(
@@ -215,8 +216,9 @@ TEST_CASE("auth: password confirmations count per admin, apart from logins", "[a
   const auto e = f.first_admin();
   const auto id = f.accounts.list().at(0).id;
   for (std::size_t i = 0; i < Accounts::kFailuresPerAccount; ++i)
-    CHECK_THROWS_AS(f.accounts.login(f.credentials("ana", "wrong password!!", "000000", "10.0.0.7")),
-                    LoginFailed);
+    CHECK_THROWS_AS(
+        f.accounts.login(f.credentials("ana", "wrong password!!", "000000", "10.0.0.7")),
+        LoginFailed);
   // A logged-in admin can still burn while strangers hammer the login.
   CHECK_NOTHROW(f.accounts.confirm_password(id, kPassword));
   for (std::size_t i = 0; i < Accounts::kConfirmFailures; ++i)

@@ -104,8 +104,8 @@ TEST_CASE("unix server: the socket's path is checked, never forced", "[api]") {
   SECTION("a directory others can write is refused and left as it was") {
     const auto shared = dir / "shared";
     std::filesystem::create_directory(shared);
-    std::filesystem::permissions(shared, std::filesystem::perms::all |
-                                             std::filesystem::perms::sticky_bit);
+    std::filesystem::permissions(shared,
+                                 std::filesystem::perms::all | std::filesystem::perms::sticky_bit);
     CHECK_THROWS_WITH(api::UnixServer(io, shared / "x.sock", answer),
                       Catch::Contains("other users can write there"));
     CHECK(mode_of(shared) == std::filesystem::perms::all);
