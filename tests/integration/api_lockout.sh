@@ -23,16 +23,16 @@ expect_from_member() { # STATUS DESCRIPTION curl-args...
   [ "$got" = "$want" ] || { cat "$WORK/body"; echo; fail "$what: status $got instead of $want"; }
   echo "   $what -> $got $(head -c 120 "$WORK/body")"
 }
-# A TOTP code for a step after every step used so far (each code is good
-# once); waits for the clock when the next step is not yet within the
-# one-step window.
+# Sets CODE to a TOTP code for a step after every step used so far (each
+# code is good once); waits for the clock when the next step is not yet
+# within the one-step window. (Not in $(...): LAST_STEP must persist.)
 LAST_STEP=0
 fresh_code() {
   local step=$(($(date +%s) / 30))
   [ "$step" -gt "$LAST_STEP" ] || step=$((LAST_STEP + 1))
   while [ $(($(date +%s) / 30 + 1)) -lt "$step" ]; do sleep 1; done
   LAST_STEP=$step
-  oathtool --totp -b "$SECRET" -N "@$((step * 30))"
+  CODE=$(oathtool --totp -b "$SECRET" -N "@$((step * 30))")
 }
 login_body() { echo '{"username":"ana","password":"'"$1"'","totp":"'"$2"'"}'; }
 
@@ -50,7 +50,8 @@ done
 expect 429 "an eleventh setup try from 127.0.0.1 is held" $(post_json) '{"setup_token":"'"$TOKEN"'","username":"ana","password":"'"$PASSWORD"'"}' "$API/api/v1/setup"
 expect_from_member 201 "setup through the tunnel" $(post_json) '{"setup_token":"'"$TOKEN"'","username":"ana","password":"'"$PASSWORD"'"}' "$TUNNEL_API/api/v1/setup"
 SECRET=$(jq -r .totp_secret "$WORK/body")
-expect 200 "login from 127.0.0.1 after the wrong setup tokens" -c "$JAR" $(post_json) "$(login_body "$PASSWORD" "$(fresh_code)")" "$API/api/v1/session"
+fresh_code
+expect 200 "login from 127.0.0.1 after the wrong setup tokens" -c "$JAR" $(post_json) "$(login_body "$PASSWORD" "$CODE")" "$API/api/v1/session"
 CSRF=$(jq -r .csrf_token "$WORK/body")
 
 log "five wrong passwords for ana from a member's tunnel"
@@ -58,11 +59,13 @@ for i in $(seq 5); do
   status=$(from_member $(post_json) "$(login_body "guess-$i-xxxxxxxx" 000000)" "$TUNNEL_API/api/v1/session")
   [ "$status" = 401 ] || fail "wrong password $i from the tunnel answered $status"
 done
-expect_from_member 429 "the right password from the tunnel is held now" $(post_json) "$(login_body "$PASSWORD" "$(fresh_code)")" "$TUNNEL_API/api/v1/session"
+fresh_code
+expect_from_member 429 "the right password from the tunnel is held now" $(post_json) "$(login_body "$PASSWORD" "$CODE")" "$TUNNEL_API/api/v1/session"
 grep -qi '^retry-after' <(ip netns exec "$MEM_NS" curl -s -D - -o /dev/null $(post_json) "$(login_body "$PASSWORD" 000000)" "$TUNNEL_API/api/v1/session") ||
   fail "the 429 carries no Retry-After"
 expect 429 "from 127.0.0.1 without a good code it is held too" $(post_json) "$(login_body "$PASSWORD" 000000)" "$API/api/v1/session"
-expect 200 "the admin at the server with a fresh code gets in" -c "$JAR" $(post_json) "$(login_body "$PASSWORD" "$(fresh_code)")" "$API/api/v1/session"
+fresh_code
+expect 200 "the admin at the server with a fresh code gets in" -c "$JAR" $(post_json) "$(login_body "$PASSWORD" "$CODE")" "$API/api/v1/session"
 CSRF=$(jq -r .csrf_token "$WORK/body")
 
 log "strangers' failures do not block the admin's password confirmations"
@@ -77,7 +80,8 @@ expect_from_member 429 "still held for the tunnel" $(post_json) "$(login_body "$
 picket admin unlock ana | grep -q "may log in again" || fail "picket admin unlock said something else"
 picket admin unlock nobody 2>"$WORK/err" && fail "unlocking an unknown admin succeeded"
 grep -q "no admin" "$WORK/err" || fail "unclear error for an unknown admin: $(cat "$WORK/err")"
-expect_from_member 200 "the right login from the tunnel works at once" $(post_json) "$(login_body "$PASSWORD" "$(fresh_code)")" "$TUNNEL_API/api/v1/session"
+fresh_code
+expect_from_member 200 "the right login from the tunnel works at once" $(post_json) "$(login_body "$PASSWORD" "$CODE")" "$TUNNEL_API/api/v1/session"
 status=$(http -b "$JAR" -H "X-CSRF-Token: $CSRF" -X POST "$API/api/v1/admins/ana/unlock")
 [ "$status" = 404 ] || [ "$status" = 405 ] || fail "the unix-only unlock route answered $status over HTTP"
 

@@ -196,10 +196,10 @@ void Accounts::unlock(const std::string& username) {
   per_account_.reset(username);
   with_code_from_loopback_.reset(username);
   confirms_.reset(std::to_string(admin->id));
-  for (const char* own : {"127.0.0.1", "::1"}) {
-    per_source_.reset(own);
-    setup_per_source_.reset(own);
-  }
+  // The admin's own devices may be among the sources held (typos through
+  // the tunnel); root lifting a lockout means every source may try again.
+  per_source_.clear();
+  setup_per_source_.clear();
 }
 
 bool Accounts::second_factor_ok(AdminRecord& admin, const Credentials& credentials,

@@ -120,8 +120,8 @@ class Accounts {
   // (kConfirmFailures), not against logins. Throws LoginFailed or RateLimited.
   void confirm_password(std::int64_t admin_id, const std::string& password);
   // Clears every failure counted against `username` (logins and
-  // confirmations) and against the server's own addresses; root's way out
-  // of a lockout (`picket admin unlock`). Throws NotFoundError.
+  // confirmations) and against every source address; root's way out of a
+  // lockout (`picket admin unlock`). Throws NotFoundError.
   void unlock(const std::string& username);
 
   // Null (the default): Argon2id inline. Otherwise see the class comment;

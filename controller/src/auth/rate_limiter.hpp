@@ -18,6 +18,7 @@ class RateLimiter {
   std::int64_t blocked_for(const std::string& key, std::int64_t now);
   void record_failure(const std::string& key, std::int64_t now);
   void reset(const std::string& key) { failures_.erase(key); }
+  void clear() { failures_.clear(); }
   // Takes back the newest failure of `key` (an attempt counted before its
   // outcome was known turned out good, or never ran).
   void forgive(const std::string& key);

@@ -49,7 +49,7 @@ void add_admin_commands(CLI::App& app, Context& context) {
       std::cout << answer.dump(2) << "\n";
     else
       std::cout << "Admin " << locked_name
-                << " may log in again; failed attempts from this server are forgotten too.\n";
+                << " may log in again; failed attempts from every address are forgotten too.\n";
   });
 
   auto* remove = admin->add_subcommand("remove", "remove an admin account and end its sessions");
