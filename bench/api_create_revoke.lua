@@ -27,7 +27,10 @@ function request()
     return wrk.format("DELETE", "/api/v1/members/bench/devices/" .. label, nil, "")
   end
   created = created + 1
-  local body = string.format('{"label":"%s-%d","public_key":"%s"}', prefix, created, random_key())
+  -- Over HTTP a new device widens access: the admin's password goes with it
+  -- (PICKET_PASSWORD), so each create costs one Argon2id verification.
+  local body = string.format('{"label":"%s-%d","public_key":"%s","password":"%s"}', prefix, created,
+                             random_key(), os.getenv("PICKET_PASSWORD") or "")
   return wrk.format("POST", "/api/v1/members/bench/devices", nil, body)
 end
 

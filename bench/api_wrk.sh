@@ -137,7 +137,7 @@ echo "  9,000 more devices added in $(elapsed "$started") s"
 TOTAL=$(sock "http://localhost/api/v1/devices?limit=1" | jq .total)
 [ "$TOTAL" = 10000 ] || { echo "expected 10000 devices, have $TOTAL" >&2; exit 1; }
 STATUS_10K=$(status_ms)
-read -r WRITE_RPS WRITE_P99 WRITE_MAX WRITE_ERR <<<"$(run_wrk -s "$HERE/api_create_revoke.lua" -H "Cookie: $COOKIE" \
+read -r WRITE_RPS WRITE_P99 WRITE_MAX WRITE_ERR <<<"$(PICKET_PASSWORD="tulip marble ferry 88" run_wrk -s "$HERE/api_create_revoke.lua" -H "Cookie: $COOKIE" \
   -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' "$API")"
 LEFT=$(sock "http://localhost/api/v1/devices?member=bench&limit=1" | jq .total)
 

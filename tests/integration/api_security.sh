@@ -63,12 +63,36 @@ expect 403 "another origin" -b "$JAR" -H "X-CSRF-Token: $CSRF" -H "Origin: https
 expect 415 "text/plain body" -b "$JAR" -H "X-CSRF-Token: $CSRF" -X POST -H 'Content-Type: text/plain' --data-binary '{"label":"alice"}' "$API/api/v1/members"
 expect 201 "with the token" -b "$JAR" -H "X-CSRF-Token: $CSRF" -H "Origin: http://127.0.0.1:8080" $(post_json) '{"label":"alice"}' "$API/api/v1/members"
 KEY=$(wg genkey | wg pubkey)
-expect 201 "device with a client-made key" -b "$JAR" -H "X-CSRF-Token: $CSRF" $(post_json) '{"label":"phone","public_key":"'"$KEY"'"}' "$API/api/v1/members/alice/devices"
+expect 400 "device with only the session" -b "$JAR" -H "X-CSRF-Token: $CSRF" $(post_json) '{"label":"phone","public_key":"'"$KEY"'"}' "$API/api/v1/members/alice/devices"
+expect 201 "device with a client-made key and the password" -b "$JAR" -H "X-CSRF-Token: $CSRF" $(post_json) '{"label":"phone","public_key":"'"$KEY"'","password":"'"$PASSWORD"'"}' "$API/api/v1/members/alice/devices"
 jq -e '.client.gateway_fingerprint and .client.preshared_key and .client.endpoint' "$WORK/body" >/dev/null || fail "the device answer lacks client parameters"
 expect 200 "a page of devices" -b "$JAR" "$API/api/v1/devices?limit=10&offset=0&q=pho&state=enabled"
 [ "$(jq .total "$WORK/body")" = 1 ] || fail "the filtered listing is wrong"
 expect 200 "the audit trail" -b "$JAR" "$API/api/v1/audit?actor=ana"
 jq -e '.entries[] | select(.action == "device.add" and .target == "device alice/phone")' "$WORK/body" >/dev/null || fail "no audit entry for the device"
+
+log "a session is not a password: what widens access or destroys data asks for it again"
+marked=$(jq -r '.paths | to_entries[] | .key as $p | .value | to_entries[] | select(.value["x-picket-password"]) | "\(.key | ascii_upcase) \($p)"' "$WORK/openapi.json")
+[ "$(echo "$marked" | grep -c .)" -ge 15 ] || fail "the OpenAPI document marks $(echo "$marked" | grep -c .) routes as needing the password, expected 15 or more"
+while read -r method path; do
+  concrete=$(echo "$path" | sed 's/{[a-z]*}/x/g')
+  status=$(http -b "$JAR" -H "X-CSRF-Token: $CSRF" -X "$method" -H 'Content-Type: application/json' --data-binary '{}' "$API$concrete")
+  [ "$status" = 400 ] && [ "$(jq -r .code "$WORK/body")" = password_required ] || fail "$method $path answered $status $(cat "$WORK/body") to a session without the password"
+done <<<"$marked"
+echo "   $(echo "$marked" | wc -l) routes ask for the password"
+# The attack as found: a stolen cookie creates an admin and gets its TOTP secret.
+expect 403 "POST /admins with a session and the new admin's password only" -b "$JAR" -H "X-CSRF-Token: $CSRF" $(post_json) '{"username":"eve","password":"violet anchor cobalt 12"}' "$API/api/v1/admins"
+expect 400 "POST /admins without the acting admin's password" -b "$JAR" -H "X-CSRF-Token: $CSRF" $(post_json) '{"username":"eve","new_password":"violet anchor cobalt 12"}' "$API/api/v1/admins"
+expect 200 "the admins" -b "$JAR" "$API/api/v1/admins"
+[ "$(jq '.admins | length' "$WORK/body")" = 1 ] || fail "an admin was created with a session alone"
+expect 400 "removing a member with devices, session only" -b "$JAR" -H "X-CSRF-Token: $CSRF" -X DELETE "$API/api/v1/members/alice"
+expect 200 "alice is still there" -b "$JAR" "$API/api/v1/members/alice/devices"
+expect 201 "POST /admins with the acting admin's password" -b "$JAR" -H "X-CSRF-Token: $CSRF" $(post_json) '{"username":"bea","new_password":"violet anchor cobalt 12","password":"'"$PASSWORD"'"}' "$API/api/v1/admins"
+jq -e .totp_secret "$WORK/body" >/dev/null || fail "the new admin's enrolment is missing"
+expect 200 "removing it again, with the password" -b "$JAR" -H "X-CSRF-Token: $CSRF" -X DELETE -H 'Content-Type: application/json' --data-binary '{"password":"'"$PASSWORD"'"}' "$API/api/v1/admins/bea"
+expect 200 "disabling a device needs no password (it narrows access)" -b "$JAR" -H "X-CSRF-Token: $CSRF" -X POST "$API/api/v1/members/alice/devices/phone/disable"
+expect 400 "enabling it again does" -b "$JAR" -H "X-CSRF-Token: $CSRF" -X POST "$API/api/v1/members/alice/devices/phone/enable"
+expect 200 "enabling it with the password" -b "$JAR" -H "X-CSRF-Token: $CSRF" $(post_json) '{"password":"'"$PASSWORD"'"}' "$API/api/v1/members/alice/devices/phone/enable"
 
 log "oversized, malformed and odd requests fail cleanly"
 head -c 70000 /dev/zero | tr '\0' ' ' >"$WORK/big"

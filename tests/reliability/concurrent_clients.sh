@@ -54,7 +54,10 @@ call() {
 # ("add|reissue NAME KEY", "revoke NAME", "disable|enable NAME"), and any
 # unexpected answer in c$1.errors.
 client() {
-  local c=$1 deadline=$2 i=0 status key name
+  local c=$1 deadline=$2 i=0 status key name pw=""
+  # Over HTTP, adding, reissuing and enabling widen access: the admin's
+  # password goes with them (Access::password); revoking and disabling need none.
+  [ "$c" -lt "$HTTP_CLIENTS" ] && pw=',"password":"'"$PASSWORD"'"'
   local journal="$WORK/c$c.journal" errors="$WORK/c$c.errors"
   local -a mine=()
   : >"$journal"
@@ -68,7 +71,7 @@ client() {
       key=$(head -c 32 /dev/urandom | base64)
       name="d$i"
       i=$((i + 1))
-      status=$(call "$c" POST "/members/c$c/devices" '{"label":"'"$name"'","public_key":"'"$key"'"}')
+      status=$(call "$c" POST "/members/c$c/devices" '{"label":"'"$name"'","public_key":"'"$key"'"'"$pw"'}')
       if [ "$status" = 201 ]; then
         echo "add c$c/$name $key" >>"$journal"
         mine+=("$name")
@@ -88,7 +91,7 @@ client() {
     elif [ $r -lt 70 ]; then
       name=${mine[$((RANDOM % ${#mine[@]}))]}
       key=$(head -c 32 /dev/urandom | base64)
-      status=$(call "$c" POST "/members/c$c/devices/$name/reissue" '{"public_key":"'"$key"'"}')
+      status=$(call "$c" POST "/members/c$c/devices/$name/reissue" '{"public_key":"'"$key"'"'"$pw"'}')
       if [ "$status" = 200 ]; then
         echo "reissue c$c/$name $key" >>"$journal"
       else
@@ -98,7 +101,9 @@ client() {
       name=${mine[$((RANDOM % ${#mine[@]}))]}
       local action=disable
       if [ $((RANDOM % 2)) -eq 0 ]; then action=enable; fi
-      status=$(call "$c" POST "/members/c$c/devices/$name/$action" '{}')
+      local body='{}'
+      [ "$action" = enable ] && body="{${pw#,}}"
+      status=$(call "$c" POST "/members/c$c/devices/$name/$action" "$body")
       if [ "$status" = 200 ]; then
         echo "$action c$c/$name" >>"$journal"
       else

@@ -151,9 +151,11 @@ ApiResponse list_admins(RouteCall& call) {
 }
 
 ApiResponse add_admin(RouteCall& call) {
-  RequestBody body(call.request.body, {"username", "password"});
+  // "password" is the acting admin's own (Access::password); the new
+  // admin's is "new_password".
+  RequestBody body(call.request.body, {"username", "new_password"});
   auto enrollment = call.accounts().create_admin(body.required_string("username"),
-                                                 body.required_string("password"));
+                                                 body.required_string("new_password"));
   call.audit("admin.add", "admin " + enrollment.admin.username);
   return reply(201, api::to_json(enrollment));
 }
@@ -162,6 +164,15 @@ ApiResponse remove_admin(RouteCall& call) {
   call.accounts().remove_admin(call.param("admin"));
   call.audit("admin.remove", "admin " + call.param("admin"));
   return reply(200, json{{"removed", true}});
+}
+
+// Root's way out of a lockout: the failure counts of one admin (and of the
+// server's own addresses) start again from zero.
+ApiResponse unlock_admin(RouteCall& call) {
+  RequestBody body(call.request.body, {});
+  call.accounts().unlock(call.param("admin"));
+  call.audit("admin.unlock", "admin " + call.param("admin"));
+  return reply(200, json{{"unlocked", true}});
 }
 
 AuditStore& audit_of(RouteCall& call) {
@@ -213,11 +224,13 @@ constexpr Route kRoutes[] = {
     {"DELETE", "/session", logout},
     {"DELETE", "/sessions", logout_everywhere},
     {"GET", "/admins", list_admins},
-    {"POST", "/admins", add_admin},
-    {"DELETE", "/admins/{admin}", remove_admin},
+    {"POST", "/admins", add_admin, Access::password},
+    {"DELETE", "/admins/{admin}", remove_admin, Access::password},
+    {"POST", "/admins/{admin}/unlock", unlock_admin, Access::unix_only},
     {"GET", "/audit", list_audit},
     {"GET", "/audit/settings", audit_settings},
-    {"PUT", "/audit/settings", change_audit_settings},
+    // A shorter retention deletes entries at once.
+    {"PUT", "/audit/settings", change_audit_settings, Access::password},
     {"GET", "/openapi.json", openapi},
 };
 

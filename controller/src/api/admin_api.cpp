@@ -1,11 +1,15 @@
 #include "api/admin_api.hpp"
 
+#include "api/host_check.hpp"
 #include "daemon/log.hpp"
+#include "picket/gateway/ip.hpp"
 
 namespace picket::controller::api {
 
 AdminApi::AdminApi(Store& store, Service& service, const AdminListenOptions& options)
-    : listeners_(admin_listeners(options, service.settings())),
+    : service_(service),
+      extra_addresses_(options.extra_addresses),
+      listeners_(admin_listeners(options, service.settings())),
       tls_(options.tls_cert.empty() ? nullptr
                                     : make_tls_context(options.tls_cert, options.tls_key)),
       accounts_(store, system_clock_now, options.session_idle_timeout),
@@ -13,6 +17,17 @@ AdminApi::AdminApi(Store& store, Service& service, const AdminListenOptions& opt
       metrics_(service),
       api_(service, accounts_, audit_, metrics_,
            "http://" + tunnel_ipv4(service.settings()) + ":" + std::to_string(options.port) + "/") {
+}
+
+std::vector<std::string> AdminApi::allowed_hosts() const {
+  const auto& settings = service_.settings();
+  std::vector<std::string> names = {"localhost", "127.0.0.1", "::1", tunnel_ipv4(settings),
+                                    gateway::nth_address(settings.ipv6_subnet, 1).str()};
+  for (const auto& address : extra_addresses_)
+    if (auto name = host_of(address.find(':') != std::string::npos ? "[" + address + "]" : address))
+      names.push_back(*name);
+  if (auto endpoint = host_of(settings.endpoint)) names.push_back(*endpoint);
+  return names;
 }
 
 void AdminApi::listen(boost::asio::io_context& io, std::function<void()> after_call) {
@@ -29,6 +44,9 @@ void AdminApi::listen(boost::asio::io_context& io, std::function<void()> after_c
                         });
     };
     handlers.metrics = [this] { return metrics_.render(system_clock_now(), api_.live_figures()); };
+    handlers.host_allowed = [this](std::string_view host) {
+      return host_allowed(host, allowed_hosts());
+    };
     http_ = std::make_unique<HttpServer>(io, listeners_, tls_, std::move(handlers));
     std::string where;
     for (const auto& endpoint : http_->endpoints()) {

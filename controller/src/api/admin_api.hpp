@@ -41,6 +41,13 @@ class AdminApi {
   void set_seizure_hooks(SeizureHooks hooks) { api_.set_seizure_hooks(std::move(hooks)); }
 
  private:
+  // The names a Host header may carry (host_check.hpp): loopback, the
+  // tunnel addresses, --api-listen's and the endpoint's host name. Read at
+  // each request, since the settings may change.
+  std::vector<std::string> allowed_hosts() const;
+
+  Service& service_;
+  std::vector<std::string> extra_addresses_;
   std::vector<Listener> listeners_;
   std::shared_ptr<boost::asio::ssl::context> tls_;
   auth::Accounts accounts_;

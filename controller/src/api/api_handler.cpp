@@ -2,7 +2,10 @@
 
 #include <chrono>
 
+#include "api/extension_route.hpp"
 #include "api/gate.hpp"
+#include "api/json_duplicates.hpp"
+#include "api/password_check.hpp"
 #include "api/replies.hpp"
 #include "auth/accounts.hpp"
 #include "picket/controller/errors.hpp"
@@ -56,9 +59,15 @@ Caller authenticate_http(ApiContext& context, const ApiRequest& request, const R
   return caller;
 }
 
-}  // namespace
+// The access rule of what the request reaches: a route of the table, or
+// one an extension serves (the firewall's, the DNS resolver's).
+Access access_of(const RouteMatch& match, std::string_view method,
+                 std::span<const std::string> path) {
+  if (match.route != nullptr) return match.route->access;
+  const auto extension = match_extension(extension_routes(), method, path);
+  return extension.route != nullptr ? extension.route->access : Access::session;
+}
 
-namespace {
 std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -68,7 +77,7 @@ std::int64_t steady_ms() {
 
 ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authenticate,
                      const Api::Extension& extension, ResponseCache* cache,
-                     std::optional<auth::PasswordJob>* needs) {
+                     std::optional<auth::PasswordWork>* needs) {
   if (request.body.size() > kMaxRequestBody)
     throw ApiError(413, "body_too_large", "the request body is too large");
   auto target = split_target(request.target);
@@ -82,10 +91,36 @@ ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authen
     if (match.route != nullptr && match.route->access == Access::unix_only) match.route = nullptr;
     caller = authenticate_http(context, request, match.route);
   }
+  if (!request.body.empty() && has_duplicate_keys(request.body)) {
+    throw ApiError(400, "duplicate_key",
+                   "the request body names a field twice; send each once (nothing was changed)");
+  }
   const bool cacheable = cache != nullptr && match.route != nullptr && match.route->cacheable;
   if (cacheable) {
     if (const auto* hit = cache->find(request.target, steady_ms())) return *hit;
   }
+  // A job that must run elsewhere first: the answer is then a placeholder.
+  auto postpone = [&](auth::PasswordWorkNeeded& work) {
+    if (needs == nullptr) return error_reply(500, "internal", "a password job was not run");
+    *needs = auth::PasswordWork{std::move(work.job), work.priority};
+    // Not an answer: an extension passes it back unchanged, and the
+    // request runs again once the job is done.
+    ApiResponse placeholder;
+    placeholder.status = 102;
+    return placeholder;
+  };
+  // The password check comes before any handler, the extensions' included,
+  // and takes the field out of the body they see.
+  std::optional<ApiRequest> checked;
+  if (access_of(match, request.method, path) == Access::password) {
+    try {
+      checked = request;
+      checked->body = require_password(context.accounts, request, caller);
+    } catch (auth::PasswordWorkNeeded& work) {
+      return postpone(work);
+    }
+  }
+  const ApiRequest& effective = checked ? *checked : request;
   // Serves the request it is given: an extension may pass on a changed one.
   auto run_route = [&](const ApiRequest& forwarded) -> ApiResponse {
     try {
@@ -97,25 +132,19 @@ ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authen
       RouteCall call(forwarded, context, caller, target, match.params);
       return match.route->handler(call);
     } catch (auth::PasswordWorkNeeded& work) {
-      if (needs == nullptr) return error_reply(500, "internal", "a password job was not run");
-      *needs = std::move(work.job);
-      // Not an answer: an extension passes it back unchanged, and the
-      // request runs again once the job is done.
-      ApiResponse placeholder;
-      placeholder.status = 102;
-      return placeholder;
+      return postpone(work);
     } catch (...) {
       return reply_for_current_exception();
     }
   };
-  auto response = extension ? extension(request, run_route) : run_route(request);
+  auto response = extension ? extension(effective, run_route) : run_route(effective);
   if (cacheable && !(needs != nullptr && *needs))
     cache->store(request.target, response, steady_ms());
   return response;
 }
 
 ApiResponse Api::run(const ApiRequest& request, const auth::PasswordResults* results,
-                     std::optional<auth::PasswordJob>& needs) {
+                     std::optional<auth::PasswordWork>& needs) {
   struct Defer {
     auth::Accounts* accounts;
     Defer(auth::Accounts* accounts, const auth::PasswordResults* results) : accounts(accounts) {
@@ -146,7 +175,7 @@ ApiResponse Api::finish(const ApiRequest& request, ApiResponse response,
 
 ApiResponse Api::handle(const ApiRequest& request) {
   const auto started = std::chrono::steady_clock::now();
-  std::optional<auth::PasswordJob> needs;
+  std::optional<auth::PasswordWork> needs;
   return finish(request, run(request, nullptr, needs), started);
 }
 
@@ -175,15 +204,15 @@ void Api::attempt(const std::shared_ptr<Pending>& pending) {
   // last run then verifies inline rather than chase it.
   constexpr int kMaxDeferredRuns = 4;
   ++pending->runs;
-  std::optional<auth::PasswordJob> needs;
+  std::optional<auth::PasswordWork> needs;
   auto response =
       run(pending->request, pending->runs < kMaxDeferredRuns ? &pending->results : nullptr, needs);
   if (!needs) {
     pending->respond(finish(pending->request, std::move(response), pending->started));
     return;
   }
-  auto job = std::make_shared<auth::PasswordJob>(std::move(*needs));
-  pending->offload(*job, [this, pending, job](auth::PasswordResult result) {
+  auto job = std::make_shared<auth::PasswordJob>(std::move(needs->job));
+  pending->offload(*job, needs->priority, [this, pending, job](auth::PasswordResult result) {
     pending->results.add(std::move(*job), std::move(result));
     attempt(pending);
   });

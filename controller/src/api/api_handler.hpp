@@ -47,7 +47,10 @@ class Api {
   // once, on the API thread (at once when no password is involved).
   using Respond = std::function<void(ApiResponse)>;
   using PasswordDone = std::function<void(auth::PasswordResult)>;
-  using Offload = std::function<void(const auth::PasswordJob& job, PasswordDone done)>;
+  // `priority` picks the share of the worker's bounded queue; a full share
+  // answers at once with PasswordResult::refused_retry_after.
+  using Offload = std::function<void(const auth::PasswordJob& job, auth::JobPriority priority,
+                                     PasswordDone done)>;
   void handle_async(ApiRequest request, Offload offload, Respond respond);
 
   void set_extension(Extension extension) { extension_ = std::move(extension); }
@@ -74,7 +77,7 @@ class Api {
   // One run of the request; sets `needs` instead of answering when a
   // password job must run first.
   ApiResponse run(const ApiRequest& request, const auth::PasswordResults* results,
-                  std::optional<auth::PasswordJob>& needs);
+                  std::optional<auth::PasswordWork>& needs);
   void attempt(const std::shared_ptr<Pending>& pending);
   ApiResponse finish(const ApiRequest& request, ApiResponse response,
                      std::chrono::steady_clock::time_point started);
@@ -88,6 +91,6 @@ class Api {
 // answer is then a placeholder, 102, that nobody sends).
 ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authenticate,
                      const Api::Extension& extension = {}, ResponseCache* cache = nullptr,
-                     std::optional<auth::PasswordJob>* needs = nullptr);
+                     std::optional<auth::PasswordWork>* needs = nullptr);
 
 }  // namespace picket::controller::api

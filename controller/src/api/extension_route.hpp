@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "api/access.hpp"
+
 namespace picket::controller::api {
 
 // A route served by an Api::Extension (the firewall's, the DNS resolver's)
@@ -17,6 +19,7 @@ namespace picket::controller::api {
 struct ExtensionRoute {
   std::string_view method;
   std::string_view pattern;
+  Access access = Access::session;
 };
 
 using PathParams = std::map<std::string, std::string, std::less<>>;

@@ -142,9 +142,9 @@ constexpr std::string_view kAccess = "/members/{member}/devices/{device}/access"
 // POST /members/{member}/devices (create_route), a route-table route.
 constexpr ExtensionRoute kRoutes[] = {
     {"GET", kFirewall},
-    {"PUT", kFirewall},
+    {"PUT", kFirewall, Access::password},
     {"GET", kAccess},
-    {"PUT", kAccess},
+    {"PUT", kAccess, Access::password},
 };
 
 }  // namespace

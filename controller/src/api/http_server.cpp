@@ -4,12 +4,14 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <array>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <optional>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "api/replies.hpp"
 #include "api/target.hpp"
@@ -37,6 +39,8 @@ struct Shared {
   Listener listener;
   std::shared_ptr<ssl::context> tls;
   std::size_t open_connections = 0;
+  // Open connections per source address; in memory only, never logged.
+  std::unordered_map<std::string, std::size_t> per_source{};
 };
 
 void add_security_headers(http::response<http::string_body>& response, bool tls) {
@@ -101,14 +105,19 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         shared_(std::move(shared)),
         source_(std::move(source)) {
     ++shared_->open_connections;
+    ++shared_->per_source[source_];
   }
-  ~Session() { --shared_->open_connections; }
+  ~Session() {
+    --shared_->open_connections;
+    const auto it = shared_->per_source.find(source_);
+    if (it != shared_->per_source.end() && --it->second == 0) shared_->per_source.erase(it);
+  }
 
   void start() {
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
       read();
     } else {
-      beast::get_lowest_layer(stream_).expires_after(HttpLimits::kReadTimeout);
+      beast::get_lowest_layer(stream_).expires_after(HttpLimits::kHeaderTimeout);
       stream_.async_handshake(ssl::stream_base::server,
                               [self = this->shared_from_this()](beast::error_code ec) {
                                 if (ec) return self->close();
@@ -122,7 +131,16 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     parser_.emplace();
     parser_->header_limit(HttpLimits::kMaxHeaderBytes);
     parser_->body_limit(HttpLimits::kMaxBodyBytes);
-    beast::get_lowest_layer(stream_).expires_after(HttpLimits::kReadTimeout);
+    beast::get_lowest_layer(stream_).expires_after(HttpLimits::kHeaderTimeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_header(ec);
+                            });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec || parser_->is_done()) return on_read(ec);
+    beast::get_lowest_layer(stream_).expires_after(HttpLimits::kBodyTimeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                        self->on_read(ec);
@@ -145,6 +163,18 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (ec)
       return send(error_reply(400, "bad_request", "the request is not valid HTTP/1.1"), false);
     const auto& request = parser_->get();
+    if (shared_->handlers.host_allowed) {
+      const auto host = request[http::field::host];
+      if (host.empty())
+        return send(error_reply(400, "host_missing", "the request has no Host header"), false);
+      if (!shared_->handlers.host_allowed(host)) {
+        return send(error_reply(421, "misdirected_request",
+                                "this server does not answer to that host name; open it by the "
+                                "address it listens on (127.0.0.1, the tunnel address) or the "
+                                "gateway's endpoint name"),
+                    false);
+      }
+    }
     const bool tls = !std::is_same_v<Stream, beast::tcp_stream>;
     const std::string_view target = request.target();
     if (target.rfind("/api/", 0) == 0) {
@@ -165,6 +195,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void send(ApiResponse api_response, bool keep_alive) {
     const bool tls = !std::is_same_v<Stream, beast::tcp_stream>;
+    auto after = std::move(api_response.after_sent);
+    if (after) keep_alive = false;
     auto response = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(api_response.status), 11);
     if (!api_response.content_type.empty()) {
@@ -177,12 +209,29 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     response->body() = std::move(api_response.body);
     response->prepare_payload();
     beast::get_lowest_layer(stream_).expires_after(HttpLimits::kWriteTimeout);
-    http::async_write(
-        stream_, *response,
-        [self = this->shared_from_this(), response, keep_alive](beast::error_code ec, std::size_t) {
-          if (ec || !keep_alive) return self->close();
-          self->read();
-        });
+    http::async_write(stream_, *response,
+                      [self = this->shared_from_this(), response, keep_alive,
+                       after = std::move(after)](beast::error_code ec, std::size_t) mutable {
+                        if (after) return self->linger(std::move(after));
+                        if (ec || !keep_alive) return self->close();
+                        self->read();
+                      });
+  }
+
+  // The answer is written; `after` may cut the path it travels on (the
+  // caller's own tunnel), so it waits until the client has read it and
+  // closed, or for kLingerTimeout, whichever comes first.
+  void linger(std::function<void()> after) {
+    auto& lowest = beast::get_lowest_layer(stream_);
+    beast::error_code ignored;
+    lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lowest.expires_after(kLingerTimeout);
+    lowest.async_read_some(asio::buffer(linger_buffer_),
+                           [self = this->shared_from_this(), after = std::move(after)](
+                               beast::error_code, std::size_t) {
+                             self->close();
+                             after();
+                           });
   }
 
   void close() {
@@ -191,6 +240,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     beast::get_lowest_layer(stream_).close();
   }
 
+  static constexpr auto kLingerTimeout = std::chrono::seconds(3);
+  std::array<char, 512> linger_buffer_{};
   Stream stream_;
   std::shared_ptr<Shared> shared_;
   std::string source_;
@@ -213,16 +264,19 @@ struct HttpServer::Acceptor {
   }
 
   void start_session(tcp::socket socket) {
-    if (shared->open_connections >= HttpLimits::kMaxConnections) {
+    beast::error_code ec;
+    const auto peer = socket.remote_endpoint(ec);
+    std::string source = ec ? std::string("unknown") : peer.address().to_string();
+    const auto from_source = shared->per_source.find(source);
+    if (shared->open_connections >= HttpLimits::kMaxConnections ||
+        (from_source != shared->per_source.end() &&
+         from_source->second >= HttpLimits::kMaxConnectionsPerSource)) {
       beast::error_code ignored;
       socket.close(ignored);
       return;
     }
     close_on_exec(socket.native_handle());
-    beast::error_code ec;
     socket.set_option(tcp::no_delay(true), ec);
-    const auto peer = socket.remote_endpoint(ec);
-    std::string source = ec ? std::string("unknown") : peer.address().to_string();
     if (shared->listener.tls) {
       std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
           shared, std::move(source), std::move(socket), *shared->tls)

@@ -18,11 +18,20 @@ namespace picket::controller::api {
 struct HttpLimits {
   static constexpr std::size_t kMaxHeaderBytes = 8 * 1024;
   static constexpr std::size_t kMaxBodyBytes = kMaxRequestBody;
-  // A whole request (headers and body) must arrive within this time, and an
-  // idle keep-alive connection is closed after it: a slow client is cut off.
-  static constexpr auto kReadTimeout = std::chrono::seconds(10);
+  // As nginx's client_header_timeout and client_body_timeout, but for the
+  // whole part rather than between two reads, so trickling bytes buys
+  // nothing: the request line and headers must arrive within the first
+  // (counted from the connection, or from the previous answer on a
+  // keep-alive one, so an idle connection is closed after it too), the body
+  // within the second. A slow client is cut off.
+  static constexpr auto kHeaderTimeout = std::chrono::seconds(10);
+  static constexpr auto kBodyTimeout = std::chrono::seconds(10);
   static constexpr auto kWriteTimeout = std::chrono::seconds(30);
   static constexpr std::size_t kMaxConnections = 512;  // per listener
+  // Per source address and listener, as DNS over TCP: one member's (or one
+  // local user's) half-sent requests never fill the listener for the others.
+  // Further connections from that source are closed at once.
+  static constexpr std::size_t kMaxConnectionsPerSource = 16;
 };
 
 struct Listener {
@@ -39,6 +48,10 @@ struct HttpHandlers {
   // connection reads nothing more until it has answered.
   std::function<void(ApiRequest, Respond)> api;
   std::function<std::string()> metrics;  // /metrics, Prometheus text
+  // Whether a Host header names this server; when set, a request without
+  // one is refused (400) and one naming anything else (421) before it
+  // reaches the API, the UI or /metrics (DNS rebinding).
+  std::function<bool(std::string_view host)> host_allowed{};
 };
 
 // HTTP/1.1 (or HTTPS) listeners with Boost.Beast, on the daemon's one

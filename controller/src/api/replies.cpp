@@ -35,6 +35,10 @@ ApiResponse reply_for_current_exception() {
     return response;
   } catch (const auth::CodeWrong& e) {
     return error_reply(400, "code_wrong", e.what());
+  } catch (const auth::PasswordWorkBusy& e) {
+    auto response = error_reply(503, "busy", e.what());
+    response.headers.emplace_back("Retry-After", std::to_string(e.retry_after));
+    return response;
   } catch (const auth::SetupRefused& e) {
     return error_reply(403, "setup_refused", e.what());
   } catch (const NotFoundError& e) {

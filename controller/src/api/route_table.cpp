@@ -39,7 +39,8 @@ bool matches(std::span<const std::string_view> segments, std::span<const std::st
 
 constexpr ExtensionRoute kDnsRoutes[] = {
     {"GET", "/dns"},
-    {"PATCH", "/dns"},
+    // The upstream (a plain server sees every member's queries), zone, blocklists.
+    {"PATCH", "/dns", Access::password},
     {"POST", "/dns/reload"},
 };
 

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/access.hpp"
 #include "api/live_stats.hpp"
 #include "api/seizure_hooks.hpp"
 #include "api/target.hpp"
@@ -20,13 +21,6 @@ class Accounts;
 }  // namespace picket::controller
 
 namespace picket::controller::api {
-
-// Who may call a route over HTTP. The root-only unix socket may call all.
-enum class Access {
-  session,    // a logged-in admin; state-changing methods also need the CSRF token
-  open,       // no session (login, first-admin setup); rate-limited where it matters
-  unix_only,  // root over the unix socket only; absent from the HTTP listeners
-};
 
 // What a route handler may use. `accounts` and `audit` are null when the
 // API runs without admin accounts (handle_api_request, unit tests).

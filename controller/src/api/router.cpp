@@ -214,18 +214,23 @@ ApiResponse live_status(RouteCall& call) {
 
 constexpr Route kRoutes[] = {
     {"GET", "/settings", get_settings, Access::session, true},
-    {"PATCH", "/settings", patch_settings},
+    // Access::password: each widens access or destroys data (the endpoint
+    // and DNS every config points at, a member's record, a new or renewed
+    // key, a device switched back on, a later expiry). Revoking and
+    // disabling only narrow access and stay one click (principle 12); a
+    // member record alone grants nothing.
+    {"PATCH", "/settings", patch_settings, Access::password},
     {"GET", "/members", list_members, Access::session, true},
     {"POST", "/members", add_member},
-    {"DELETE", "/members/{member}", remove_member},
+    {"DELETE", "/members/{member}", remove_member, Access::password},
     {"GET", "/members/{member}/devices", list_member_devices, Access::session, true},
-    {"POST", "/members/{member}/devices", add_device},
+    {"POST", "/members/{member}/devices", add_device, Access::password},
     {"GET", "/members/{member}/devices/{device}", show_device, Access::session, true},
     {"DELETE", "/members/{member}/devices/{device}", revoke_device},
-    {"POST", "/members/{member}/devices/{device}/enable", enable_device},
+    {"POST", "/members/{member}/devices/{device}/enable", enable_device, Access::password},
     {"POST", "/members/{member}/devices/{device}/disable", disable_device},
-    {"POST", "/members/{member}/devices/{device}/reissue", reissue_device},
-    {"PUT", "/members/{member}/devices/{device}/expiry", set_expiry},
+    {"POST", "/members/{member}/devices/{device}/reissue", reissue_device, Access::password},
+    {"PUT", "/members/{member}/devices/{device}/expiry", set_expiry, Access::password},
     {"GET", "/devices", list_devices, Access::session, true},
     {"GET", "/status", live_status},
 };

@@ -1,15 +1,17 @@
 // Routes for seizure resilience: panic wipe, burn (revoke every device),
 // revoking all devices of one member, and gateway key rotation. Each needs a
-// typed confirmation in the body; the fleet-wide ones also need the admin's
-// password again when called over HTTP (the root-only unix socket is trusted
-// as it is for every other route).
+// typed confirmation in the body; the fleet-wide ones are Access::password
+// routes, so over HTTP the admin's password is checked again before they
+// run (require_password; the root-only unix socket is trusted as it is for
+// every other route).
 #include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "api/replies.hpp"
 #include "api/request_body.hpp"
 #include "api/route_table.hpp"
-#include "auth/accounts.hpp"
+#include "daemon/log.hpp"
+#include "picket/controller/errors.hpp"
 #include "picket/controller/render.hpp"
 
 namespace picket::controller::api {
@@ -31,28 +33,11 @@ void require_confirmation(const RequestBody& body, std::string_view expected) {
   }
 }
 
-// Over HTTP the admin types the password again; the unix socket is root.
-void require_password(RouteCall& call, const RequestBody& body) {
-  if (!call.caller.admin_id) return;
-  const auto password = body.optional_string("password");
-  if (!password || password->empty()) {
-    throw ApiError(400, "password_required",
-                   "this action needs the admin password again in field 'password'; nothing was "
-                   "changed");
-  }
-  try {
-    call.accounts().confirm_password(*call.caller.admin_id, *password, call.request.source);
-  } catch (const auth::LoginFailed&) {
-    // 403, not 401: the session is still good, and the UI must not log out.
-    throw ApiError(403, "password_wrong", "the admin password is wrong; nothing was changed");
-  }
-}
-
-// The fleet-wide actions: the phrase typed again and, over HTTP, the password.
-void require_confirmation_and_password(RouteCall& call, std::string_view phrase) {
-  RequestBody body(call.request.body, {"confirm", "password"});
+// The fleet-wide actions: the phrase typed again (the password was checked
+// before the handler ran).
+void require_confirmation(RouteCall& call, std::string_view phrase) {
+  RequestBody body(call.request.body, {"confirm"});
   require_confirmation(body, phrase);
-  require_password(call, body);
 }
 
 SeizureHooks& hooks(RouteCall& call) {
@@ -62,7 +47,7 @@ SeizureHooks& hooks(RouteCall& call) {
 }
 
 ApiResponse wipe(RouteCall& call) {
-  require_confirmation_and_password(call, kWipePhrase);
+  require_confirmation(call, kWipePhrase);
   auto& seizure = hooks(call);
   if (!seizure.wipe) throw ApiError(503, "unavailable", "the panic wipe is not available here");
   // No audit entry: the audit trail is part of what is destroyed.
@@ -76,11 +61,49 @@ ApiResponse wipe(RouteCall& call) {
                          {"stopping", true}});
 }
 
+// The device an admin's request came through, when it came through the
+// tunnel: its tunnel address is the request's source.
+std::optional<DeviceStatus> callers_device(RouteCall& call) {
+  if (!call.caller.admin_id || call.request.source.empty()) return std::nullopt;
+  for (auto& status : call.service().list_devices(std::nullopt)) {
+    if (status.device.ipv4.str() == call.request.source ||
+        status.device.ipv6.str() == call.request.source)
+      return std::move(status);
+  }
+  return std::nullopt;
+}
+
+// A burn sent through the burning admin's own tunnel would cut the
+// connection its answer travels on, and the admin would never learn it
+// happened. So every other device is cut before the answer, as always, and
+// the caller's own device right after it ("own_device" in the answer says
+// so); principle 4 holds for every device but the one asking.
 ApiResponse burn(RouteCall& call) {
-  require_confirmation_and_password(call, kBurnPhrase);
-  const auto revoked = call.service().revoke_all_devices();
-  call.audit("device.burn", "all devices (" + std::to_string(revoked) + ")");
-  return reply(200, json{{"revoked", revoked}});
+  require_confirmation(call, kBurnPhrase);
+  const auto own = callers_device(call);
+  const auto revoked =
+      call.service().revoke_all_devices(own ? std::optional(own->device.id) : std::nullopt);
+  const auto total = revoked + (own ? 1 : 0);
+  call.audit("device.burn", "all devices (" + std::to_string(total) + ")");
+  if (!own) return reply(200, json{{"revoked", total}, {"own_device", nullptr}});
+  auto response = reply(200, json{{"revoked", total},
+                                  {"own_device",
+                                   {{"member", own->member_label},
+                                    {"device", own->device.label},
+                                    {"cut", "after this answer"}}}});
+  response.after_sent = [&service = call.service(), member = own->member_label,
+                         label = own->device.label] {
+    try {
+      service.revoke_device(member, label);
+    } catch (const NotFoundError&) {
+      // Revoked meanwhile: nothing left to cut.
+    } catch (const std::exception& e) {
+      log_error(std::string("the burn could not cut the calling admin's own device after its "
+                            "answer; revoke it by hand: ") +
+                e.what());
+    }
+  };
+  return response;
 }
 
 ApiResponse revoke_member_devices(RouteCall& call) {
@@ -94,7 +117,7 @@ ApiResponse revoke_member_devices(RouteCall& call) {
 }
 
 ApiResponse rotate_key(RouteCall& call) {
-  require_confirmation_and_password(call, kRotatePhrase);
+  require_confirmation(call, kRotatePhrase);
   auto& seizure = hooks(call);
   if (!seizure.rotate_key) throw ApiError(503, "unavailable", "key rotation is not available here");
   const auto settings = seizure.rotate_key();
@@ -108,10 +131,11 @@ ApiResponse rotate_key(RouteCall& call) {
 }
 
 constexpr Route kRoutes[] = {
-    {"POST", "/wipe", wipe},
-    {"POST", "/burn", burn},
+    {"POST", "/wipe", wipe, Access::password},
+    {"POST", "/burn", burn, Access::password},
+    // Cutting one member off only narrows access: no password (principle 12).
     {"POST", "/members/{member}/revoke-devices", revoke_member_devices},
-    {"POST", "/gateway-key/rotate", rotate_key},
+    {"POST", "/gateway-key/rotate", rotate_key, Access::password},
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <cstdio>
 #include <stdexcept>
 #include <system_error>
 
@@ -49,7 +50,7 @@ class Session : public std::enable_shared_from_this<Session> {
     api_request.target = std::string(request.target());
     api_request.body = request.body();
     api_request.transport = Transport::unix_socket;
-    const auto result = handler_(api_request);
+    auto result = handler_(api_request);
     const bool keep_alive = request.keep_alive();
     // Bodies on this socket can carry passphrases (unlock, backup, restore):
     // no copy of one outlives its request in picketd's memory.
@@ -57,6 +58,9 @@ class Session : public std::enable_shared_from_this<Session> {
     sodium_memzero(parser_->get().body().data(), parser_->get().body().size());
     wipe_spare_read_buffer();
     send(static_cast<http::status>(result.status), result.body, keep_alive);
+    // Nothing here travels through the tunnel: work meant for after the
+    // answer can run now.
+    if (result.after_sent) result.after_sent();
   }
 
   // The parser consumed the request's bytes but they stay in the buffer's
@@ -98,18 +102,72 @@ class Session : public std::enable_shared_from_this<Session> {
   Handler handler_;
 };
 
+std::string octal(mode_t mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+  return text;
+}
+
+// The socket's directory: made here (mode 0700) when it is missing, and
+// otherwise used only when nobody but picketd's user (or root) can write
+// it, since whoever can write it can replace the socket. An existing
+// directory is never changed: `--socket /tmp/x.sock` must not make /tmp 0700.
+void prepare_directory(const std::filesystem::path& dir, bool create) {
+  struct stat info {};
+  if (::stat(dir.c_str(), &info) != 0) {
+    if (errno != ENOENT)
+      throw std::system_error(errno, std::generic_category(), "cannot inspect " + dir.string());
+    if (!create) return;
+    std::filesystem::create_directories(dir);
+    if (::chmod(dir.c_str(), 0700) != 0) {
+      throw std::system_error(errno, std::generic_category(),
+                              "cannot restrict " + dir.string() + " to mode 0700");
+    }
+    return;
+  }
+  if (!S_ISDIR(info.st_mode))
+    throw std::runtime_error("refusing --socket: " + dir.string() + " is not a directory");
+  if ((info.st_mode & 022) != 0 || (info.st_uid != ::geteuid() && info.st_uid != 0)) {
+    throw std::runtime_error(
+        "refusing --socket in " + dir.string() + " (mode " + octal(info.st_mode) +
+        "): other users can write there and could replace the socket; give a path in a "
+        "directory only picketd's user can write, or in one that does not exist yet "
+        "(picketd creates it, mode 0700), e.g. /run/picket/picket.sock");
+  }
+}
+
+// What may be at the socket's path: nothing, or a socket left by a run that
+// crashed. A live socket (another picketd) or any other file is refused,
+// never replaced.
+void clear_stale_socket(const std::filesystem::path& path, bool remove) {
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0) return;
+  if (!S_ISSOCK(info.st_mode)) {
+    throw std::runtime_error("refusing --socket " + path.string() +
+                             ": a file that is not a socket is there; remove it or choose "
+                             "another path");
+  }
+  asio::io_context probe_io;
+  local::socket probe(probe_io);
+  beast::error_code ec;
+  probe.connect(local::endpoint(path.string()), ec);
+  if (!ec) {
+    throw std::runtime_error("refusing --socket " + path.string() +
+                             ": another picketd is already listening there");
+  }
+  if (remove) std::filesystem::remove(path);
+}
+
+std::filesystem::path directory_of(const std::filesystem::path& path) {
+  return path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+}
+
 }  // namespace
 
 UnixServer::UnixServer(asio::io_context& io, std::filesystem::path socket_path, Handler handler)
     : io_(io), path_(std::move(socket_path)), handler_(std::move(handler)), acceptor_(io) {
-  const auto dir = path_.parent_path();
-  std::filesystem::create_directories(dir);
-  if (::chmod(dir.c_str(), 0700) != 0) {
-    throw std::system_error(errno, std::generic_category(),
-                            "cannot restrict " + dir.string() + " to mode 0700");
-  }
-  std::error_code ignored;
-  std::filesystem::remove(path_, ignored);  // a stale socket from a crashed run
+  prepare_directory(directory_of(path_), true);
+  clear_stale_socket(path_, true);
   const auto old_mask = ::umask(0177);
   try {
     acceptor_.open(local());
@@ -121,6 +179,11 @@ UnixServer::UnixServer(asio::io_context& io, std::filesystem::path socket_path, 
   }
   ::umask(old_mask);
   accept();
+}
+
+void UnixServer::check_path(const std::filesystem::path& socket_path) {
+  prepare_directory(directory_of(socket_path), false);
+  clear_stale_socket(socket_path, false);
 }
 
 UnixServer::~UnixServer() {

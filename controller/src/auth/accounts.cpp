@@ -25,6 +25,10 @@ struct ForgetTotpSecret {
 
 }  // namespace
 
+bool is_loopback_source(const std::string& source) {
+  return source.rfind("127.", 0) == 0 || source == "::1" || source.rfind("::ffff:127.", 0) == 0;
+}
+
 void validate_username(const std::string& username) {
   const bool ok =
       !username.empty() && username.size() <= 32 &&
@@ -44,13 +48,14 @@ Accounts::Accounts(Store& store, Clock clock, std::int64_t idle_timeout)
   if (admins_.count() == 0) setup_token_ = random_token();
 }
 
-PasswordResult Accounts::password_job(PasswordJob job) {
+PasswordResult Accounts::password_job(PasswordJob job, JobPriority priority) {
   if (deferred_ == nullptr) return run_password_job(job);
   if (auto result = deferred_->find(job)) {
+    if (result->refused_retry_after > 0) throw PasswordWorkBusy(result->refused_retry_after);
     if (!result->error.empty()) throw std::runtime_error(result->error);
     return *result;
   }
-  throw PasswordWorkNeeded(std::move(job));
+  throw PasswordWorkNeeded(std::move(job), priority);
 }
 
 AdminInfo Accounts::info_of(const AdminRecord& record) {
@@ -96,27 +101,65 @@ void Accounts::remove_admin(const std::string& username) {
   sessions_.remove_admin(admin->id);
 }
 
-void Accounts::check_not_limited(const std::string& username, const std::string& source,
-                                 std::int64_t now) {
-  const auto wait =
-      std::max(per_account_.blocked_for(username, now), per_source_.blocked_for(source, now));
-  if (wait > 0) throw RateLimited("too many failed logins; try again later", wait);
+JobPriority Accounts::admit_login(const Credentials& credentials,
+                                  const std::optional<AdminRecord>& admin, std::int64_t now) {
+  const auto wait = std::max(per_account_.blocked_for(credentials.username, now),
+                             per_source_.blocked_for(credentials.source, now));
+  auto priority =
+      per_source_.has_failed(credentials.source, now) ? JobPriority::suspect : JobPriority::clean;
+  if (wait > 0) {
+    // The code is checked, not spent: only a login that succeeds spends it.
+    const bool good_code_from_loopback =
+        is_loopback_source(credentials.source) && admin && credentials.totp && [&] {
+          const auto step = totp_match(admin->totp_secret, *credentials.totp, now);
+          return step && *step > admin->totp_last_step;
+        }();
+    if (!good_code_from_loopback)
+      throw RateLimited("too many failed logins; try again later", wait);
+    if (const auto own = with_code_from_loopback_.blocked_for(credentials.username, now))
+      throw RateLimited("too many failed logins; try again later", own);
+    with_code_from_loopback_.record_failure(credentials.username, now);
+    priority = JobPriority::clean;
+  }
+  per_account_.record_failure(credentials.username, now);
+  per_source_.record_failure(credentials.source, now);
+  return priority;
 }
 
-void Accounts::confirm_password(std::int64_t admin_id, const std::string& password,
-                                const std::string& source) {
+void Accounts::confirm_password(std::int64_t admin_id, const std::string& password) {
   const auto now = clock_();
   auto admin = admins_.by_id(admin_id);
   const ForgetTotpSecret forget{admin};
-  const std::string username = admin ? admin->username : std::string();
-  check_not_limited(username, source, now);
-  const bool ok =
-      admin && password_job({PasswordJob::Kind::verify, admin->password_hash, password}).verified;
-  if (!ok) {
-    per_account_.record_failure(username, now);
-    per_source_.record_failure(source, now);
-    throw LoginFailed("the admin password is wrong");
+  const auto key = std::to_string(admin_id);
+  const PasswordJob job{PasswordJob::Kind::verify,
+                        admin ? admin->password_hash : dummy_password_hash(), password};
+  // Counted before Argon2id, as logins are (admit_login).
+  if (!already_ran(job)) {
+    if (const auto wait = confirms_.blocked_for(key, now))
+      throw RateLimited("too many wrong passwords; try again later", wait);
+    confirms_.record_failure(key, now);
   }
+  bool verified = false;
+  try {
+    verified = password_job(job).verified;
+  } catch (const PasswordWorkBusy&) {
+    confirms_.forgive(key);
+    throw;
+  }
+  if (!admin || !verified) throw LoginFailed("the admin password is wrong");
+  confirms_.forgive(key);
+}
+
+void Accounts::unlock(const std::string& username) {
+  const auto admin = admins_.by_username(username);
+  if (!admin) throw NotFoundError("there is no admin with this username");
+  per_account_.reset(username);
+  with_code_from_loopback_.reset(username);
+  confirms_.reset(std::to_string(admin->id));
+  // The admin's own devices may be among the sources held (typos through
+  // the tunnel); root lifting a lockout means every source may try again.
+  per_source_.clear();
+  setup_per_source_.clear();
 }
 
 bool Accounts::second_factor_ok(AdminRecord& admin, const Credentials& credentials,
@@ -137,7 +180,6 @@ bool Accounts::second_factor_ok(AdminRecord& admin, const Credentials& credentia
 
 LoginResult Accounts::login(const Credentials& credentials) {
   const auto now = clock_();
-  check_not_limited(credentials.username, credentials.source, now);
   auto admin = admins_.by_username(credentials.username);
   // The first admin counts from its first good code (enrolment.cpp).
   bool first_admin_created = false;
@@ -146,20 +188,25 @@ LoginResult Accounts::login(const Credentials& credentials) {
     first_admin_created = admin.has_value();
   }
   const ForgetTotpSecret forget{admin};
-  bool ok = false;
-  if (admin) {
-    ok = password_job({PasswordJob::Kind::verify, admin->password_hash, credentials.password})
-             .verified &&
-         second_factor_ok(*admin, credentials, now);
-  } else {
-    (void)password_job({PasswordJob::Kind::verify, dummy_password_hash(), credentials.password});
+  // An unknown username costs the same Argon2id as a known one.
+  const PasswordJob job{PasswordJob::Kind::verify,
+                        admin ? admin->password_hash : dummy_password_hash(), credentials.password};
+  auto priority = JobPriority::clean;
+  if (!already_ran(job)) priority = admit_login(credentials, admin, now);
+  bool verified = false;
+  try {
+    verified = password_job(job, priority).verified;
+  } catch (const PasswordWorkBusy&) {
+    // Never tried: the count taken in advance goes back.
+    per_account_.forgive(credentials.username);
+    per_source_.forgive(credentials.source);
+    throw;
   }
-  if (!ok) {
-    per_account_.record_failure(credentials.username, now);
-    per_source_.record_failure(credentials.source, now);
+  if (!admin || !verified || !second_factor_ok(*admin, credentials, now))
     throw LoginFailed("the username, password or second factor is wrong");
-  }
   per_account_.reset(credentials.username);
+  per_source_.forgive(credentials.source);
+  with_code_from_loopback_.reset(credentials.username);
   LoginResult result;
   result.session_token = sessions_.create(admin->id, admin->username, now);
   result.csrf_token = sessions_.csrf_token(result.session_token);

@@ -119,6 +119,18 @@ class Accounts {
   static constexpr std::int64_t kAccountWindow = 15 * 60;
   static constexpr std::size_t kFailuresPerSource = 10;
   static constexpr std::int64_t kSourceWindow = 5 * 60;
+  // Anyone who reaches the API can fill the two limits above for a known
+  // username, and everyone on the server shares 127.0.0.1. So a login from
+  // the server itself (127.0.0.0/8, ::1: the console or an SSH tunnel) that
+  // presents a good, unused TOTP code is not held by them; it has this
+  // limit of its own per account, which only someone holding the second
+  // factor can fill.
+  static constexpr std::size_t kFailuresWithCodeFromLoopback = 5;  // per kAccountWindow
+  // Wrong setup tokens count per source on their own, so they never block a
+  // login; wrong passwords given to confirm an action count per admin,
+  // which only that admin's sessions can fill.
+  static constexpr std::size_t kSetupFailuresPerSource = 10;  // per kSourceWindow
+  static constexpr std::size_t kConfirmFailures = 5;          // per kAccountWindow
 
   static constexpr std::int64_t kResetLinkLifetime = 24 * 60 * 60;
 
@@ -173,12 +185,15 @@ class Accounts {
   void logout(const std::string& session_token) { sessions_.remove(session_token); }
   void logout_everywhere(std::int64_t admin_id) { sessions_.remove_admin(admin_id); }
   std::size_t session_count() const { return sessions_.size(); }
-  // The admin re-enters the password before a destructive action (panic
-  // wipe, burn, key rotation): a session left open on a seized laptop is not
-  // enough. Failures count against the login limits. Throws LoginFailed or
-  // RateLimited.
-  void confirm_password(std::int64_t admin_id, const std::string& password,
-                        const std::string& source);
+  // The admin re-enters the password before an action that widens access
+  // or destroys data (api::Access::password): a session left open on a
+  // seized laptop is not enough. Failures count per admin
+  // (kConfirmFailures), not against logins. Throws LoginFailed or RateLimited.
+  void confirm_password(std::int64_t admin_id, const std::string& password);
+  // Clears every failure counted against `username` (logins and
+  // confirmations) and against every source address; root's way out of a
+  // lockout (`picket admin unlock`). Throws NotFoundError.
+  void unlock(const std::string& username);
 
   // Null (the default): Argon2id inline. Otherwise see the class comment;
   // the set must outlive the calls made until it is reset to null.
@@ -186,9 +201,13 @@ class Accounts {
 
  private:
   AdminInfo info_of(const AdminRecord& record);
-  void check_not_limited(const std::string& username, const std::string& source, std::int64_t now);
+  // Throws RateLimited when a login may not be tried now; otherwise counts
+  // it as a failure before its Argon2id runs (taken back if it succeeds or
+  // never runs), so attempts at once are held like attempts in a row, and
+  // says which share of the worker's queue it waits in.
+  JobPriority admit_login(const Credentials& credentials, const std::optional<AdminRecord>& admin,
+                          std::int64_t now);
   bool second_factor_ok(AdminRecord& admin, const Credentials& credentials, std::int64_t now);
-  PasswordResult password_job(PasswordJob job);
   // enrolment.cpp
   PendingEnrolment new_enrolment(const std::string& username, std::string password_hash);
   Enrollment enrollment_of(const PendingEnrolment& pending, std::int64_t admin_id);
@@ -198,12 +217,19 @@ class Accounts {
   struct ResetState;
   ResetState& reset_link(const std::string& token, const std::string& source, std::int64_t now);
   LoginResult start_session(const AdminRecord& admin, std::int64_t now);
+  PasswordResult password_job(PasswordJob job, JobPriority priority = JobPriority::session);
+  // This request's run of `job` is done (a deferred run's second pass): its
+  // attempt was admitted and counted on the first.
+  bool already_ran(const PasswordJob& job) const { return deferred_ && deferred_->has(job); }
 
   AdminStore admins_;
   Clock clock_;
   SessionTable sessions_;
   RateLimiter per_account_{kFailuresPerAccount, kAccountWindow};
   RateLimiter per_source_{kFailuresPerSource, kSourceWindow};
+  RateLimiter with_code_from_loopback_{kFailuresWithCodeFromLoopback, kAccountWindow};
+  RateLimiter setup_per_source_{kSetupFailuresPerSource, kSourceWindow};
+  RateLimiter confirms_{kConfirmFailures, kAccountWindow};
   std::optional<std::string> setup_token_;
   std::optional<PendingEnrolment> setup_pending_;
   struct ResetState {
@@ -220,5 +246,8 @@ class Accounts {
 // Usernames: 1 to 32 of a-z, 0-9, '.', '_', '-', starting with a letter or
 // digit. Throws std::invalid_argument.
 void validate_username(const std::string& username);
+
+// 127.0.0.0/8, ::1 and their IPv4-mapped forms: a connection from the server itself.
+bool is_loopback_source(const std::string& source);
 
 }  // namespace picket::controller::auth

@@ -1,6 +1,7 @@
 // First-admin enrolment and recovery links: the parts of Accounts where an
 // authenticator secret is shown before it counts. Nothing here is stored
 // until a code from the new secret proves the admin's app holds it.
+#include <algorithm>
 #include <sodium.h>
 
 #include "auth/accounts.hpp"
@@ -59,12 +60,13 @@ LoginResult Accounts::start_session(const AdminRecord& admin, std::int64_t now) 
 
 void Accounts::check_setup_token(const std::string& token, const std::string& source,
                                  std::int64_t now) {
-  // Guessing the setup token is a login attempt like any other.
-  if (const auto wait = per_source_.blocked_for(source, now))
-    throw RateLimited("too many failed attempts from here; try again later", wait);
+  // Guessing the setup token is limited like a login, on a count of its own
+  // (so wrong tokens never block a login).
+  if (const auto wait = setup_per_source_.blocked_for(source, now))
+    throw RateLimited("too many wrong setup tokens or codes from here; try again later", wait);
   if (!setup_token_) throw SetupRefused("setup is done: an admin already exists; log in instead");
   if (!equal_constant_time(token, *setup_token_)) {
-    per_source_.record_failure(source, now);
+    setup_per_source_.record_failure(source, now);
     throw SetupRefused(
         "the setup token is wrong; `picket admin setup-url` on the server prints it");
   }
@@ -95,7 +97,7 @@ LoginResult Accounts::confirm_setup(const std::string& token, const std::string&
   }
   const auto step = totp_match(setup_pending_->totp_secret, totp, now);
   if (!step) {
-    per_source_.record_failure(source, now);
+    setup_per_source_.record_failure(source, now);
     throw CodeWrong(kCodeWrong);
   }
   AdminRecord record;
@@ -151,12 +153,13 @@ ResetLink Accounts::issue_reset(const std::string& username, ResetKind kind) {
 
 Accounts::ResetState& Accounts::reset_link(const std::string& token, const std::string& source,
                                            std::int64_t now) {
-  if (const auto wait = per_source_.blocked_for(source, now))
-    throw RateLimited("too many failed attempts from here; try again later", wait);
+  // A recovery link's token is guessed like the setup token: the same count.
+  if (const auto wait = setup_per_source_.blocked_for(source, now))
+    throw RateLimited("too many wrong links or codes from here; try again later", wait);
   const auto it = resets_.find(sha256(token));
   if (it == resets_.end() || it->second.expires_at <= now || !admins_.by_id(it->second.admin_id)) {
     if (it != resets_.end()) resets_.erase(it);
-    per_source_.record_failure(source, now);
+    setup_per_source_.record_failure(source, now);
     throw SetupRefused(
         "this recovery link is unknown, used or expired; root on the server can make a new one "
         "with `picket admin reset-totp NAME` or `picket admin reset-password NAME`");
@@ -194,12 +197,18 @@ Enrollment Accounts::start_totp_reset(const std::string& token, const std::strin
         "this recovery link is for the password, not the authenticator app");
   auto admin = admins_.by_id(link.admin_id);
   sodium_memzero(admin->totp_secret.data(), admin->totp_secret.size());
-  check_not_limited(admin->username, source, now);
-  if (!password_job({PasswordJob::Kind::verify, admin->password_hash, password}).verified) {
+  // The password is checked like a login's, counted before Argon2id runs.
+  const PasswordJob job{PasswordJob::Kind::verify, admin->password_hash, password};
+  if (!already_ran(job)) {
+    if (const auto wait = std::max(per_account_.blocked_for(admin->username, now),
+                                   per_source_.blocked_for(source, now)))
+      throw RateLimited("too many failed attempts; try again later", wait);
     per_account_.record_failure(admin->username, now);
     per_source_.record_failure(source, now);
-    throw LoginFailed("the password is wrong");
   }
+  if (!password_job(job).verified) throw LoginFailed("the password is wrong");
+  per_account_.reset(admin->username);
+  per_source_.forgive(source);
   // The same link again (a reload) shows the same secret.
   if (!link.pending) link.pending = new_enrolment(admin->username, "");
   return enrollment_of(*link.pending, admin->id);
@@ -215,7 +224,7 @@ LoginResult Accounts::confirm_totp_reset(const std::string& token, const std::st
   }
   const auto step = totp_match(link.pending->totp_secret, totp, now);
   if (!step) {
-    per_source_.record_failure(source, now);
+    setup_per_source_.record_failure(source, now);
     throw CodeWrong(kCodeWrong);
   }
   admins_.replace_second_factor(link.admin_id, link.pending->totp_secret, *step,

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <cstdint>
 #include <exception>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -33,18 +35,47 @@ struct PasswordResult {
   bool verified = false;  // verify
   std::string hash;       // hash: the new crypto_pwhash_str string
   std::string error;      // the job threw this where it ran (Accounts throws it again)
+  // Not run: the worker's queue was full for this job's priority; seconds
+  // after which to try again (Accounts throws PasswordWorkBusy).
+  std::int64_t refused_retry_after = 0;
+};
+
+// Which share of the worker's bounded queue a job waits in; served in this
+// order (api::PasswordQueue).
+enum class JobPriority {
+  session,  // a logged-in admin's password check; a new admin's hash
+  clean,    // a login from a source with no failure in its window
+  suspect,  // a login from a source that has failed
+};
+
+// The worker could not take the job now (its queue is full); nothing was
+// changed and nothing counted.
+class PasswordWorkBusy : public std::runtime_error {
+ public:
+  explicit PasswordWorkBusy(std::int64_t retry_after)
+      : std::runtime_error("too many password checks at once; try again in a few seconds"),
+        retry_after(retry_after) {}
+  std::int64_t retry_after;
 };
 
 // Runs the job; safe on any thread (libsodium only).
 PasswordResult run_password_job(const PasswordJob& job);
 
+// A job and the share of the worker's queue it waits in.
+struct PasswordWork {
+  PasswordJob job;
+  JobPriority priority = JobPriority::session;
+};
+
 // Thrown by Accounts, before it has changed anything, when it needs the
 // result of a job it was not given (see PasswordResults).
 class PasswordWorkNeeded : public std::exception {
  public:
-  explicit PasswordWorkNeeded(PasswordJob job) : job(std::move(job)) {}
+  PasswordWorkNeeded(PasswordJob job, JobPriority priority)
+      : job(std::move(job)), priority(priority) {}
   const char* what() const noexcept override { return "a password job must run first"; }
   PasswordJob job;
+  JobPriority priority;
 };
 
 // Results of password jobs that ran off the io thread for one request. The
@@ -54,6 +85,7 @@ class PasswordWorkNeeded : public std::exception {
 class PasswordResults {
  public:
   std::optional<PasswordResult> find(const PasswordJob& job) const;
+  bool has(const PasswordJob& job) const { return find(job).has_value(); }
   void add(PasswordJob job, PasswordResult result);
   std::size_t size() const { return done_.size(); }
 

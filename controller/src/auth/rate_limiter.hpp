@@ -18,6 +18,13 @@ class RateLimiter {
   std::int64_t blocked_for(const std::string& key, std::int64_t now);
   void record_failure(const std::string& key, std::int64_t now);
   void reset(const std::string& key) { failures_.erase(key); }
+  void clear() { failures_.clear(); }
+  // Takes back the newest failure of `key` (an attempt counted before its
+  // outcome was known turned out good, or never ran).
+  void forgive(const std::string& key);
+  // Whether `key` has a failure within the window.
+  bool has_failed(const std::string& key, std::int64_t now) { return failures_in(key, now) > 0; }
+  std::size_t failures_in(const std::string& key, std::int64_t now);
 
  private:
   // Beyond this many keys, expired ones are dropped, so a flood of sources

@@ -65,6 +65,19 @@ void add_admin_commands(CLI::App& app, Context& context) {
     });
   }
 
+  auto* unlock =
+      admin->add_subcommand("unlock", "let an admin locked out by failed logins try again at once");
+  static std::string locked_name;
+  unlock->add_option("USERNAME", locked_name, "admin username")->required();
+  unlock->callback([&context] {
+    auto answer = context.call("POST", "/api/v1/admins/" + encode(locked_name) + "/unlock");
+    if (context.json_output)
+      std::cout << answer.dump(2) << "\n";
+    else
+      std::cout << "Admin " << locked_name
+                << " may log in again; failed attempts from every address are forgotten too.\n";
+  });
+
   auto* remove = admin->add_subcommand("remove", "remove an admin account and end its sessions");
   static std::string username;
   remove->add_option("USERNAME", username, "admin username")->required();

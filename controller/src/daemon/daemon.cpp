@@ -240,6 +240,8 @@ class Serving {
 }  // namespace
 
 int run_daemon(const DaemonOptions& options) {
+  // A socket path that cannot be used stops picketd before anything starts.
+  api::UnixServer::check_path(options.socket_path);
   const bool locked = options.locked || sealed_state_exists(options.state_dir);
   asio::io_context io(1);
   // Declared first so it outlives the store that calls it.

@@ -43,8 +43,10 @@ std::size_t Service::revoke_member_devices(const std::string& member_label) {
   return revoke_devices(store_.list_devices(DeviceFilter{.member_id = member.id, .enabled = {}}));
 }
 
-std::size_t Service::revoke_all_devices() {
-  return revoke_devices(store_.list_devices());
+std::size_t Service::revoke_all_devices(std::optional<std::int64_t> except) {
+  auto devices = store_.list_devices();
+  if (except) std::erase_if(devices, [&](const Device& device) { return device.id == *except; });
+  return revoke_devices(devices);
 }
 
 void Service::take_interface_down() {

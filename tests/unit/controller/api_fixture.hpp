@@ -90,12 +90,15 @@ struct ApiFixture {
     std::optional<ApiResponse> answer;
     api->handle_async(
         request,
-        [this](const auth::PasswordJob& job, const api::Api::PasswordDone& done) {
+        [this](const auth::PasswordJob& job, auth::JobPriority,
+               const api::Api::PasswordDone& done) {
           ++password_jobs;
           done(auth::run_password_job(job));
         },
         [&answer](ApiResponse response) { answer = std::move(response); });
     if (!answer) throw std::logic_error("handle_async did not answer");
+    // As a transport does once the answer is sent.
+    if (auto after = std::move(answer->after_sent)) after();
     return *answer;
   }
   // As the unix socket calls it: Argon2id inline.

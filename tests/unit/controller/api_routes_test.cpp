@@ -91,7 +91,9 @@ TEST_CASE("api: the audit trail says which admin did what to which device", "[ap
   ApiFixture f;
   f.setup_and_login();
   CHECK(f.call(f.browser("POST", "/api/v1/members", R"({"label":"alice"})")).status == 201);
-  const json device = {{"label", "phone"}, {"public_key", ApiFixture::new_key().base64()}};
+  const json device = {{"label", "phone"},
+                       {"public_key", ApiFixture::new_key().base64()},
+                       {"password", test::kAdminPassword}};
   const auto created = f.call(f.browser("POST", "/api/v1/members/alice/devices", device.dump()));
   REQUIRE(created.status == 201);
   const auto params = ApiFixture::json_of(created).at("client");
@@ -115,10 +117,11 @@ TEST_CASE("api: the audit trail says which admin did what to which device", "[ap
   auto by_ana = ApiFixture::json_of(f.call(f.browser("GET", "/api/v1/audit?actor=ana&q=phone")));
   CHECK(by_ana.at("total") == 3);
 
-  CHECK(f.call(f.browser("PUT", "/api/v1/audit/settings", R"({"retention_days":0})")).status ==
-        400);
-  const auto retention =
-      f.call(f.browser("PUT", "/api/v1/audit/settings", R"({"retention_days":30})"));
+  const auto retention_body = [](int days) {
+    return json{{"retention_days", days}, {"password", test::kAdminPassword}}.dump();
+  };
+  CHECK(f.call(f.browser("PUT", "/api/v1/audit/settings", retention_body(0))).status == 400);
+  const auto retention = f.call(f.browser("PUT", "/api/v1/audit/settings", retention_body(30)));
   CHECK(ApiFixture::json_of(retention).at("retention_days") == 30);
 }
 

@@ -284,15 +284,16 @@ TEST_CASE("auth: root's password reset link sets a new password once", "[auth]")
   CHECK_THROWS_AS(f.accounts.reset_info(late.token, "x"), SetupRefused);
 }
 
-TEST_CASE("auth: wrong recovery tokens count against the source", "[auth]") {
+TEST_CASE("auth: wrong recovery tokens count against the source, apart from logins", "[auth]") {
   Fixture f;
   f.first_admin();
-  for (std::size_t i = 0; i < Accounts::kFailuresPerSource; ++i)
+  for (std::size_t i = 0; i < Accounts::kSetupFailuresPerSource; ++i)
     CHECK_THROWS_AS(f.accounts.reset_info("guess-" + std::to_string(i), "attacker"), SetupRefused);
   const auto link = f.accounts.issue_reset("ana", ResetKind::password);
   CHECK_THROWS_AS(f.accounts.reset_info(link.token, "attacker"), RateLimited);
-  CHECK(f.accounts.login_blocked_for("ana", "attacker") > 0);
-  CHECK(f.accounts.login_blocked_for("ana", "elsewhere") == 0);
+  CHECK(f.accounts.reset_info(link.token, "elsewhere").username == "ana");
+  // Token guesses never block a login (issue 17: a lockout by anyone).
+  CHECK(f.accounts.login_blocked_for("ana", "attacker") == 0);
 }
 
 TEST_CASE("auth: background reads do not keep a session alive, and say why it ended", "[auth]") {
@@ -330,4 +331,82 @@ TEST_CASE("auth: a shorter idle limit (tests) is honoured; a longer one is not",
   CHECK(Accounts(
             store, [&] { return now; }, 24 * 3600)
             .idle_timeout() == SessionTable::kIdleTimeout);
+}
+
+TEST_CASE("auth: remote failures never lock out a loopback login with a good code", "[auth]") {
+  Fixture f;
+  const auto e = f.first_admin();
+  // Anyone on the tunnel fills ana's account limit.
+  for (std::size_t i = 0; i < Accounts::kFailuresPerAccount; ++i)
+    CHECK_THROWS_AS(f.accounts.login(f.credentials("ana", "wrong password!!", "000000",
+                                                   "10.77.0." + std::to_string(i + 2))),
+                    LoginFailed);
+  // The lock holds for every other source, the right password included...
+  CHECK_THROWS_AS(f.accounts.login(f.credentials("ana", kPassword, f.code_for(e), "10.77.0.9")),
+                  RateLimited);
+  // ...and on the server itself for anyone without the second factor.
+  CHECK_THROWS_AS(f.accounts.login(f.credentials("ana", kPassword, "000000", "127.0.0.1")),
+                  RateLimited);
+  // The admin at the server (ssh -L) with a fresh code gets in.
+  CHECK_NOTHROW(f.accounts.login(f.credentials("ana", kPassword, f.code_for(e), "127.0.0.1")));
+  f.now += kTotpStepSeconds;
+  CHECK_NOTHROW(f.accounts.login(f.credentials("ana", kPassword, f.code_for(e), "::1")));
+}
+
+TEST_CASE("auth: a good code from loopback has a limit of its own", "[auth]") {
+  Fixture f;
+  const auto e = f.first_admin();
+  for (std::size_t i = 0; i < Accounts::kFailuresPerAccount; ++i)
+    CHECK_THROWS_AS(
+        f.accounts.login(f.credentials("ana", "wrong password!!", "000000", "10.0.0.7")),
+        LoginFailed);
+  // Someone on the server with the phone but not the password: a few tries only.
+  for (std::size_t i = 0; i < Accounts::kFailuresWithCodeFromLoopback; ++i)
+    CHECK_THROWS_AS(
+        f.accounts.login(f.credentials("ana", "wrong password!!", f.code_for(e), "127.0.0.1")),
+        LoginFailed);
+  CHECK_THROWS_AS(f.accounts.login(f.credentials("ana", kPassword, f.code_for(e), "127.0.0.1")),
+                  RateLimited);
+  // Root unlocks: every count of the account starts again.
+  CHECK_THROWS_AS(f.accounts.unlock("nobody"), NotFoundError);
+  f.accounts.unlock("ana");
+  CHECK_NOTHROW(f.accounts.login(f.credentials("ana", kPassword, f.code_for(e), "10.0.0.7")));
+}
+
+TEST_CASE("auth: wrong setup tokens never block a login from the same source", "[auth]") {
+  Fixture f;
+  const auto token = *f.accounts.setup_token();
+  for (std::size_t i = 0; i < Accounts::kSetupFailuresPerSource; ++i)
+    CHECK_THROWS_AS(f.accounts.setup("wrong", "ana", kPassword, "127.0.0.1"), SetupRefused);
+  CHECK_THROWS_AS(f.accounts.setup(token, "ana", kPassword, "127.0.0.1"), RateLimited);
+  const auto e = f.accounts.setup(token, "ana", kPassword, "10.77.0.2");
+  CHECK_NOTHROW(f.accounts.login(f.credentials("ana", kPassword, f.code_for(e), "127.0.0.1")));
+}
+
+TEST_CASE("auth: password confirmations count per admin, apart from logins", "[auth]") {
+  Fixture f;
+  const auto e = f.first_admin();
+  const auto id = f.accounts.list().at(0).id;
+  for (std::size_t i = 0; i < Accounts::kFailuresPerAccount; ++i)
+    CHECK_THROWS_AS(
+        f.accounts.login(f.credentials("ana", "wrong password!!", "000000", "10.0.0.7")),
+        LoginFailed);
+  // A logged-in admin can still burn while strangers hammer the login.
+  CHECK_NOTHROW(f.accounts.confirm_password(id, kPassword));
+  for (std::size_t i = 0; i < Accounts::kConfirmFailures; ++i)
+    CHECK_THROWS_AS(f.accounts.confirm_password(id, "wrong password!!"), LoginFailed);
+  CHECK_THROWS_AS(f.accounts.confirm_password(id, kPassword), RateLimited);
+  f.now += Accounts::kAccountWindow;
+  CHECK_NOTHROW(f.accounts.confirm_password(id, kPassword));
+}
+
+TEST_CASE("auth: loopback sources", "[auth]") {
+  CHECK(is_loopback_source("127.0.0.1"));
+  CHECK(is_loopback_source("127.3.2.1"));
+  CHECK(is_loopback_source("::1"));
+  CHECK(is_loopback_source("::ffff:127.0.0.1"));
+  CHECK_FALSE(is_loopback_source("10.77.0.1"));
+  CHECK_FALSE(is_loopback_source("1270::1"));
+  CHECK_FALSE(is_loopback_source(""));
+  CHECK_FALSE(is_loopback_source("::ffff:10.0.0.1"));
 }

@@ -84,6 +84,35 @@ TEST_CASE("seizure: burn revokes every device and is audited", "[seizure]") {
   CHECK(audit.at("total") == 1);
 }
 
+TEST_CASE("seizure: a burn through the caller's own device cuts it after the answer", "[seizure]") {
+  ApiFixture f;
+  f.setup_and_login();
+  add_devices(f, "alice", 2);  // dev0 is 10.77.0.2, the fixture's source address
+  add_devices(f, "bob", 1);
+  std::optional<ApiResponse> answer;
+  f.api->handle_async(
+      f.browser("POST", "/api/v1/burn",
+                body({{"confirm", "burn"}, {"password", test::kAdminPassword}})),
+      [](const auth::PasswordJob& job, auth::JobPriority, const api::Api::PasswordDone& done) {
+        done(auth::run_password_job(job));
+      },
+      [&](ApiResponse response) { answer = std::move(response); });
+  REQUIRE(answer);
+  REQUIRE(answer->status == 200);
+  const auto reply = ApiFixture::json_of(*answer);
+  CHECK(reply.at("revoked") == 3);
+  CHECK(reply.at("own_device").at("member") == "alice");
+  CHECK(reply.at("own_device").at("device") == "dev0");
+  // Answered with every other device gone and the caller's still there...
+  REQUIRE(f.backend.read().peers.size() == 1);
+  CHECK(f.service->list_devices(std::nullopt).at(0).device.label == "dev0");
+  // ...which goes once the answer is out.
+  REQUIRE(answer->after_sent);
+  answer->after_sent();
+  CHECK(f.backend.read().peers.empty());
+  CHECK(f.service->device_count() == 0);
+}
+
 TEST_CASE("seizure: a refused burn leaves every device", "[seizure]") {
   ApiFixture f;
   add_devices(f, "alice", 3);

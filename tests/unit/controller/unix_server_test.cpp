@@ -13,6 +13,7 @@
 #include <boost/asio/write.hpp>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -89,4 +90,56 @@ TEST_CASE("unix server: pipelined requests survive the wipe of the one before", 
   REQUIRE(f.bodies_seen.size() == 2);
   CHECK(f.bodies_seen[0] == first);
   CHECK(f.bodies_seen[1] == second);
+}
+
+TEST_CASE("unix server: the socket's path is checked, never forced", "[api]") {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("picket-unix-path-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  asio::io_context io;
+  const auto answer = [](const ApiRequest&) { return ApiResponse{}; };
+  auto mode_of = [](const std::filesystem::path& path) {
+    return std::filesystem::status(path).permissions() & std::filesystem::perms::all;
+  };
+  SECTION("a directory others can write is refused and left as it was") {
+    const auto shared = dir / "shared";
+    std::filesystem::create_directory(shared);
+    std::filesystem::permissions(shared,
+                                 std::filesystem::perms::all | std::filesystem::perms::sticky_bit);
+    CHECK_THROWS_WITH(api::UnixServer(io, shared / "x.sock", answer),
+                      Catch::Contains("other users can write there"));
+    CHECK(mode_of(shared) == std::filesystem::perms::all);
+    CHECK_FALSE(std::filesystem::exists(shared / "x.sock"));
+  }
+  SECTION("a file that is not a socket is never replaced") {
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all);
+    const auto file = dir / "precious";
+    { std::ofstream(file) << "keep me"; }
+    CHECK_THROWS_WITH(api::UnixServer(io, file, answer), Catch::Contains("not a socket"));
+    std::ifstream in(file);
+    std::string text;
+    std::getline(in, text);
+    CHECK(text == "keep me");
+  }
+  SECTION("a live socket is refused; a stale one is replaced") {
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all);
+    const auto path = dir / "picket.sock";
+    {
+      api::UnixServer first(io, path, answer);
+      CHECK_THROWS_WITH(api::UnixServer(io, path, answer), Catch::Contains("already listening"));
+    }
+    // A crashed run leaves its socket behind: bound, nobody listening.
+    local::acceptor left(io);
+    left.open();
+    left.bind(local::endpoint(path.string()));
+    left.close();
+    CHECK(std::filesystem::is_socket(path));
+    CHECK_NOTHROW(api::UnixServer(io, path, answer));
+  }
+  SECTION("a missing directory is made, private") {
+    const auto made = dir / "made" / "here";
+    { api::UnixServer server(io, made / "picket.sock", answer); }
+    CHECK(mode_of(made) == std::filesystem::perms::owner_all);
+  }
+  std::filesystem::remove_all(dir);
 }

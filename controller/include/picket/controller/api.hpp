@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,6 +39,11 @@ struct ApiResponse {
   std::string body;  // JSON unless content_type says otherwise
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers{};  // e.g. Set-Cookie, Retry-After
+  // Work that would cut the connection this answer travels on (a burn sent
+  // through the caller's own tunnel): run once the answer has been written
+  // and the client has closed (or after a short grace), or at once where
+  // the transport has no such problem. The connection is not kept alive.
+  std::function<void()> after_sent{};
 };
 
 // Maximum request body the API reads; larger bodies are refused before parsing.

@@ -132,8 +132,9 @@ class Service {
   // Disables every enabled device of the member in one change (they stay,
   // and can be enabled one by one); returns how many (service_members.cpp).
   std::size_t disable_member_devices(const std::string& member);
-  // "Burn": revokes every device of every member; returns how many.
-  std::size_t revoke_all_devices();
+  // "Burn": revokes every device of every member but `except` (the caller's
+  // own, cut after its answer: api/seizure_routes.cpp); returns how many.
+  std::size_t revoke_all_devices(std::optional<std::int64_t> except = std::nullopt);
   // Takes every peer off, removes the interface and from then on refuses
   // start() and reconcile(), so the drift timer cannot bring the interface
   // back while picketd stops. The panic wipe's network side, and the first
