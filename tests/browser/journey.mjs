@@ -207,6 +207,7 @@ try {
   const addAccess = page.getByRole('group', { name: M.access.legend });
   await addAccess.getByRole('radio', { name: M.access.only }).check();
   await addAccess.getByLabel(M.access.networks).fill('192.0.2.300/24');
+  await page.getByLabel(M.common.yourPassword).fill(PASSWORD);
   await page.getByRole('button', { name: M.add.submit }).click();
   const refused = await page.getByRole('alert').textContent();
   check(refused.length > 10 && !refused.includes('{'), `the refused add says why: "${refused}"`);
@@ -217,11 +218,16 @@ try {
   await page.getByRole('button', { name: M.devices.add }).click();
   await page.getByLabel(M.add.member, { exact: true }).fill('alice');
   await page.getByLabel(M.add.device).fill('phone');
+  await page.getByRole('button', { name: M.add.submit }).click();
+  const noPassword = await page.getByRole('alert').textContent();
+  check(noPassword === M.errors.passwordRequired, `without the admin's password the add is refused in words: "${noPassword}"`);
+  check(!cli('member', 'list').members.some((m) => m.label === 'alice'), 'and nothing is added (picket member list)');
+  await page.getByLabel(M.common.yourPassword).fill(PASSWORD);
   const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/members/alice/devices'));
   await page.getByRole('button', { name: M.add.submit }).click();
   const body = JSON.parse((await sent).postData());
-  check(Object.keys(body).sort().join() === 'create_member,label,public_key',
-        'one request makes member and device; only the label and the public key go with it');
+  check(Object.keys(body).sort().join() === 'create_member,label,password,public_key' && body.password === PASSWORD,
+        "one request makes member and device; the label, the public key and the admin's password go with it");
   const qr = page.getByTestId('qr');
   await qr.waitFor();
   check(await page.getByText(M.config.shownOnce).isVisible(), 'the page says the key is shown once');
@@ -276,6 +282,18 @@ try {
   check((await row.getByTestId('device-state').textContent()).startsWith(M.devices.states.disabled), 'the row says it is switched off');
   await axe(page, 'the list with a switched-off device');
   await toggle.click();
+  const enableDialog = page.getByRole('dialog');
+  await enableDialog.waitFor();
+  check(await enableDialog.getByTestId('confirm-enable').isDisabled(), 'switching on waits for the admin password');
+  await axe(page, 'the switch-on confirmation');
+  await noEnglish(page, 'the switch-on confirmation');
+  await enableDialog.getByLabel(M.common.yourPassword).fill('not-my-password');
+  await enableDialog.getByTestId('confirm-enable').click();
+  const enableWrong = await enableDialog.getByRole('alert').textContent();
+  check(enableWrong === M.errors.passwordWrong, `a wrong password does not switch it on: "${enableWrong}"`);
+  check(cli('device', 'list', 'alice').devices.every((d) => !d.enabled), 'and it stays off (picket device list alice)');
+  await enableDialog.getByLabel(M.common.yourPassword).fill(PASSWORD);
+  await enableDialog.getByTestId('confirm-enable').click();
   await page.getByTestId('notice').filter({ hasText: M.devices.enabled('alice', 'phone') }).waitFor();
   check(hookOk('reaches', '1', '45'), 'switched on again: the pings come back (once the client re-handshakes)');
 
@@ -284,6 +302,7 @@ try {
   await page.getByLabel(M.add.member, { exact: true }).fill('alice');
   await page.getByText(M.add.memberKnown('alice')).waitFor();
   await page.getByLabel(M.add.device).fill('laptop');
+  await page.getByLabel(M.common.yourPassword).fill(PASSWORD);
   await page.getByRole('button', { name: M.add.submit }).click();
   await page.getByTestId('qr').waitFor();
   const [download2] = await Promise.all([
@@ -310,6 +329,8 @@ try {
   await reissueDialog.waitFor();
   await axe(page, 'the new-config confirmation');
   await noEnglish(page, 'the new-config confirmation');
+  check(await reissueDialog.getByTestId('confirm-reissue').isDisabled(), 'a new key waits for the admin password');
+  await reissueDialog.getByLabel(M.common.yourPassword).fill(PASSWORD);
   await reissueDialog.getByTestId('confirm-reissue').click();
   await page.getByTestId('qr').waitFor();
   await page.getByRole('button', { name: M.config.done }).click();
@@ -408,6 +429,8 @@ try {
 
   log('restricted access for a device, set in its Manage dialog');
   await page.getByRole('switch', { name: M.devices.access('alice · phone') }).click();
+  await page.getByRole('dialog').getByLabel(M.common.yourPassword).fill(PASSWORD);
+  await page.getByRole('dialog').getByTestId('confirm-enable').click();
   await page.getByTestId('notice').filter({ hasText: M.devices.enabled('alice', 'phone') }).waitFor();
   check(hookOk('reaches', '1', '45'), "alice's phone, switched on again, reaches the gateway");
   await page.getByRole('button', { name: M.devices.manage('alice · phone') }).click();
@@ -416,6 +439,14 @@ try {
     .then(() => true, () => false);
   check(atTitle && (await manage.evaluate((d) => d.scrollTop)) === 0, 'the dialog opens at its title, scrolled to the top');
   await manage.getByRole('radio', { name: M.access.only }).check();
+  await manage.getByLabel(M.access.networks).fill('192.0.2.0/24');
+  await manage.getByRole('button', { name: M.access.save }).click();
+  const managePassword = manage.getByLabel(M.common.yourPassword);
+  check((await manage.getByRole('alert').textContent()) === M.errors.passwordRequired &&
+        (await managePassword.getAttribute('aria-invalid')) === 'true',
+        'a change of access without the admin password is refused in words, the password field marked');
+  check(cli('device', 'access', 'alice', 'phone').restricted_to === null, 'and nothing changed (CLI)');
+  await managePassword.fill(PASSWORD);
   await manage.getByLabel(M.access.networks).fill('192.0.2.300/24');
   await manage.getByRole('button', { name: M.access.save }).click();
   const badCidr = await manage.getByRole('alert').textContent();
@@ -448,6 +479,7 @@ try {
   const blocklist = join(WORK, 'blocklist.txt');
   writeFileSync(blocklist, '# test list\nblocked.example\n');
   await dnsForm.getByLabel(M.settings.blocklists).fill(join(WORK, 'missing-list.txt'));
+  await dnsForm.getByLabel(M.common.yourPassword).fill(PASSWORD);
   await dnsForm.getByRole('button', { name: M.settings.saveDns }).click();
   const badList = await dnsForm.getByRole('alert').textContent();
   check(/missing-list\.txt/.test(badList) && !badList.includes('{'), `an unreadable blocklist is refused in words: "${badList}"`);
@@ -457,6 +489,8 @@ try {
   await dnsForm.getByLabel(M.settings.zone).fill('corp.internal');
   await dnsForm.getByRole('button', { name: M.settings.saveDns }).click();
   await dnsForm.getByText(M.settings.dnsSaved(M.settings.blocked(1, 1))).waitFor();
+  check((await dnsForm.getByLabel(M.common.yourPassword).inputValue()) === '',
+        'once saved, the page forgets the password: the next change asks again');
   const dns = cli('dns', 'show');
   check(dns.block_answer === 'null' && dns.zone === 'corp.internal' && dns.blocklists.join() === blocklist &&
         dns.blocked_domains === 1, 'picket dns show has the blocklist, block answer and zone set in the browser');
@@ -466,14 +500,23 @@ try {
   check(zoneAnswer === '10.77.0.2', `and the device's name in the new zone (${zoneAnswer})`);
 
   log('settings: member isolation');
-  const isolation = page.getByRole('group', { name: M.settings.isolationQuestion });
+  const isolationForm = page.getByRole('form', { name: M.settings.isolationForm });
+  const isolation = isolationForm.getByRole('group', { name: M.settings.isolationQuestion });
   check(cli('firewall').member_to_member === false, 'members start isolated (CLI)');
   await isolation.getByRole('radio', { name: M.settings.isolationAllow }).check();
+  await isolationForm.getByLabel(M.common.yourPassword).fill('not-my-password');
+  await isolationForm.getByRole('button', { name: M.settings.saveIsolation }).click();
+  check((await isolationForm.getByRole('alert').textContent()) === M.errors.passwordWrong &&
+        cli('firewall').member_to_member === false, 'a wrong password leaves members isolated (CLI)');
+  await isolationForm.getByLabel(M.common.yourPassword).fill(PASSWORD);
+  await isolationForm.getByRole('button', { name: M.settings.saveIsolation }).click();
   await page.getByText(M.settings.isolationOff).waitFor();
   check(cli('firewall').member_to_member === true, 'allowing member-to-member in the browser allows it (CLI)');
   // By keyboard: arrow keys move the choice within the radio group.
   await isolation.getByRole('radio', { name: M.settings.isolationAllow }).focus();
   await page.keyboard.press('ArrowUp');
+  await isolationForm.getByLabel(M.common.yourPassword).fill(PASSWORD);
+  await isolationForm.getByRole('button', { name: M.settings.saveIsolation }).click();
   await page.getByText(M.settings.isolationOn).waitFor();
   check(cli('firewall').member_to_member === false, 'and isolating again with the keyboard isolates (CLI)');
 
@@ -514,10 +557,30 @@ try {
   await axe(page, 'the audit trail');
   await noEnglish(page, 'the audit trail');
   await shot(page, 'phone-11-audit');
+
+  log("the audit trail's retention and a new admin, each behind the admin's password");
+  const retention = page.getByRole('form', { name: M.audit.retentionForm });
+  await retention.getByLabel(M.audit.retentionDays).fill('400');
+  await retention.getByLabel(M.common.yourPassword).fill(PASSWORD);
+  await retention.getByRole('button', { name: M.audit.retentionSave }).click();
+  await retention.getByText(M.audit.retentionSaved(400)).waitFor();
+  const kept = await (await page.request.get(`${URL_BASE}/api/v1/audit/settings`)).json();
+  check(kept.retention_days === 400, `picketd keeps the trail for the days set in the browser (${kept.retention_days})`);
   await page.getByRole('navigation').getByRole('link', { name: M.app.titles.admins }).click();
   await page.getByRole('heading', { name: M.admins.title, exact: true }).waitFor();
   await axe(page, 'the admins screen');
   await noEnglish(page, 'the admins screen');
+  const addAdmin = page.getByRole('form', { name: M.admins.addTitle });
+  await addAdmin.getByLabel(M.admins.username).fill('carol');
+  await addAdmin.getByLabel(M.admins.theirPassword).fill('carols-own-long-passphrase-42');
+  await addAdmin.getByLabel(M.common.yourPassword).fill(PASSWORD);
+  const adminSent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/v1/admins'));
+  await addAdmin.getByRole('button', { name: M.admins.add }).click();
+  const adminBody = JSON.parse((await adminSent).postData());
+  check(adminBody.new_password === 'carols-own-long-passphrase-42' && adminBody.password === PASSWORD,
+        "a new admin's password goes as new_password, the acting admin's as password");
+  await page.getByRole('heading', { name: M.admins.handOver('carol') }).waitFor();
+  check(cli('admin', 'list').admins.some((a) => a.username === 'carol'), 'carol is an admin (picket admin list)');
 
   log('rotate the gateway key, behind the password and a typed confirmation');
   const keyBefore = cli('init').public_key;

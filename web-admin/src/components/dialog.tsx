@@ -4,7 +4,8 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { useAction } from '../lib/action';
-import { ErrorText, Field, VerbatimField } from './field';
+import { ErrorText, VerbatimField } from './field';
+import { PasswordField } from './password_field';
 
 export function Dialog({
   title,
@@ -47,6 +48,8 @@ interface ButtonWords {
   action: string;
   busyText: string;
   testId: string;
+  // Switching something back on is not dangerous in looks, only in effect.
+  kind?: 'danger' | 'primary';
 }
 
 // The end of every confirmation: why it failed, Cancel, and the dangerous
@@ -58,6 +61,7 @@ export function ConfirmButtons({
   action,
   busyText,
   testId,
+  kind = 'danger',
   onCancel,
   onConfirm,
 }: ButtonWords & {
@@ -76,7 +80,7 @@ export function ConfirmButtons({
         </button>
         <button
           type={onConfirm ? 'button' : 'submit'}
-          class="danger"
+          class={kind}
           onClick={onConfirm}
           disabled={!ready || busy}
           data-testid={testId}
@@ -121,19 +125,38 @@ export function TypedConfirmDialog({
     <Dialog title={title} onClose={onClose}>
       <form onSubmit={submit(() => ready && onConfirm(typed, password))} aria-label={formLabel}>
         <p>{children}</p>
-        {passwordId && (
-          <Field
-            id={passwordId}
-            label={t.common.yourPassword}
-            type="password"
-            value={password}
-            onValue={setPassword}
-            autocomplete="current-password"
-            required
-          />
-        )}
+        {passwordId && <PasswordField id={passwordId} value={password} onValue={setPassword} />}
         <VerbatimField id={typedId} label={typedLabel} value={typed} onValue={setTyped} required />
         <ConfirmButtons {...button} error={error} busy={busy} ready={ready} onCancel={onClose} />
+      </form>
+    </Dialog>
+  );
+}
+
+// A change that widens access behind one confirmation and the admin's
+// password (switching a device back on): no typed words, as nothing is lost.
+export function PasswordConfirmDialog({
+  title,
+  passwordId,
+  onClose,
+  onConfirm,
+  children,
+  ...button
+}: ButtonWords & {
+  title: string;
+  passwordId: string;
+  onClose: () => void;
+  onConfirm: (password: string) => Promise<void>;
+  children: ComponentChildren;
+}) {
+  const [password, setPassword] = useState('');
+  const { busy, error, submit } = useAction();
+  return (
+    <Dialog title={title} onClose={onClose}>
+      <form onSubmit={submit(() => password !== '' && onConfirm(password))} aria-label={title}>
+        <p>{children}</p>
+        <PasswordField id={passwordId} value={password} onValue={setPassword} />
+        <ConfirmButtons {...button} error={error} busy={busy} ready={password !== ''} onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -10,6 +10,9 @@ export const en = {
     loading: 'Loading…',
     yourPassword: 'Your admin password',
   },
+  password: {
+    hint: 'Asked again for every change that lets someone in or deletes something, so a session left open is not enough.',
+  },
   app: {
     language: 'Language',
     mainNav: 'Main',
@@ -282,6 +285,12 @@ export const en = {
       'A new key is made in this browser and shown as a new QR code; the old config stops working at once. Use it when a phone is lost or a config was never scanned.',
     reissueAction: 'Make a new config',
     reissuing: 'Making…',
+    enableTitle: (member: string, device: string) => `Switch on ${member}'s ${device}?`,
+    enableText: (member: string, device: string) =>
+      `${member} can connect from ${device} again as soon as you confirm with your password.`,
+    enableAction: (member: string, device: string) => `Switch on ${member}'s ${device}`,
+    enabling: 'Switching on…',
+    managePasswordHint: 'Needed to change the access or the expiry below. Switching off or revoking needs none.',
     memberCutTitle: (member: string) => `Cut off ${member}?`,
     memberCutText: (member: string) =>
       `Every device of ${member} is switched off at once. Nothing is deleted: you can switch a device on again later.`,
@@ -345,6 +354,14 @@ export const en = {
     pages: 'Audit pages',
     newer: 'Newer',
     older: 'Older',
+    retentionTitle: 'How long the trail is kept',
+    retentionForm: 'Audit trail retention',
+    retentionDays: 'Keep entries for (days)',
+    retentionHint: (days: number) =>
+      `Now ${days} ${plural(days, 'day', 'days')}. A shorter time deletes older entries at once.`,
+    retentionRange: 'Type a whole number of days from 1 to 3650.',
+    retentionSave: 'Save retention',
+    retentionSaved: (days: number) => `Saved: entries are kept for ${days} ${plural(days, 'day', 'days')}.`,
     actions: {
       'admin.setup': 'Set up the first admin',
       'admin.login': 'Logged in',
@@ -412,6 +429,8 @@ export const en = {
     reread0: 'Reread blocklist files',
     reread: (what: string) => `Blocklists reread: ${what}.`,
     nothingChanged: 'Nothing changed.',
+    isolationForm: 'Member isolation',
+    saveIsolation: 'Save member isolation',
     dnsSaved: (blocked: string) => `Saved; the resolver uses them now. ${blocked}`,
     noBlocklist: 'No blocklist is in use.',
     blocked: (domains: number, files: number) =>

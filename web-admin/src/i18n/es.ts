@@ -12,6 +12,9 @@ export const es: Messages = {
     loading: 'Cargando…',
     yourPassword: 'Su contraseña de administración',
   },
+  password: {
+    hint: 'Se pide de nuevo para cada cambio que deja entrar a alguien o borra algo, así que una sesión abierta no basta.',
+  },
   app: {
     language: 'Idioma',
     mainNav: 'Principal',
@@ -285,6 +288,12 @@ export const es: Messages = {
       'Se crea una clave nueva en este navegador y se muestra como un código QR nuevo; la configuración anterior deja de funcionar al momento. Úselo si se perdió un móvil o nunca se escaneó la configuración.',
     reissueAction: 'Crear una configuración nueva',
     reissuing: 'Creando…',
+    enableTitle: (member, device) => `¿Encender ${device} de ${member}?`,
+    enableText: (member, device) =>
+      `${member} podrá volver a conectarse desde ${device} en cuanto confirme con su contraseña.`,
+    enableAction: (member, device) => `Encender ${device} de ${member}`,
+    enabling: 'Encendiendo…',
+    managePasswordHint: 'Necesaria para cambiar el acceso o la caducidad de abajo. Apagar o revocar no la necesita.',
     memberCutTitle: (member) => `¿Cortar el acceso de ${member}?`,
     memberCutText: (member) =>
       `Todos los dispositivos de ${member} se apagan a la vez. No se borra nada: más tarde puede volver a encender un dispositivo.`,
@@ -350,6 +359,14 @@ export const es: Messages = {
     pages: 'Páginas del registro',
     newer: 'Más recientes',
     older: 'Más antiguas',
+    retentionTitle: 'Cuánto tiempo se guarda el registro',
+    retentionForm: 'Conservación del registro de auditoría',
+    retentionDays: 'Guardar las entradas durante (días)',
+    retentionHint: (days) =>
+      `Ahora ${days} ${plural(days, 'día', 'días')}. Un plazo más corto borra de inmediato las entradas más antiguas.`,
+    retentionRange: 'Escriba un número entero de días entre 1 y 3650.',
+    retentionSave: 'Guardar la conservación',
+    retentionSaved: (days) => `Guardado: las entradas se guardan durante ${days} ${plural(days, 'día', 'días')}.`,
     actions: {
       'admin.setup': 'Creó la primera cuenta',
       'admin.login': 'Entró',
@@ -418,6 +435,8 @@ export const es: Messages = {
     reread0: 'Releer las listas de bloqueo',
     reread: (what) => `Listas de bloqueo releídas: ${what}.`,
     nothingChanged: 'No cambió nada.',
+    isolationForm: 'Aislamiento entre miembros',
+    saveIsolation: 'Guardar el aislamiento entre miembros',
     dnsSaved: (blocked) => `Guardado; el resolvedor ya los usa. ${blocked}`,
     noBlocklist: 'No hay ninguna lista de bloqueo en uso.',
     blocked: (domains, files) =>

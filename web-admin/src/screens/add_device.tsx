@@ -6,6 +6,7 @@ import { api, seg } from '../api';
 import { AccessFields, type AccessState } from '../components/access_fields';
 import { ExpiryPicker, useExpiry } from '../components/expiry_picker';
 import { Choices, ErrorText, Field, TextArea } from '../components/field';
+import { needPassword, PasswordField } from '../components/password_field';
 import { t } from '../i18n';
 import { useAction } from '../lib/action';
 import { configFitsQr, accessBody, parseList as parseRoutes, splitList } from '../lib/forms';
@@ -28,6 +29,7 @@ export function AddDevice({ onCancel }: { onCancel: () => void }) {
   const [routes, setRoutes] = useState('');
   const [access, setAccess] = useState<AccessState>({ mode: 'anywhere', networks: '', group: '' });
   const [members, setMembers] = useState<Member[]>([]);
+  const [password, setPassword] = useState('');
   const { busy, error, submit } = useAction();
   const expiryState = useExpiry();
   const showConfig = useShowConfig();
@@ -53,8 +55,9 @@ export function AddDevice({ onCancel }: { onCancel: () => void }) {
     if (access.mode === 'only' && parseRoutes(access.networks).length === 0) throw new Error(t.access.needNetwork);
     // Sent only when it differs from the default, so picketd's plain add is used otherwise.
     const { restricted_to, group } = accessBody(access.mode, access.networks, access.group);
+    needPassword(password);
     const keys = generateKeyPair();
-    const body: Record<string, unknown> = { label: label.trim(), public_key: keys.publicKey, create_member: true };
+    const body: Record<string, unknown> = { label: label.trim(), public_key: keys.publicKey, create_member: true, password };
     if (!known && note.trim()) body.note = note.trim();
     if (allowed_ips) body.allowed_ips = allowed_ips;
     if (expires_at !== null) body.expires_at = expires_at;
@@ -127,6 +130,7 @@ export function AddDevice({ onCancel }: { onCancel: () => void }) {
           </fieldset>
         </details>
         <p class="muted">{m.keyNote}</p>
+        <PasswordField id="add-password" value={password} onValue={setPassword} />
         <ErrorText text={error} />
         <div class="button-row">
           <button type="button" onClick={onCancel}>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, errorText, seg } from '../api';
 import { TypedConfirmDialog } from '../components/dialog';
 import { ErrorText, Field } from '../components/field';
+import { needPassword, PasswordField } from '../components/password_field';
 import { QrCode } from '../components/qr_code';
 import { t } from '../i18n';
 import { useAction } from '../lib/action';
@@ -20,6 +21,7 @@ export function Admins({ me }: { me: string }) {
   const [admins, setAdmins] = useState<Admin[]>([]);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  const [myPassword, setMyPassword] = useState('');
   const [enrolled, setEnrolled] = useState<Enrollment | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
   const { error, setError, submit } = useAction();
@@ -30,10 +32,14 @@ export function Admins({ me }: { me: string }) {
     load();
   }, []);
 
+  // The new admin's password is "new_password"; "password" is the acting
+  // admin's own, asked again because a new admin is new access.
   const add = submit(async () => {
-    setEnrolled(await api<Enrollment>('POST', '/admins', { username, password }));
+    const body = { username, new_password: password, password: needPassword(myPassword) };
+    setEnrolled(await api<Enrollment>('POST', '/admins', body));
     setUsername('');
     setPassword('');
+    setMyPassword('');
     load();
   });
 
@@ -84,6 +90,7 @@ export function Admins({ me }: { me: string }) {
             problem={passwordProblem(password)}
             required
           />
+          <PasswordField id="admin-add-password" value={myPassword} onValue={setMyPassword} />
           <button type="submit" class="primary">
             {m.add}
           </button>

@@ -1,7 +1,9 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, errorText } from '../api';
-import { ErrorText, SearchField } from '../components/field';
+import { ErrorText, Field, Notice, SearchField } from '../components/field';
+import { needPassword, PasswordField } from '../components/password_field';
 import { t } from '../i18n';
+import { useAction } from '../lib/action';
 import { dateTime } from '../lib/format';
 import { usePoll } from '../lib/poll';
 
@@ -80,6 +82,65 @@ export function Audit() {
           </button>
         </nav>
       )}
+      <Retention />
     </section>
+  );
+}
+
+// How long the trail keeps entries. A shorter time deletes older entries at
+// once, so it asks for the admin's password like every change that destroys data.
+function Retention() {
+  const [current, setCurrent] = useState<number | null>(null);
+  const [days, setDays] = useState('');
+  const [password, setPassword] = useState('');
+  const { busy, error, setError, message, setMessage, submit } = useAction();
+  const m = t.audit;
+
+  const show = (value: number) => {
+    setCurrent(value);
+    setDays(String(value));
+  };
+  useEffect(() => {
+    api<{ retention_days: number }>('GET', '/audit/settings').then(
+      (r) => show(r.retention_days),
+      (e) => setError(errorText(e)),
+    );
+  }, []);
+
+  const number = Number(days);
+  const problem = days.trim() !== '' && !(Number.isInteger(number) && number >= 1 && number <= 3650) ? m.retentionRange : null;
+
+  const save = submit(async () => {
+    if (problem || days.trim() === '') throw new Error(m.retentionRange);
+    const body = { retention_days: number, password: needPassword(password) };
+    const r = await api<{ retention_days: number }>('PUT', '/audit/settings', body);
+    setPassword('');
+    show(r.retention_days);
+    setMessage(m.retentionSaved(r.retention_days));
+  });
+
+  return (
+    <form onSubmit={save} aria-label={m.retentionForm} class="card narrow">
+      <h2>{m.retentionTitle}</h2>
+      <Field
+        id="audit-retention"
+        label={m.retentionDays}
+        type="number"
+        min={1}
+        max={3650}
+        inputMode="numeric"
+        value={days}
+        onValue={setDays}
+        hint={current === null ? undefined : m.retentionHint(current)}
+        problem={problem}
+        required
+      />
+      <PasswordField id="audit-retention-password" value={password} onValue={setPassword} />
+      <ErrorText text={error} />
+      <Notice text={message} />
+      <button type="submit" class="primary" disabled={busy || current === null}>
+        {m.retentionSave}
+      </button>
+    </form>
   );
 }

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorText, isUnknownPath, seg } from '../api';
 import { AccessFields, type AccessState } from '../components/access_fields';
-import { ConfirmButtons, Dialog, TypedConfirmDialog } from '../components/dialog';
+import { ConfirmButtons, Dialog, PasswordConfirmDialog, TypedConfirmDialog } from '../components/dialog';
 import { ExpiryPicker, useExpiry } from '../components/expiry_picker';
 import { ErrorText, Notice } from '../components/field';
+import { needPassword, PasswordField } from '../components/password_field';
 import { t } from '../i18n';
 import { useAction } from '../lib/action';
 import { dateTime, expiry } from '../lib/format';
@@ -48,32 +49,60 @@ export function RevokeDialog({ device, onClose, onDone }: Closing & { device: De
 }
 
 // A lost phone, or a config that never made it onto the device: a new key
-// pair made here; the old key stops working at once.
+// pair made here; the old key stops working at once. A new key is new
+// access, so the admin's password goes with it.
 export function ReissueDialog({ device, onClose }: { device: Device; onClose: () => void; onDone: () => void }) {
-  const { busy, error, run } = useAction();
+  const [password, setPassword] = useState('');
+  const { busy, error, submit } = useAction();
   const showConfig = useShowConfig();
   const m = t.dialogs;
-  const reissue = () =>
-    run(async () => {
-      // A device kept from before the limit would get a config no QR holds.
-      checkReissue(device, t.add.split);
-      const keys = generateKeyPair();
-      const answer = await api<NewDeviceAnswer>('POST', `${path(device)}/reissue`, { public_key: keys.publicKey });
-      showConfig(answer, keys.privateKey);
-    });
+  const reissue = submit(async () => {
+    // A device kept from before the limit would get a config no QR holds.
+    checkReissue(device, t.add.split);
+    needPassword(password);
+    const keys = generateKeyPair();
+    const answer = await api<NewDeviceAnswer>('POST', `${path(device)}/reissue`, { public_key: keys.publicKey, password });
+    showConfig(answer, keys.privateKey);
+  });
   return (
     <Dialog title={m.reissueTitle(device.member, device.label)} onClose={onClose}>
-      <p>{m.reissueText}</p>
-      <ConfirmButtons
-        error={error}
-        busy={busy}
-        action={m.reissueAction}
-        busyText={m.reissuing}
-        testId="confirm-reissue"
-        onCancel={onClose}
-        onConfirm={reissue}
-      />
+      <form onSubmit={reissue} aria-label={m.reissueTitle(device.member, device.label)}>
+        <p>{m.reissueText}</p>
+        <PasswordField id="reissue-password" value={password} onValue={setPassword} />
+        <ConfirmButtons
+          error={error}
+          busy={busy}
+          ready={password !== ''}
+          action={m.reissueAction}
+          busyText={m.reissuing}
+          testId="confirm-reissue"
+          onCancel={onClose}
+        />
+      </form>
     </Dialog>
+  );
+}
+
+// Switching a device back on lets it in again: one confirmation and the
+// admin's password. (Switching off stays one click: it only narrows access.)
+export function EnableDialog({ device, onClose, onDone }: Closing & { device: Device }) {
+  const m = t.dialogs;
+  return (
+    <PasswordConfirmDialog
+      title={m.enableTitle(device.member, device.label)}
+      passwordId="enable-password"
+      action={m.enableAction(device.member, device.label)}
+      busyText={m.enabling}
+      testId="confirm-enable"
+      kind="primary"
+      onClose={onClose}
+      onConfirm={async (password) => {
+        await api('POST', `${path(device)}/enable`, { password });
+        onDone(t.devices.enabled(device.member, device.label));
+      }}
+    >
+      {m.enableText(device.member, device.label)}
+    </PasswordConfirmDialog>
   );
 }
 
@@ -136,24 +165,42 @@ export function DeviceDialog({
   onDone,
   onRevoke,
   onReissue,
+  onEnable,
   onCutOffMember,
-}: Closing & { device: Device; onRevoke: () => void; onReissue: () => void; onCutOffMember: () => void }) {
+}: Closing & {
+  device: Device;
+  onRevoke: () => void;
+  onReissue: () => void;
+  onEnable: () => void;
+  onCutOffMember: () => void;
+}) {
   const { busy, error, run } = useAction();
   const expiryState = useExpiry();
+  // One password field for the dialog's changes that widen access (expiry,
+  // access); kept while the dialog is open, forgotten when it closes.
+  const [password, setPassword] = useState('');
+  const [passwordMissing, setPasswordMissing] = useState(false);
   const m = t.dialogs;
   // Each button's action says in words what it did.
   const act = (action: () => Promise<string>) => run(async () => onDone(await action()));
+  const withPassword = () => {
+    setPasswordMissing(password === '');
+    return needPassword(password);
+  };
 
+  // Off is one click; on asks for the password in a dialog of its own.
   const toggle = () =>
-    act(async () => {
-      await api('POST', `${path(device)}/${device.enabled ? 'disable' : 'enable'}`, {});
-      return device.enabled ? t.devices.disabled(device.member, device.label) : t.devices.enabled(device.member, device.label);
-    });
+    device.enabled
+      ? act(async () => {
+          await api('POST', `${path(device)}/disable`, {});
+          return t.devices.disabled(device.member, device.label);
+        })
+      : onEnable();
 
   const setExpiry = () =>
     act(async () => {
       const at = expiryState.value();
-      await api('PUT', `${path(device)}/expiry`, { expires_at: at });
+      await api('PUT', `${path(device)}/expiry`, { expires_at: at, password: withPassword() });
       return at === null ? m.noExpiry(device.member, device.label) : m.expiresAt(device.member, device.label, dateTime(at));
     });
 
@@ -180,7 +227,14 @@ export function DeviceDialog({
           {device.enabled ? t.devices.on : t.devices.off}, {expiry(device.expires_at)}
         </dd>
       </dl>
-      <AccessEditor device={device} />
+      <PasswordField
+        id="manage-password"
+        value={password}
+        onValue={(v) => (setPassword(v), setPasswordMissing(false))}
+        hint={m.managePasswordHint}
+        problem={passwordMissing ? t.errors.passwordRequired : null}
+      />
+      <AccessEditor device={device} password={withPassword} />
       <ExpiryPicker state={expiryState} id="manage-expiry" />
       <ErrorText text={error} />
       <div class="button-row wrap">
@@ -221,7 +275,7 @@ function accessWords(access: Access): string {
 
 // What the device may reach through the gateway, enforced by the gateway's
 // firewall (not by the member's config, which the member controls).
-function AccessEditor({ device }: { device: Device }) {
+function AccessEditor({ device, password }: { device: Device; password: () => string }) {
   const [access, setAccess] = useState<Access | null>(null);
   const [fields, setFields] = useState<AccessState>({ mode: 'anywhere', networks: '', group: '' });
   const [off, setOff] = useState('');
@@ -241,7 +295,7 @@ function AccessEditor({ device }: { device: Device }) {
 
   const save = submit(async () => {
     if (fields.mode === 'only' && parseList(fields.networks).length === 0) throw new Error(t.access.needNetwork);
-    const body = accessBody(fields.mode, fields.networks, fields.group);
+    const body = { ...accessBody(fields.mode, fields.networks, fields.group), password: password() };
     const next = await api<Access>('PUT', `${path(device)}/access`, body);
     show(next);
     setMessage(t.access.saved(device.member, device.label, accessWords(next)));

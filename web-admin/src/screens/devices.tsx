@@ -7,7 +7,7 @@ import { t } from '../i18n';
 import { ago, bytes, expiry } from '../lib/format';
 import { usePoll } from '../lib/poll';
 import type { Device } from '../types';
-import { DeviceDialog, MemberCutOffDialog, ReissueDialog, RevokeDialog } from './device_dialogs';
+import { DeviceDialog, EnableDialog, MemberCutOffDialog, ReissueDialog, RevokeDialog } from './device_dialogs';
 
 export const PAGE_SIZE = 50;
 const REFRESH_MS = 5000;
@@ -46,6 +46,7 @@ export function Devices({ onAdd, notice }: { onAdd: () => void; notice: string }
   const [open, setOpen] = useState<Device | null>(null);
   const [revoking, setRevoking] = useState<Device | null>(null);
   const [reissuing, setReissuing] = useState<Device | null>(null);
+  const [enabling, setEnabling] = useState<Device | null>(null);
   const [cuttingMember, setCuttingMember] = useState<string | null>(null);
   const [message, setMessage] = useState(notice);
   const [toggling, setToggling] = useState<number | null>(null);
@@ -78,17 +79,23 @@ export function Devices({ onAdd, notice }: { onAdd: () => void; notice: string }
     setOpen(null);
     setRevoking(null);
     setReissuing(null);
+    setEnabling(null);
     setCuttingMember(null);
     load();
   };
 
   // One click: off cuts the device off at once (picketd answers once the
-  // interface no longer holds it); on lets it back.
+  // interface no longer holds it). On lets it back, so it asks for the
+  // admin's password first (a session is not a password).
   const toggle = async (d: Device) => {
+    if (!d.enabled) {
+      setEnabling(d);
+      return;
+    }
     setToggling(d.id);
     try {
-      await api('POST', `/members/${seg(d.member)}/devices/${seg(d.label)}/${d.enabled ? 'disable' : 'enable'}`, {});
-      done(d.enabled ? m.disabled(d.member, d.label) : m.enabled(d.member, d.label));
+      await api('POST', `/members/${seg(d.member)}/devices/${seg(d.label)}/disable`, {});
+      done(m.disabled(d.member, d.label));
     } catch (err) {
       setError(errorText(err));
     } finally {
@@ -178,11 +185,13 @@ export function Devices({ onAdd, notice }: { onAdd: () => void; notice: string }
           onDone={done}
           onRevoke={() => setRevoking(open)}
           onReissue={() => setReissuing(open)}
+          onEnable={() => setEnabling(open)}
           onCutOffMember={() => (setCuttingMember(open.member), setOpen(null))}
         />
       )}
       {cuttingMember && <MemberCutOffDialog member={cuttingMember} onClose={() => setCuttingMember(null)} onDone={done} />}
       {revoking && <RevokeDialog device={revoking} onClose={() => setRevoking(null)} onDone={done} />}
+      {enabling && <EnableDialog device={enabling} onClose={() => setEnabling(null)} onDone={done} />}
       {reissuing && <ReissueDialog device={reissuing} onClose={() => setReissuing(null)} onDone={() => setReissuing(null)} />}
     </section>
   );

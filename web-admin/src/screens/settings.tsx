@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, errorText, isUnknownPath } from '../api';
 import { TypedConfirmDialog } from '../components/dialog';
 import { Choices, ErrorText, Field, Notice, TextArea, VerbatimField } from '../components/field';
+import { needPassword, PasswordField } from '../components/password_field';
 import { t } from '../i18n';
 import { useAction } from '../lib/action';
 import { BURN_PHRASE, ROTATE_PHRASE, dnsChange, dnsForm, parseList, typedPhrase, WIPE_PHRASE, type DnsForm, type DnsSettings } from '../lib/forms';
@@ -28,6 +29,7 @@ function GatewaySettings() {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [endpoint, setEndpoint] = useState('');
   const [dns, setDns] = useState('');
+  const [password, setPassword] = useState('');
   const { error, setError, message, setMessage, submit } = useAction();
 
   const show = (s: Settings) => {
@@ -40,7 +42,9 @@ function GatewaySettings() {
   }, []);
 
   const save = submit(async () => {
-    show(await api<Settings>('PATCH', '/settings', { endpoint: endpoint.trim(), dns: parseList(dns) }));
+    const body = { endpoint: endpoint.trim(), dns: parseList(dns), password: needPassword(password) };
+    show(await api<Settings>('PATCH', '/settings', body));
+    setPassword('');
     setMessage(t.settings.gatewaySaved);
   });
 
@@ -78,6 +82,7 @@ function GatewaySettings() {
           onValue={setDns}
           hint={t.settings.dnsHint}
         />
+        <PasswordField id="settings-password" value={password} onValue={setPassword} />
         <ErrorText text={error} />
         <Notice text={message} />
         <button type="submit" class="primary">
@@ -92,6 +97,7 @@ function DnsResolverSettings() {
   const [current, setCurrent] = useState<DnsSettings | null>(null);
   const [form, setForm] = useState<DnsForm | null>(null);
   const [off, setOff] = useState('');
+  const [password, setPassword] = useState('');
   const { busy, error, setError, message, setMessage, run, submit } = useAction();
 
   const show = (s: DnsSettings) => {
@@ -115,7 +121,8 @@ function DnsResolverSettings() {
     if (Object.keys(body).length === 0) {
       setMessage(t.settings.nothingChanged);
     } else {
-      const next = await api<DnsSettings>('PATCH', '/dns', body);
+      const next = await api<DnsSettings>('PATCH', '/dns', { ...body, password: needPassword(password) });
+      setPassword('');
       show(next);
       setMessage(t.settings.dnsSaved(blockedText(next)));
     }
@@ -196,6 +203,7 @@ function DnsResolverSettings() {
             onValue={set('zone')}
             hint={t.settings.zoneHint(form.zone.trim() || 'picket.internal')}
           />
+          <PasswordField id="dns-password" value={password} onValue={setPassword} />
           <ErrorText text={error} />
           <Notice text={message} />
           <div class="button-row wrap">
@@ -217,14 +225,22 @@ function blockedText(s: DnsSettings): string {
   return t.settings.blocked(s.blocked_domains, s.blocklists.length);
 }
 
+// Member-to-member traffic: a choice and Save, with the admin's password
+// (picketd asks for it either way, as the firewall is one setting).
 function IsolationSettings() {
   const [allowed, setAllowed] = useState<boolean | null>(null);
+  const [choice, setChoice] = useState<boolean>(false);
+  const [password, setPassword] = useState('');
   const [off, setOff] = useState('');
-  const { busy, error, setError, message, setMessage, run } = useAction();
+  const { busy, error, setError, message, setMessage, submit } = useAction();
 
+  const show = (value: boolean) => {
+    setAllowed(value);
+    setChoice(value);
+  };
   useEffect(() => {
     api<{ member_to_member: boolean }>('GET', '/firewall').then(
-      (r) => setAllowed(r.member_to_member),
+      (r) => show(r.member_to_member),
       (err) => {
         if (isUnknownPath(err)) {
           setOff(t.settings.firewallOff);
@@ -233,41 +249,46 @@ function IsolationSettings() {
     );
   }, []);
 
-  const change = (next: boolean) =>
-    run(async () => {
-      const before = allowed;
-      setAllowed(next); // the choice shows at once; put back if picketd refuses
-      try {
-        const r = await api<{ member_to_member: boolean }>('PUT', '/firewall', { member_to_member: next });
-        setAllowed(r.member_to_member);
-        setMessage(r.member_to_member ? t.settings.isolationOff : t.settings.isolationOn);
-      } catch (err) {
-        setAllowed(before);
-        throw err;
-      }
-    });
+  const save = submit(async () => {
+    if (choice === allowed) {
+      setMessage(t.settings.nothingChanged);
+      return;
+    }
+    const body = { member_to_member: choice, password: needPassword(password) };
+    const r = await api<{ member_to_member: boolean }>('PUT', '/firewall', body);
+    setPassword('');
+    show(r.member_to_member);
+    setMessage(r.member_to_member ? t.settings.isolationOff : t.settings.isolationOn);
+  });
 
   return (
     <section aria-labelledby="isolation-title" class="card">
       <h2 id="isolation-title">{t.settings.isolation}</h2>
       {off && <p class="muted">{off}</p>}
       {allowed !== null && (
-        <fieldset disabled={busy}>
-          <legend>{t.settings.isolationQuestion}</legend>
-          <Choices
-            name="isolation"
-            current={allowed ? 'allow' : 'deny'}
-            onPick={(v) => change(v === 'allow')}
-            options={[
-              ['deny', t.settings.isolationDeny],
-              ['allow', t.settings.isolationAllow],
-            ]}
-          />
-        </fieldset>
+        <form onSubmit={save} aria-label={t.settings.isolationForm}>
+          <fieldset disabled={busy}>
+            <legend>{t.settings.isolationQuestion}</legend>
+            <Choices
+              name="isolation"
+              current={choice ? 'allow' : 'deny'}
+              onPick={(v) => setChoice(v === 'allow')}
+              options={[
+                ['deny', t.settings.isolationDeny],
+                ['allow', t.settings.isolationAllow],
+              ]}
+            />
+          </fieldset>
+          <PasswordField id="isolation-password" value={password} onValue={setPassword} />
+          <ErrorText text={error} />
+          <Notice text={message} />
+          <button type="submit" class="primary" disabled={busy}>
+            {t.settings.saveIsolation}
+          </button>
+        </form>
       )}
       <p class="muted">{t.settings.groupsWhere}</p>
-      <ErrorText text={error} />
-      <Notice text={message} />
+      {allowed === null && <ErrorText text={error} />}
     </section>
   );
 }
