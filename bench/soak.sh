@@ -117,7 +117,8 @@ DNSPERF_PID=$!
   while [ "$(date +%s)" -lt "$END" ]; do
     left=$((END - $(date +%s)))
     [ "$left" -gt 1 ] || break
-    in_ns wrk -t1 -c16 -d"$((left < 20 ? left : 20))s" -s "$HERE/api_create_revoke.lua" \
+    # Over HTTP each create needs the admin's password (principle 12).
+    PICKET_PASSWORD="tulip marble ferry 88" in_ns wrk -t1 -c16 -d"$((left < 20 ? left : 20))s" -s "$HERE/api_create_revoke.lua" \
       -H "Cookie: $COOKIE" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' "$API" \
       >>"$WORK/wrk-write.out" 2>&1
     left=$((END - $(date +%s)))
