@@ -572,12 +572,12 @@ try {
   await noEnglish(page, 'the admins screen');
   const addAdmin = page.getByRole('form', { name: M.admins.addTitle });
   await addAdmin.getByLabel(M.admins.username).fill('carol');
-  await addAdmin.getByLabel(M.admins.theirPassword).fill('carols-own-long-passphrase-42');
+  await addAdmin.getByLabel(M.admins.theirPassword).fill('violet anchor cobalt 12');
   await addAdmin.getByLabel(M.common.yourPassword).fill(PASSWORD);
   const adminSent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/v1/admins'));
   await addAdmin.getByRole('button', { name: M.admins.add }).click();
   const adminBody = JSON.parse((await adminSent).postData());
-  check(adminBody.new_password === 'carols-own-long-passphrase-42' && adminBody.password === PASSWORD,
+  check(adminBody.new_password === 'violet anchor cobalt 12' && adminBody.password === PASSWORD,
         "a new admin's password goes as new_password, the acting admin's as password");
   await page.getByRole('heading', { name: M.admins.handOver('carol') }).waitFor();
   check(cli('admin', 'list').admins.some((a) => a.username === 'carol'), 'carol is an admin (picket admin list)');

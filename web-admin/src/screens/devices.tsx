@@ -185,7 +185,7 @@ export function Devices({ onAdd, notice }: { onAdd: () => void; notice: string }
           onDone={done}
           onRevoke={() => setRevoking(open)}
           onReissue={() => setReissuing(open)}
-          onEnable={() => setEnabling(open)}
+          onEnable={() => (setEnabling(open), setOpen(null))}
           onCutOffMember={() => (setCuttingMember(open.member), setOpen(null))}
         />
       )}
