@@ -5,7 +5,9 @@
 # -> TOTP -> a refused add that leaves no member -> a device whose QR code on
 # the page, screenshotted and decoded by zbarimg, brings up a wireguard-go
 # client that pings the gateway -> the on/off switch stops and resumes its
-# traffic -> a second device -> the members view cuts the member off (both
+# traffic (switching on asks for the admin's password, as every change that
+# widens access does: add, reissue, access, settings, DNS, isolation,
+# retention, a new admin) -> a second device -> the members view cuts the member off (both
 # clients' pings stop) -> a session left idle on Devices ends with a message
 # -> `picket admin reset-totp` recovers a locked-out admin -> the settings
 # screens, revoke, member removal with the password, rotation, burn, and
