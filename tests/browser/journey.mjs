@@ -144,7 +144,7 @@ try {
 
   log('the language switch, remembered');
   await page.getByTestId('language').selectOption(LANG);
-  await page.getByRole('heading', { name: M.setup.title }).waitFor();
+  await page.getByRole('heading', { name: M.setup.title, exact: true }).waitFor();
   check((await page.evaluate(() => document.documentElement.lang)) === LANG, `the page says it is in ${LANG}`);
 
   log('first-run setup, with a reload before scanning');
@@ -183,7 +183,7 @@ try {
   check(wrongText === M.errors.codeWrong, `a wrong code at enrolment says what to check: "${wrongText}"`);
   await page.getByLabel(M.login.appCode).fill(await freshCode(secret));
   await page.getByRole('button', { name: M.enrol.submit }).click();
-  await page.getByRole('heading', { name: M.devices.title }).waitFor();
+  await page.getByRole('heading', { name: M.devices.title, exact: true }).waitFor();
   check(true, 'logged in with the TOTP code computed from the shown secret');
   check(cli('admin', 'setup-url').setup_token === null, 'the setup token is void once the code confirmed the admin');
   check((await page.title()).startsWith(M.app.titles.devices), `the page title names the screen (${await page.title()})`);
@@ -314,7 +314,7 @@ try {
   hook('connect', conf2, '2');
   check(hookOk('reaches', '2'), "alice's second device pings the gateway too");
   await page.getByRole('navigation').getByRole('link', { name: M.app.titles.members }).click();
-  await page.getByRole('heading', { name: M.members.title }).waitFor();
+  await page.getByRole('heading', { name: M.members.title, exact: true }).waitFor();
   check(!(await page.getByTestId('qr').isVisible().catch(() => false)), 'a nav link on the QR page navigates, and the QR code is gone');
 
   log('a device that never connected offers a new config, behind a confirmation');
@@ -373,7 +373,7 @@ try {
 
   log('a lockout says how long; a recovery code logs in');
   await page.getByRole('button', { name: M.app.logOut(ADMIN) }).click();
-  await page.getByRole('heading', { name: M.login.title }).waitFor();
+  await page.getByRole('heading', { name: M.login.title, exact: true }).waitFor();
   check((await page.getByTestId('notice').count()) === 0, 'no message of the last session survives the logout');
   await axe(page, 'the login screen');
   await noEnglish(page, 'the login screen');
@@ -399,14 +399,14 @@ try {
   await axe(page, 'the recovery-code login');
   await noEnglish(page, 'the recovery-code login');
   await page.getByRole('button', { name: M.login.submit }).click();
-  await page.getByRole('heading', { name: M.devices.title }).waitFor();
+  await page.getByRole('heading', { name: M.devices.title, exact: true }).waitFor();
   check(true, 'a recovery code logs in');
 
   log('`picket admin reset-totp` recovers an admin who lost the phone');
   const link = cli('admin', 'reset-totp', ADMIN);
   check(/#\/recover\?token=/.test(link.url), `the CLI prints a one-time link (${link.url.replace(/token=.*/, 'token=…')})`);
   await page.getByRole('button', { name: M.app.logOut(ADMIN) }).click();
-  await page.getByRole('heading', { name: M.login.title }).waitFor();
+  await page.getByRole('heading', { name: M.login.title, exact: true }).waitFor();
   // The same link on the admin UI's address as this browser reaches it.
   await page.goto(`${URL_BASE}/#/recover?token=${encodeURIComponent(link.token)}`);
   await page.getByText(M.recover.totpIntro(ADMIN)).waitFor();
@@ -418,7 +418,7 @@ try {
   check(newSecret !== secret, 'a new authenticator secret is shown');
   await page.getByLabel(M.login.appCode).fill(await freshCode(newSecret));
   await page.getByRole('button', { name: M.enrol.submit }).click();
-  await page.getByRole('heading', { name: M.devices.title }).waitFor();
+  await page.getByRole('heading', { name: M.devices.title, exact: true }).waitFor();
   check(true, 'its code logs the admin in');
   const oldCode = await fetch(`${URL_BASE}/api/v1/session`, {
     method: 'POST',

@@ -20,6 +20,8 @@ Engine::Engine(boost::asio::io_context& io, const ResolverConfig& config)
       upstream_(std::make_unique<Upstream>(io, config.upstream)) {
   // Device names live in the tunnel subnets: their reverse names are ours.
   zone_.set_local_networks(config.allowed_sources);
+  // The gateway host itself (its own tunnel addresses) sees every name.
+  zone_.set_full_view(config.listen);
 }
 
 bool Engine::allowed(const IpAddress& source) {

@@ -127,6 +127,15 @@ bool LocalZone::open() const {
   return open_;
 }
 
+void LocalZone::set_full_view(std::vector<IpAddress> queriers) {
+  std::unique_lock lock(mutex_);
+  full_view_ = std::move(queriers);
+}
+
+bool LocalZone::sees_all(const IpAddress& querier) const {
+  return open_ || std::find(full_view_.begin(), full_view_.end(), querier) != full_view_.end();
+}
+
 void LocalZone::set_local_networks(std::vector<Cidr> networks) {
   std::unique_lock lock(mutex_);
   local_networks_ = std::move(networks);
@@ -244,7 +253,7 @@ LocalZone::Lookup LocalZone::find_reverse(const IpAddress& address,
                                  [&](const Cidr& network) { return network.contains(address); });
   if (owner == data_.by_address.end()) {
     if (!local) return result;  // not ours: upstream answers
-  } else if (sees(scopes_of(querier), data_.names.at(owner->second).scopes)) {
+  } else if (sees_all(querier) || sees(scopes_of(querier), data_.names.at(owner->second).scopes)) {
     result.kind = Kind::found;
     result.ptr_target = owner->second;
     return result;
@@ -263,14 +272,16 @@ LocalZone::Lookup LocalZone::find(std::string_view key, const IpAddress& querier
   result.origin_wire = data_.origin_wire;
   const std::string k(key);
   const auto* scopes = scopes_of(querier);
+  const bool all = sees_all(querier);
   if (key.size() == data_.origin_wire.size()) {
     result.kind = Kind::apex;
   } else if (const auto it = data_.names.find(k);
-             it != data_.names.end() && sees(scopes, it->second.scopes)) {
+             it != data_.names.end() && (all || sees(scopes, it->second.scopes))) {
     result.kind = Kind::found;
     result.addresses = it->second.addresses;
   } else if (const auto node = data_.interior.find(k);
-             node != data_.interior.end() && sees(scopes, node->second)) {
+             node != data_.interior.end() &&
+             (all ? node->second.names > 0 : sees(scopes, node->second))) {
     result.kind = Kind::nodata;
   } else {
     result.kind = Kind::nxdomain;

@@ -165,3 +165,20 @@ TEST_CASE("dns zone: reverse names map back to their address, canonical only", "
   CHECK_FALSE(address_of_reverse_name(*host_to_wire("0.77.10.in-addr.arpa")));
   CHECK_FALSE(address_of_reverse_name(*host_to_wire("phone.alice.picket.internal")));
 }
+
+TEST_CASE("dns zone: the gateway's own addresses see every name of a closed zone", "[dns]") {
+  LocalZone zone("picket.internal");
+  zone.set_local_networks({Cidr::parse("10.77.0.0/24")});
+  zone.put({"phone.alice.picket.internal", {IpAddress::parse("10.77.0.5")}, {1}});
+  const auto gateway = IpAddress::parse("10.77.0.1");
+  CHECK(ask(zone, "phone.alice.picket.internal", type::A, gateway).rcode() == rcode::NxDomain);
+  zone.set_full_view({gateway});
+  const auto a = ask(zone, "phone.alice.picket.internal", type::A, gateway);
+  REQUIRE(a.rcode() == rcode::NoError);
+  CHECK(a.answers.at(0).rdata == Bytes{10, 77, 0, 5});
+  CHECK(ask(zone, "alice.picket.internal", type::A, gateway).rcode() == rcode::NoError);  // NODATA
+  CHECK(ask(zone, "5.0.77.10.in-addr.arpa", type::PTR, gateway).answers.size() == 1);
+  // Everyone else still sees only by scope.
+  CHECK(ask(zone, "phone.alice.picket.internal", type::A).rcode() == rcode::NxDomain);
+  CHECK(ask(zone, "5.0.77.10.in-addr.arpa", type::PTR).answers.empty());
+}

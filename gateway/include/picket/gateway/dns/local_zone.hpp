@@ -44,6 +44,12 @@ class LocalZone {
   void set_open(bool open);
   bool open() const;
 
+  // Queriers that see every name whatever the scopes: the resolver's own
+  // addresses, i.e. the gateway host itself (root's tools, the invariant
+  // checks). No member can send from them: WireGuard accepts from a peer only
+  // its own addresses, and the firewall drops tunnel sources off the tunnel.
+  void set_full_view(std::vector<IpAddress> queriers);
+
   // Full reverse names of every address in these networks are answered here
   // (PTR or NXDOMAIN) and never sent upstream.
   void set_local_networks(std::vector<Cidr> networks);
@@ -89,11 +95,14 @@ class LocalZone {
   bool sees(const std::vector<std::uint32_t>* querier,
             const std::vector<std::uint32_t>& name) const;
   bool sees(const std::vector<std::uint32_t>* querier, const Interior& interior) const;
+  // nullptr-free shortcut: this querier sees everything (open zone or full view).
+  bool sees_all(const IpAddress& querier) const;
   Lookup find_reverse(const IpAddress& address, const IpAddress& querier) const;
 
   mutable std::shared_mutex mutex_;
   Data data_;
   bool open_ = false;
+  std::vector<IpAddress> full_view_;
   std::vector<Cidr> local_networks_;
 };
 
