@@ -36,8 +36,9 @@ SECRET=$(jq -r .totp_secret "$WORK/body")
 
 log "30 bogus logins at once from one source: only the limit's worth is hashed"
 : >"$WORK/order"
-for i in $(seq 30); do bogus_login 9 "$i" & done
-wait
+pids=()
+for i in $(seq 30); do bogus_login 9 "$i" & pids+=($!); done
+wait "${pids[@]}" # not a bare wait: picketd is a child too
 hashed=$(grep -c '^401$' "$WORK/order" || true)
 refused=$(grep -c '^429$\|^503$' "$WORK/order" || true)
 echo "   401 (hashed): $hashed, 429/503 (refused before hashing): $refused"
@@ -46,15 +47,16 @@ echo "   401 (hashed): $hashed, 429/503 (refused before hashing): $refused"
 
 log "60 bogus logins at once from six sources, then a real one from 127.0.0.1"
 : >"$WORK/order"
+pids=()
 for s in 2 3 4 5 6 7; do
-  for i in $(seq 10); do bogus_login "$s" "$i" & done
+  for i in $(seq 10); do bogus_login "$s" "$i" & pids+=($!); done
 done
 wait_connections 40
 sleep 1 # let picketd read the requests that arrived
 code=$(oathtool --totp -b "$SECRET")
 status=$(http --max-time 180 $(post_json) '{"username":"ana","password":"'"$PASSWORD"'","totp":"'"$code"'"}' "$API/api/v1/session")
 echo "REAL $status" >>"$WORK/order"
-wait
+wait "${pids[@]}"
 [ "$status" = 200 ] || fail "the real login answered $status during the flood"
 before=$(sed '/^REAL/q' "$WORK/order" | grep -c '^401$' || true)
 echo "   answers: $(grep -v REAL "$WORK/order" | sort | uniq -c | tr '\n' ' '); bogus logins hashed before the real one: $before"
