@@ -16,7 +16,8 @@ post_json() { echo "-X POST -H Content-Type:application/json --data-binary"; }
 log "--socket: an existing directory is never changed, a file never replaced"
 mkdir "$WORK/shared"
 chmod 1777 "$WORK/shared"
-if ip netns exec "$GW_NS" "$PICKETD" --state-dir "$WORK/state" --socket "$WORK/shared/x.sock" \
+# (timeout: a picketd that wrongly starts must not hang the test)
+if ip netns exec "$GW_NS" timeout 60 "$PICKETD" --state-dir "$WORK/state" --socket "$WORK/shared/x.sock" \
   --interface "$GW_IF" --api-port 0 --no-dns >"$WORK/refused.log" 2>&1; then
   fail "picketd started with its socket in a directory everyone can write"
 fi
@@ -24,7 +25,7 @@ fi
 grep -q "other users can write there" "$WORK/refused.log" || { cat "$WORK/refused.log"; fail "unclear refusal"; }
 echo "   refused: $(grep -o 'refusing --socket[^:]*' "$WORK/refused.log" | head -n1); mode still 1777"
 echo "keep me" >"$WORK/precious"
-if ip netns exec "$GW_NS" "$PICKETD" --state-dir "$WORK/state" --socket "$WORK/precious" \
+if ip netns exec "$GW_NS" timeout 60 "$PICKETD" --state-dir "$WORK/state" --socket "$WORK/precious" \
   --interface "$GW_IF" --api-port 0 --no-dns >"$WORK/refused.log" 2>&1; then
   fail "picketd started on a regular file as its socket"
 fi
@@ -59,7 +60,7 @@ log "an admin logs in through the tunnel"
 TOKEN=$(picket --json admin setup-url | jq -r .setup_token)
 expect 201 "setup" $(post_json) '{"setup_token":"'"$TOKEN"'","username":"ana","password":"'"$PASSWORD"'"}' "$API/api/v1/setup"
 SECRET=$(jq -r .totp_secret "$WORK/body")
-member_http() { ip netns exec "$MEM_NS" curl -s --max-time 20 -o "$WORK/body" -w '%{http_code}' "$@"; }
+member_http() { ip netns exec "$MEM_NS" curl -s --max-time 20 -o "$WORK/body" -w '%{http_code}' "$@" || true; } # 000: no answer
 status=$(member_http -c "$JAR" $(post_json) '{"username":"ana","password":"'"$PASSWORD"'","totp":"'"$(oathtool --totp -b "$SECRET")"'"}' "$TUNNEL_API/api/v1/session")
 [ "$status" = 200 ] || fail "login through the tunnel answered $status"
 CSRF=$(jq -r .csrf_token "$WORK/body")

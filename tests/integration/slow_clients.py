@@ -8,6 +8,11 @@ hold SOURCE PORT N READY_FILE SECONDS
     how many of the first N the server had closed once it settled (every
     one closed, or all but a cap's worth still open for 3 s), then holds.
 
+burst SOURCE PORT N
+    Opens N connections from SOURCE, then sends one bogus login on each at
+    once (each a username of its own), and prints each answer's status in
+    the order the answers arrive.
+
 body PORT
     Sends headers announcing a 100-byte body, then the body one byte per
     second; prints how many body bytes were sent before the server hung up.
@@ -66,6 +71,34 @@ def hold(source, port, n, ready_file, seconds):
                     pass
 
 
+def burst(source, port, n):
+    socks = []
+    for i in range(n):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.bind((source, 0))
+        s.connect(("127.0.0.1", port))
+        socks.append(s)
+    for i, s in enumerate(socks):
+        data = ('{"username":"burst%d","password":"bogus-password-%d","totp":"000000"}' % (i, i)).encode()
+        s.sendall(b"POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                  b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(data), data))
+    # Answers in the order they arrive.
+    pending = {s: b"" for s in socks}
+    deadline = time.time() + 180
+    while pending and time.time() < deadline:
+        readable, _, _ = select.select(list(pending), [], [], 1.0)
+        for s in readable:
+            chunk = s.recv(4096)
+            if chunk:
+                pending[s] += chunk
+                continue
+            answer = pending.pop(s)
+            print(answer.split(b" ", 2)[1].decode() if answer.startswith(b"HTTP/") else "000",
+                  flush=True)
+    for _ in pending:
+        print("000")
+
+
 def body(port):
     s = socket.create_connection(("127.0.0.1", port))
     s.sendall(b"POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -86,5 +119,7 @@ def body(port):
 if __name__ == "__main__":
     if sys.argv[1] == "hold":
         hold(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], float(sys.argv[6]))
+    elif sys.argv[1] == "burst":
+        burst(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     else:
         body(int(sys.argv[2]))

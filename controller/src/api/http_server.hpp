@@ -28,10 +28,12 @@ struct HttpLimits {
   static constexpr auto kBodyTimeout = std::chrono::seconds(10);
   static constexpr auto kWriteTimeout = std::chrono::seconds(30);
   static constexpr std::size_t kMaxConnections = 512;  // per listener
-  // Per source address and listener, as DNS over TCP: one member's (or one
-  // local user's) half-sent requests never fill the listener for the others.
-  // Further connections from that source are closed at once.
-  static constexpr std::size_t kMaxConnectionsPerSource = 16;
+  // Per source address and listener, as DNS over TCP does: one member's
+  // (or one local user's) half-sent requests never fill the listener for
+  // the others. Further connections from that source are closed at once.
+  // Twice DNS's 16: everyone behind an SSH tunnel shares 127.0.0.1, and
+  // each browser opens up to six connections.
+  static constexpr std::size_t kMaxConnectionsPerSource = 32;
 };
 
 struct Listener {
