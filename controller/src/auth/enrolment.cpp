@@ -1,8 +1,9 @@
 // First-admin enrolment and recovery links: the parts of Accounts where an
 // authenticator secret is shown before it counts. Nothing here is stored
 // until a code from the new secret proves the admin's app holds it.
-#include <algorithm>
 #include <sodium.h>
+
+#include <algorithm>
 
 #include "auth/accounts.hpp"
 #include "auth/password.hpp"
