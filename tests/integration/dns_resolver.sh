@@ -105,6 +105,42 @@ for address in 10.77.0.2 fd77:77::2; do
   if grep -qaF -- "$address" "$WORK/picketd.log"; then fail "a member address reached picketd's output"; fi
 done
 
+log "DNS-over-TLS: refused up front where libunbound cannot do it, and nothing changes"
+BEFORE=$(picket --json dns show | jq -c 'del(.counters)')
+if [ "$(echo "$BEFORE" | jq .tls_available)" = false ]; then
+  OUT=$(picket dns set --upstream tls --server 127.0.0.1@853#dns.test.example 2>&1) &&
+    fail "upstream tls was accepted by a libunbound that cannot open TLS"
+  echo "$OUT" | grep -q "DNS-over-TLS is not available on this host.*Use upstream recursive" ||
+    fail "the tls refusal does not say why and what to use instead: $OUT"
+  [ "$(picket --json dns show | jq -c 'del(.counters)')" = "$BEFORE" ] || fail "a refused tls upstream changed the settings"
+  [ "$(member_dig +short www.test.example A)" = 192.0.2.10 ] || fail "a refused tls upstream broke forwarding"
+  # Stored by an older Picket: picketd starts, asks no one (never plaintext
+  # instead), still answers device names, says why in its log, and takes a
+  # new upstream from the admin.
+  stop_picketd
+  sqlite3 "$WORK/state/picket.db" "UPDATE dns_settings SET upstream = 'tls', servers = '127.0.0.1@5353#dns.test.example'"
+  start_picketd
+  member_reaches_gateway 30 || fail "the member did not reach the restarted gateway"
+  grep -q "DNS resolver: only device names answer.*DNS-over-TLS is not available" "$WORK/picketd.log" ||
+    fail "a stored tls upstream it cannot use is not named in picketd's log"
+  [ "$(member_dig +short phone.alice.picket.internal A)" = 10.77.0.2 ] || fail "a stored tls upstream broke local names"
+  member_dig www.test.example A 2>&1 | grep -q 192.0.2.10 &&
+    fail "a stored tls upstream fell back to forwarding in plaintext"
+  picket dns set --upstream plain --server 127.0.0.1@5353 >/dev/null
+  [ "$(member_dig +short www.test.example A)" = 192.0.2.10 ] || fail "a new upstream did not replace the stored tls one"
+  OUT=$(ip netns exec "$GW_NS" "$PICKETD" --state-dir "$WORK/state-tls" --socket "$WORK/tls.sock" \
+    --interface "${GW_IF}t" --endpoint "$GW_OUTER:51821" --ipv4-subnet 10.78.0.0/24 \
+    --ipv6-subnet fd78:78::/64 --dns-upstream tls \
+    --dns-server 127.0.0.1@853#dns.test.example 2>&1) && fail "picketd started with --dns-upstream tls"
+  echo "$OUT" | grep -q -- "--dns-upstream tls: DNS-over-TLS is not available" ||
+    fail "picketd's refusal of --dns-upstream tls does not say why: $OUT"
+  ip -n "$GW_NS" link show "${GW_IF}t" >/dev/null 2>&1 && fail "a refused start left its interface"
+else
+  picket dns set --upstream tls --server 127.0.0.1@853#dns.test.example >/dev/null ||
+    fail "upstream tls was refused though this libunbound can do TLS"
+  picket dns set --upstream plain --server 127.0.0.1@5353 >/dev/null
+fi
+
 log "SERVFAIL when the upstream is broken"
 member_dig +time=8 name.broken.example A | grep -q "status: SERVFAIL" || fail "no SERVFAIL from a refusing upstream"
 picket dns set --server 127.0.0.1@9 >/dev/null

@@ -35,6 +35,8 @@ DnsRuntime::DnsRuntime(const DnsOptions& options, Store& store, Service& service
   auto stored = load_dns_settings(store);
   if (!stored) {
     validate(options.seed);
+    if (options.seed.upstream == "tls" && !dns::dns_over_tls_available())
+      throw std::invalid_argument(std::string("--dns-upstream tls: ") + dns::kDnsOverTlsUnavailable);
     save_dns_settings(store, options.seed);
     stored = options.seed;
   }
@@ -47,6 +49,13 @@ DnsRuntime::DnsRuntime(const DnsOptions& options, Store& store, Service& service
   config.port = options.port;
   config.allowed_sources = {gateway_settings.ipv4_subnet, gateway_settings.ipv6_subnet};
   config.upstream = upstream_config(settings_, options.cache_mb << 20);
+  if (settings_.upstream == "tls" && !dns::dns_over_tls_available()) {
+    // Stored by an older Picket, which accepted it and answered SERVFAIL.
+    // Never fall back to plaintext: ask no one until an admin picks a mode.
+    config.upstream.mode = dns::UpstreamConfig::Mode::none;
+    log_error(std::string("DNS resolver: only device names answer. The stored upstream: ") +
+              dns::kDnsOverTlsUnavailable + "; pick one with `picket dns set --upstream`");
+  }
   config.block_answer = block_answer_of(settings_);
   config.packet_cache_bytes = options.cache_mb << 20;
   config.rate_limit_per_source = options.rate_limit;
@@ -86,6 +95,7 @@ ApiResponse DnsRuntime::describe() const {
                          {"servers", settings_.servers},
                          {"dnssec", settings_.dnssec},
                          {"open_directory", settings_.open_directory},
+                         {"tls_available", dns::dns_over_tls_available()},
                          {"blocked_domains", blocked_domains_},
                          {"blocklist_bytes", blocklist_bytes_},
                          {"counters",

@@ -17,7 +17,9 @@ Engine::Engine(boost::asio::io_context& io, const ResolverConfig& config)
       block_answer_(config.block_answer),
       cache_(config.packet_cache_bytes),
       expiry_timer_(io),
-      upstream_(std::make_unique<Upstream>(io, config.upstream)) {
+      upstream_(config.upstream.mode == UpstreamConfig::Mode::none
+                    ? nullptr
+                    : std::make_unique<Upstream>(io, config.upstream)) {
   // Device names live in the tunnel subnets: their reverse names are ours.
   zone_.set_local_networks(config.allowed_sources);
   // The gateway host itself (its own tunnel addresses) sees every name.
@@ -181,7 +183,8 @@ void Engine::expire(Clock::time_point now) {
 }
 
 void Engine::set_upstream(const UpstreamConfig& config) {
-  auto fresh = std::make_unique<Upstream>(io_, config);
+  auto fresh =
+      config.mode == UpstreamConfig::Mode::none ? nullptr : std::make_unique<Upstream>(io_, config);
   auto old = std::move(upstream_);
   upstream_ = std::move(fresh);
   old.reset();  // its lookups in flight answer SERVFAIL now

@@ -23,7 +23,33 @@ void check(int rc, const std::string& doing) {
 
 }  // namespace
 
+const char* const kDnsOverTlsUnavailable =
+    "DNS-over-TLS is not available on this host: its libunbound was built without OpenSSL "
+    "(Debian 12's uses nettle) and cannot open TLS connections. Use upstream recursive "
+    "(validated from the root servers, no forwarder sees every query) or plain (a trusted "
+    "network only)";
+
+bool dns_over_tls_available() {
+  static const bool available = [] {
+    ub_ctx* probe = ub_ctx_create();
+    if (!probe) return false;
+    ub_ctx_set_option(probe, "module-config:", "iterator");
+    ub_ctx_set_option(probe, "local-zone:", "picket-tls-probe.invalid. static");
+    ub_ctx_set_tls(probe, 1);
+    // Finalizing the context builds its TLS context; without OpenSSL that
+    // fails before any lookup, and the local zone answers without a packet.
+    ub_result* result = nullptr;
+    const int rc = ub_resolve(probe, "picket-tls-probe.invalid.", 1, 1, &result);
+    if (result) ub_resolve_free(result);
+    ub_ctx_delete(probe);
+    return rc == 0;
+  }();
+  return available;
+}
+
 Upstream::Upstream(boost::asio::io_context& io, const UpstreamConfig& config) : fd_(io) {
+  if (config.mode == UpstreamConfig::Mode::tls && !dns_over_tls_available())
+    throw Error(kDnsOverTlsUnavailable);
   ctx_ = ub_ctx_create();
   if (!ctx_) throw Error("libunbound: cannot create a context");
   try {

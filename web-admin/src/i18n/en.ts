@@ -413,6 +413,8 @@ export const en = {
     upstream: 'Where answers come from',
     recursive: 'Full recursion from the root servers (no DNS provider sees all queries)',
     tls: 'Forward over DNS-over-TLS',
+    tlsUnavailable:
+      "DNS-over-TLS is not offered: this server's libunbound was built without OpenSSL (as Debian 12's is). Full recursion keeps queries from any single provider.",
     plain: 'Forward unencrypted (trusted network only)',
     servers: 'Forwarding servers, one per line',
     serversHint: "ADDRESS[@PORT][#TLS-NAME]; DNS-over-TLS needs the name the server's certificate carries.",

@@ -419,6 +419,8 @@ export const es: Messages = {
     upstream: 'De dónde vienen las respuestas',
     recursive: 'Resolución completa desde los servidores raíz (ningún proveedor de DNS ve todas las consultas)',
     tls: 'Reenviar por DNS sobre TLS',
+    tlsUnavailable:
+      'DNS sobre TLS no está disponible: la libunbound de este servidor se compiló sin OpenSSL (como la de Debian 12). La resolución completa no entrega las consultas a ningún proveedor único.',
     plain: 'Reenviar sin cifrar (solo en una red de confianza)',
     servers: 'Servidores de reenvío, uno por línea',
     serversHint: 'DIRECCIÓN[@PUERTO][#NOMBRE-TLS]; DNS sobre TLS necesita el nombre que lleva el certificado del servidor.',

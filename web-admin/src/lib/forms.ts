@@ -102,6 +102,8 @@ export interface DnsSettings {
   upstream: 'recursive' | 'tls' | 'plain' | string;
   servers: string[];
   dnssec: boolean;
+  // false where libunbound cannot forward over TLS (Debian 12): picketd refuses tls.
+  tls_available?: boolean;
   blocked_domains: number;
   blocklist_bytes?: number;
 }

@@ -153,10 +153,14 @@ function DnsResolverSettings() {
               onPick={set('upstream')}
               options={[
                 ['recursive', t.settings.recursive],
-                ['tls', t.settings.tls],
+                // Offered only where picketd would accept it (or while it is stored).
+                ...(current.tls_available !== false || form.upstream === 'tls'
+                  ? [['tls', t.settings.tls] as [string, string]]
+                  : []),
                 ['plain', t.settings.plain],
               ]}
             />
+            {current.tls_available === false && <p class="muted">{t.settings.tlsUnavailable}</p>}
             {form.upstream !== 'recursive' && (
               <TextArea
                 id="dns-servers"

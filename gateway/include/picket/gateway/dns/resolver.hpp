@@ -19,6 +19,7 @@ struct UpstreamConfig {
     recursive,  // full recursion from the root (DNSSEC validated by default)
     tls,        // forward to `servers` over DNS-over-TLS (port 853, certificate checked)
     plain,      // forward over plain DNS: for tests and trusted local upstreams only
+    none,       // ask no one: only local names answer (a stored mode this host cannot run)
   };
   Mode mode = Mode::recursive;
   // "ADDRESS", "ADDRESS@PORT" or, for TLS, "ADDRESS@PORT#AUTH-NAME".
@@ -29,6 +30,15 @@ struct UpstreamConfig {
 
   bool operator==(const UpstreamConfig&) const = default;
 };
+
+// Whether this libunbound can forward over TLS. Debian 12's is built with
+// nettle instead of OpenSSL and fails every TLS lookup ("initialization
+// failure"), so tls mode is refused up front rather than answering SERVFAIL
+// forever. Asks a throwaway context about a local name: no packet leaves.
+bool dns_over_tls_available();
+
+// What the refusal says, so every layer words it the same way.
+extern const char* const kDnsOverTlsUnavailable;
 
 struct ResolverConfig {
   // Tunnel addresses to listen on; bound even before the interface has them
