@@ -303,6 +303,19 @@ try {
   await page.getByText(M.add.memberKnown('alice')).waitFor();
   await page.getByLabel(M.add.device).fill('laptop');
   await page.getByLabel(M.common.yourPassword).fill(PASSWORD);
+  // A split tunnel: one entry past the limit is refused before anything is
+  // added, and the config that is made routes the DNS servers it names.
+  await page.getByText(M.add.advanced).click();
+  await page.getByRole('radio', { name: M.add.routingSplit }).check();
+  const tooMany = Array.from({ length: 31 }, (_, i) => `10.${i}.0.0/16`).join('\n');
+  await page.getByLabel(M.add.routes).fill(tooMany);
+  await page.getByRole('button', { name: M.add.submit }).click();
+  await page.getByText(M.add.split.tooMany(31, 30)).waitFor();
+  check(
+    !cli('device', 'list').devices.some((d) => d.member === 'alice' && d.label === 'laptop'),
+    'a split list one past the limit (31 of 30) is refused in words, and no device is added',
+  );
+  await page.getByLabel(M.add.routes).fill('192.0.2.0/24\n192.0.2.0/24');
   await page.getByRole('button', { name: M.add.submit }).click();
   await page.getByTestId('qr').waitFor();
   const [download2] = await Promise.all([
@@ -311,6 +324,14 @@ try {
   ]);
   const conf2 = join(WORK, 'alice-laptop.conf');
   await download2.saveAs(conf2);
+  const conf2Text = readFileSync(conf2, 'utf8');
+  const dnsLine = /^DNS = (.*)$/m.exec(conf2Text)?.[1] ?? '';
+  const allowedLine = /^AllowedIPs = (.*)$/m.exec(conf2Text)?.[1] ?? '';
+  const routed = dnsLine.split(', ').map((a) => (a.includes(':') ? `${a}/128` : `${a}/32`));
+  check(
+    dnsLine !== '' && allowedLine === ['192.0.2.0/24', ...routed].join(', '),
+    `the split config routes its network once and every DNS server it names (AllowedIPs = ${allowedLine}; DNS = ${dnsLine})`,
+  );
   hook('connect', conf2, '2');
   check(hookOk('reaches', '2'), "alice's second device pings the gateway too");
   await page.getByRole('navigation').getByRole('link', { name: M.app.titles.members }).click();
