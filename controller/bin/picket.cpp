@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "daemon/options.hpp"
+#include "backup/state_files.hpp"
 
 int main(int argc, char** argv) {
   using namespace picket::controller;

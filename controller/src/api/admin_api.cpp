@@ -1,7 +1,7 @@
 #include "api/admin_api.hpp"
 
 #include "api/host_check.hpp"
-#include "daemon/log.hpp"
+#include "common/log.hpp"
 #include "picket/gateway/ip.hpp"
 
 namespace picket::controller::api {

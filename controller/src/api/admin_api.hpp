@@ -34,7 +34,8 @@ class AdminApi {
   // Serves a request inline, Argon2id included (the unix socket).
   ApiResponse handle(const ApiRequest& request) { return api_.handle(request); }
   Metrics& metrics() { return metrics_; }
-  void set_extension(Api::Extension extension) { api_.set_extension(std::move(extension)); }
+  void set_dns(DnsService& dns) { api_.set_dns(dns); }
+  void on_failed_change(std::function<void()> hook) { api_.on_failed_change(std::move(hook)); }
   void read_live_stats_with(LiveStats::Reader reader) {
     api_.read_live_stats_with(std::move(reader));
   }

@@ -2,7 +2,6 @@
 
 #include <chrono>
 
-#include "api/extension_route.hpp"
 #include "api/gate.hpp"
 #include "api/json_duplicates.hpp"
 #include "api/password_check.hpp"
@@ -59,15 +58,6 @@ Caller authenticate_http(ApiContext& context, const ApiRequest& request, const R
   return caller;
 }
 
-// The access rule of what the request reaches: a route of the table, or
-// one an extension serves (the firewall's, the DNS resolver's).
-Access access_of(const RouteMatch& match, std::string_view method,
-                 std::span<const std::string> path) {
-  if (match.route != nullptr) return match.route->access;
-  const auto extension = match_extension(extension_routes(), method, path);
-  return extension.route != nullptr ? extension.route->access : Access::session;
-}
-
 std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -76,8 +66,7 @@ std::int64_t steady_ms() {
 }  // namespace
 
 ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authenticate,
-                     const Api::Extension& extension, ResponseCache* cache,
-                     std::optional<auth::PasswordWork>* needs) {
+                     ResponseCache* cache, std::optional<auth::PasswordWork>* needs) {
   if (request.body.size() > kMaxRequestBody)
     throw ApiError(413, "body_too_large", "the request body is too large");
   auto target = split_target(request.target);
@@ -103,16 +92,15 @@ ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authen
   auto postpone = [&](auth::PasswordWorkNeeded& work) {
     if (needs == nullptr) return error_reply(500, "internal", "a password job was not run");
     *needs = auth::PasswordWork{std::move(work.job), work.priority};
-    // Not an answer: an extension passes it back unchanged, and the
-    // request runs again once the job is done.
+    // Not an answer: the request runs again once the job is done.
     ApiResponse placeholder;
     placeholder.status = 102;
     return placeholder;
   };
-  // The password check comes before any handler, the extensions' included,
-  // and takes the field out of the body they see.
+  // The password check comes before any handler and takes the field out of
+  // the body it sees.
   std::optional<ApiRequest> checked;
-  if (access_of(match, request.method, path) == Access::password) {
+  if (match.route != nullptr && match.route->access == Access::password) {
     try {
       checked = request;
       checked->body = require_password(context.accounts, request, caller);
@@ -121,23 +109,21 @@ ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authen
     }
   }
   const ApiRequest& effective = checked ? *checked : request;
-  // Serves the request it is given: an extension may pass on a changed one.
-  auto run_route = [&](const ApiRequest& forwarded) -> ApiResponse {
+  auto response = [&]() -> ApiResponse {
     try {
       if (match.route == nullptr) {
         if (match.path_exists)
           throw ApiError(405, "method_not_allowed", "this method is not allowed on this path");
         throw NotFoundError("unknown API path");
       }
-      RouteCall call(forwarded, context, caller, target, match.params);
+      RouteCall call(effective, context, caller, target, match.params);
       return match.route->handler(call);
     } catch (auth::PasswordWorkNeeded& work) {
       return postpone(work);
     } catch (...) {
       return reply_for_current_exception();
     }
-  };
-  auto response = extension ? extension(effective, run_route) : run_route(effective);
+  }();
   if (cacheable && !(needs != nullptr && *needs))
     cache->store(request.target, response, steady_ms());
   return response;
@@ -155,8 +141,8 @@ ApiResponse Api::run(const ApiRequest& request, const auth::PasswordResults* res
     }
   } defer(results != nullptr ? context_.accounts : nullptr, results);
   try {
-    return dispatch(context_, request, request.transport != Transport::unix_socket, extension_,
-                    &cache_, &needs);
+    return dispatch(context_, request, request.transport != Transport::unix_socket, &cache_,
+                    &needs);
   } catch (...) {
     needs.reset();
     return reply_for_current_exception();
@@ -168,6 +154,8 @@ ApiResponse Api::finish(const ApiRequest& request, ApiResponse response,
   // Any change may show in any listing (a login or logout changes none, but
   // telling them apart is not worth a stale answer).
   if (is_state_changing(request.method) && response.status < 400) cache_.clear();
+  if (is_state_changing(request.method) && response.status >= 500 && failed_change_)
+    failed_change_();
   metrics_.count(request, response,
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return response;
@@ -219,16 +207,3 @@ void Api::attempt(const std::shared_ptr<Pending>& pending) {
 }
 
 }  // namespace picket::controller::api
-
-namespace picket::controller {
-
-ApiResponse handle_api_request(Service& service, const ApiRequest& request) {
-  api::ApiContext context{service};
-  try {
-    return api::dispatch(context, request, false);
-  } catch (...) {
-    return api::reply_for_current_exception();
-  }
-}
-
-}  // namespace picket::controller

@@ -19,13 +19,6 @@ namespace picket::controller::api {
 // socket run as root without those checks.
 class Api {
  public:
-  using Next = std::function<ApiResponse(const ApiRequest&)>;
-  // Handlers kept outside the route table (the firewall's and the DNS
-  // resolver's), as a chain that ends in `next`, the route table. They run
-  // after the session, CSRF and content-type checks, so on HTTP they are as
-  // protected as the table's routes; `next` never throws.
-  using Extension = std::function<ApiResponse(const ApiRequest&, const Next& next)>;
-
   Api(Service& service, auth::Accounts& accounts, AuditStore& audit, Metrics& metrics,
       std::string ui_url = "")
       : context_{service, &accounts, &audit, std::move(ui_url)}, metrics_(metrics) {}
@@ -53,7 +46,11 @@ class Api {
                                      PasswordDone done)>;
   void handle_async(ApiRequest request, Offload offload, Respond respond);
 
-  void set_extension(Extension extension) { extension_ = std::move(extension); }
+  // The resolver's settings routes (unset: 409, picketd runs without it).
+  void set_dns(DnsService& dns) { context_.dns = &dns; }
+  // Called after a change answered 5xx: valid, but applying or storing it
+  // failed, so the gateway may differ from the database until repaired.
+  void on_failed_change(std::function<void()> hook) { failed_change_ = std::move(hook); }
   // The listings' live figures from then on come from `reader` on a thread
   // of its own (LiveStats), never from a read on the API thread.
   void read_live_stats_with(LiveStats::Reader reader) {
@@ -72,7 +69,7 @@ class Api {
  private:
   SeizureHooks seizure_;
   ApiContext context_;
-  Extension extension_;
+  std::function<void()> failed_change_;
   struct Pending;
   // One run of the request; sets `needs` instead of answering when a
   // password job must run first.
@@ -90,7 +87,7 @@ class Api {
 // With `needs`, a handler's PasswordWorkNeeded is caught into it (the
 // answer is then a placeholder, 102, that nobody sends).
 ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authenticate,
-                     const Api::Extension& extension = {}, ResponseCache* cache = nullptr,
+                     ResponseCache* cache = nullptr,
                      std::optional<auth::PasswordWork>* needs = nullptr);
 
 }  // namespace picket::controller::api

@@ -23,7 +23,7 @@ namespace picket::controller::api {
 // connection to the interface, so the API thread never waits for one: a
 // listing gets the last figures at once and, when they are older than
 // kMaxAge, starts the next read (only the very first listing waits for its
-// read). Without a reader (unit tests, handle_api_request) the read is
+// read). Without a reader (unit tests) the read is
 // inline through the Service.
 class LiveStats {
  public:

@@ -1,6 +1,7 @@
 #include "api/route_table.hpp"
 
-#include "api/extension_route.hpp"
+#include "api/access_routes.hpp"
+#include "api/dns_routes.hpp"
 #include "api/replies.hpp"
 #include "store/audit_store.hpp"
 
@@ -37,63 +38,7 @@ bool matches(std::span<const std::string_view> segments, std::span<const std::st
   return true;
 }
 
-constexpr ExtensionRoute kDnsRoutes[] = {
-    {"GET", "/dns"},
-    // The upstream (a plain server sees every member's queries), zone, blocklists.
-    {"PATCH", "/dns", Access::password},
-    {"POST", "/dns/reload"},
-};
-
 }  // namespace
-
-std::optional<PathParams> match_pattern(std::string_view pattern,
-                                        std::span<const std::string> path) {
-  PathParams params;
-  if (!matches(pattern_segments(pattern), path, params)) return std::nullopt;
-  return params;
-}
-
-ExtensionMatch match_extension(std::span<const ExtensionRoute> routes, std::string_view method,
-                               std::span<const std::string> path) {
-  ExtensionMatch match;
-  for (const auto& route : routes) {
-    auto params = match_pattern(route.pattern, path);
-    if (!params) continue;
-    match.path_exists = true;
-    if (route.method == method && match.route == nullptr) {
-      match.route = &route;
-      match.params = std::move(*params);
-    }
-  }
-  return match;
-}
-
-ExtensionMatch match_extension(std::span<const ExtensionRoute> routes, std::string_view method,
-                               std::string_view target) {
-  Target split;
-  try {
-    split = split_target(target);
-  } catch (const std::invalid_argument&) {
-    return {};
-  }
-  if (split.path.size() < 2 || split.path[0] != "api" || split.path[1] != "v1") return {};
-  return match_extension(routes, method,
-                         std::span<const std::string>(split.path.begin() + 2, split.path.end()));
-}
-
-std::span<const ExtensionRoute> dns_routes() {
-  return kDnsRoutes;
-}
-
-const std::vector<ExtensionRoute>& extension_routes() {
-  static const std::vector<ExtensionRoute> table = [] {
-    std::vector<ExtensionRoute> out;
-    for (const auto& route : firewall_routes()) out.push_back(route);
-    for (const auto& route : dns_routes()) out.push_back(route);
-    return out;
-  }();
-  return table;
-}
 
 const std::string& RouteCall::param(std::string_view name) const {
   const auto it = params_.find(name);
@@ -119,6 +64,8 @@ const std::vector<Route>& all_routes() {
     for (const auto& route : seizure_routes()) out.push_back(route);
     for (const auto& route : enrolment_routes()) out.push_back(route);
     for (const auto& route : member_routes()) out.push_back(route);
+    for (const auto& route : access_routes()) out.push_back(route);
+    for (const auto& route : dns_routes()) out.push_back(route);
     return out;
   }();
   return table;

@@ -15,6 +15,7 @@
 
 namespace picket::controller {
 class AuditStore;
+class DnsService;
 namespace auth {
 class Accounts;
 }
@@ -23,7 +24,7 @@ class Accounts;
 namespace picket::controller::api {
 
 // What a route handler may use. `accounts` and `audit` are null when the
-// API runs without admin accounts (handle_api_request, unit tests).
+// API runs without admin accounts (unit tests).
 struct ApiContext {
   Service& service;
   auth::Accounts* accounts = nullptr;
@@ -31,6 +32,7 @@ struct ApiContext {
   std::string ui_url{};             // where the web UI is, for the setup link
   LiveStats live{};                 // handshakes and transfer for the listings
   SeizureHooks* seizure = nullptr;  // null: wipe and key rotation are unavailable
+  DnsService* dns = nullptr;        // null: picketd runs without its resolver (409)
 };
 
 // Who is calling: an admin (HTTP) or root (the unix socket).
@@ -89,6 +91,8 @@ std::span<const Route> account_routes();    // account_routes.cpp
 std::span<const Route> seizure_routes();    // seizure_routes.cpp
 std::span<const Route> enrolment_routes();  // enrolment_routes.cpp
 std::span<const Route> member_routes();     // member_routes.cpp
+std::span<const Route> access_routes();     // access_routes.cpp
+std::span<const Route> dns_routes();        // dns_routes.cpp
 const std::vector<Route>& all_routes();
 
 inline constexpr std::string_view kApiPrefix = "/api/v1";

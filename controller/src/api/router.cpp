@@ -9,6 +9,7 @@
 #include "api/json_codec.hpp"
 #include "api/listing.hpp"
 #include "api/live_stats.hpp"
+#include "api/access_routes.hpp"
 #include "api/member_routes.hpp"
 #include "api/replies.hpp"
 #include "api/request_body.hpp"
@@ -142,8 +143,12 @@ NewDevice new_device_from(const RequestBody& body) {
 
 ApiResponse add_device(RouteCall& call) {
   RequestBody body(call.request.body, {"label", "public_key", "allowed_ips", "keepalive", "mtu",
-                                       "expires_at", "create_member", "note"});
+                                       "expires_at", "create_member", "note", "restricted_to",
+                                       "group"});
   auto device = new_device_from(body);
+  // Access travels with the device and is stored in its transaction.
+  const bool with_access = body.has("restricted_to") || body.has("group");
+  if (with_access) device.access = access_from(body, {});
   // A new member comes into being with its first device or not at all.
   if (body.optional_boolean("create_member").value_or(false))
     device.new_member_note = body.optional_string("note").value_or("");
@@ -152,7 +157,9 @@ ApiResponse add_device(RouteCall& call) {
   auto params = call.service().add_device(call.param("member"), device);
   if (params.member_created) call.audit("member.add", "member " + params.member_label);
   call.audit("device.add", "device " + call.param("member") + "/" + params.device.label);
-  return reply(201, to_json(params));
+  auto answer = to_json(params);
+  if (with_access) answer.update(to_json(*device.access));
+  return reply(201, answer);
 }
 
 ApiResponse show_device(RouteCall& call) {

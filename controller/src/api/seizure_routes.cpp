@@ -10,7 +10,7 @@
 #include "api/replies.hpp"
 #include "api/request_body.hpp"
 #include "api/route_table.hpp"
-#include "daemon/log.hpp"
+#include "common/log.hpp"
 #include "picket/controller/errors.hpp"
 #include "picket/controller/render.hpp"
 

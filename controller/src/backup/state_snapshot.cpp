@@ -12,7 +12,7 @@
 #include <string>
 #include <system_error>
 
-#include "daemon/state_files.hpp"
+#include "backup/state_files.hpp"
 #include "picket/controller/store.hpp"
 #include "store/migrations.hpp"
 #include "store/private_file.hpp"

@@ -17,13 +17,12 @@
 #include "backup/state_snapshot.hpp"
 #include "cli/commands.hpp"
 #include "cli/prompt.hpp"
-#include "daemon/state_files.hpp"
+#include "backup/state_files.hpp"
 
 namespace picket::controller::cli {
 
 namespace {
 
-constexpr const char* kDefaultStateDir = "/var/lib/picket";
 // Short passphrases fall to offline guessing even through Argon2id.
 constexpr std::size_t kMinPassphrase = 12;
 

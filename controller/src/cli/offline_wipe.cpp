@@ -8,12 +8,11 @@
 #include <memory>
 #include <optional>
 
-#include "daemon/attempt.hpp"
-#include "daemon/backend_selection.hpp"
-#include "daemon/seizure_runtime.hpp"
-#include "daemon/state_files.hpp"
+#include "backup/attempt.hpp"
+#include "backup/wipe_files.hpp"
+#include "backup/state_files.hpp"
 #include "picket/controller/store.hpp"
-#include "picket/gateway/firewall.hpp"
+#include "picket/gateway/node.hpp"
 
 namespace picket::controller::cli {
 
@@ -43,24 +42,18 @@ std::vector<std::string> wipe_offline(const std::filesystem::path& state_dir) {
       settings = store->settings();
     });
     if (settings) {
-      attempt(problems, "removing the peers and the interface", [&] {
-        DaemonOptions options;
-        options.state_dir = state_dir;
-        auto backend = select_backend(options, settings->interface_name);
-        if (!backend->interface_exists()) return;
-        gateway::DeviceChange none;
-        none.replace_peers = true;
-        backend->apply(none);
-        backend->remove_interface();
-      });
-      attempt(problems, "removing the firewall table", [&] {
-        gateway::FirewallConfig config;
-        config.tunnel_interface = settings->interface_name;
-        config.ipv4_subnet = settings->ipv4_subnet;
-        config.ipv6_subnet = settings->ipv6_subnet;
-        config.gateway_ipv4 = gateway::nth_address(settings->ipv4_subnet, 1);
-        config.gateway_ipv6 = gateway::nth_address(settings->ipv6_subnet, 1);
-        gateway::Firewall(config).remove_table();
+      // Peers, interface, then the table (kept when the peers could not go).
+      attempt(problems, "removing the peers, the interface and the firewall table", [&] {
+        gateway::NodeOptions options;
+        options.backend = gateway::select_backend({}, settings->interface_name);
+        gateway::FirewallConfig firewall;
+        firewall.tunnel_interface = settings->interface_name;
+        firewall.ipv4_subnet = settings->ipv4_subnet;
+        firewall.ipv6_subnet = settings->ipv6_subnet;
+        firewall.gateway_ipv4 = gateway::nth_address(settings->ipv4_subnet, 1);
+        firewall.gateway_ipv6 = gateway::nth_address(settings->ipv6_subnet, 1);
+        options.firewall = firewall;
+        gateway::GatewayNode(std::move(options)).teardown();
       });
     }
     if (store) attempt(problems, "erasing the database", [&] { erase_database(*store); });

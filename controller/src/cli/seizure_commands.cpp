@@ -8,6 +8,7 @@
 #include <iostream>
 #include <thread>
 
+#include "backup/state_files.hpp"
 #include "cli/commands.hpp"
 #include "cli/offline_wipe.hpp"
 #include "cli/prompt.hpp"
@@ -35,7 +36,7 @@ void add_wipe(CLI::App& app, Context& context) {
       "PANIC WIPE: cut every member off, remove the interface, destroy database and keys, "
       "stop picketd");
   static std::string confirmation;
-  static std::filesystem::path state_dir = "/var/lib/picket";
+  static std::filesystem::path state_dir = kDefaultStateDir;
   wipe->add_option("--confirm", confirmation, "the confirmation phrase: 'wipe everything'");
   wipe->add_option("--state-dir", state_dir,
                    "picketd's state directory, wiped directly when picketd is not running")

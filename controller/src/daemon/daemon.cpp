@@ -12,15 +12,16 @@
 
 #include "api/admin_api.hpp"
 #include "api/unix_server.hpp"
-#include "daemon/backend_selection.hpp"
-#include "daemon/firewall_setup.hpp"
+#include "daemon/gateway_setup.hpp"
+#include "daemon/local_gateway_link.hpp"
 #include "daemon/locked_mode.hpp"
 #include "daemon/locked_state.hpp"
-#include "daemon/log.hpp"
+#include "common/log.hpp"
 #include "daemon/seizure_runtime.hpp"
 #include "daemon/state_dir.hpp"
-#include "domain/dns_runtime.hpp"
+#include "domain/dns_service.hpp"
 #include "picket/controller/service.hpp"
+#include "picket/gateway/dns/resolver_config.hpp"
 #include "picket/gateway/host_network.hpp"
 
 namespace picket::controller {
@@ -40,10 +41,8 @@ std::string counts(const ReconcileReport& report) {
 // the interface when it vanished, e.g. wireguard-go was killed).
 class Loop {
  public:
-  Loop(asio::io_context& io, Service& service, gateway::WireGuardBackend& backend,
-       std::chrono::seconds drift)
+  Loop(asio::io_context& io, Service& service, std::chrono::seconds drift)
       : service_(service),
-        backend_(backend),
         drift_interval_(drift),
         expiry_timer_(io),
         drift_timer_(io) {}
@@ -98,9 +97,8 @@ class Loop {
 
   void repair() {
     try {
-      const bool recreate = !backend_.interface_exists();
-      const auto report = recreate ? service_.start() : service_.reconcile();
-      if (recreate)
+      const auto report = service_.reconcile();
+      if (report.interface_created)
         log_info("the interface had vanished and was recreated: " + counts(report));
       else if (report.result != gateway::ReconcileResult{})
         log_info("drift repaired: " + counts(report));
@@ -111,7 +109,6 @@ class Loop {
   }
 
   Service& service_;
-  gateway::WireGuardBackend& backend_;
   std::chrono::seconds drift_interval_;
   asio::system_timer expiry_timer_;
   asio::steady_timer drift_timer_;
@@ -119,24 +116,29 @@ class Loop {
 };
 
 // Every way out of Serving (a signal, the panic wipe, an error while
-// starting, an exception from a handler) passes through this destructor
-// before the firewall's: peers and interface go first, and the table goes
-// only when that worked. Peers without the table would reach every port of
-// the host and, with forwarding on, each other without isolation or NAT;
-// and while picketd is down nobody would expire them. The table without
-// peers shuts nobody in (SIGKILL leaves both; the next start replaces them).
+// starting, an exception from a handler) passes through this destructor:
+// peers and interface go first, and the table goes only when that worked.
+// Peers without the table would reach every port of the host and, with
+// forwarding on, each other without isolation or NAT; and while picketd is
+// down nobody would expire them. The table without peers shuts nobody in
+// (SIGKILL leaves both; the next start replaces them).
 class PeersDownFirst {
  public:
-  PeersDownFirst(Service& service, FirewallRuntime& firewall)
-      : service_(service), firewall_(firewall) {}
+  PeersDownFirst(Service& service, gateway::GatewayNode& node) : service_(service), node_(node) {}
   ~PeersDownFirst() {
     try {
-      service_.take_interface_down();
-      firewall_.peers_are_down();
+      if (!node_.torn_down()) service_.take_gateway_down();
       log_info("stopping: the interface and its peers are down");
     } catch (const std::exception& e) {
       log_error(std::string("stopping: taking the interface down failed (") + e.what() +
                 "); the firewall table stays in force");
+    }
+    if (const auto table = node_.firewall_table()) {
+      if (node_.table_kept())
+        log_error("firewall: table inet " + *table +
+                  " kept, because peers may still be on the interface; `picket wipe` removes both");
+      else
+        log_info("firewall: table inet " + *table + " removed");
     }
   }
   PeersDownFirst(const PeersDownFirst&) = delete;
@@ -144,8 +146,24 @@ class PeersDownFirst {
 
  private:
   Service& service_;
-  FirewallRuntime& firewall_;
+  gateway::GatewayNode& node_;
 };
+
+// The resolver's settings, when picketd runs one.
+std::unique_ptr<DnsService> make_dns_service(const DnsOptions& options, Store& store,
+                                             GatewayLink& link, Service& service) {
+  if (!options.enabled) return nullptr;
+  auto settings =
+      load_or_seed_dns_settings(store, options.seed, gateway::dns::dns_over_tls_available());
+  auto dns = std::make_unique<DnsService>(store, link, service, std::move(settings),
+                                          options.cache_mb << 20);
+  if (dns->upstream_unusable()) {
+    // Never fall back to plaintext: ask no one until an admin picks a mode.
+    log_error(std::string("DNS resolver: only device names answer. The stored upstream: ") +
+              gateway::dns::kDnsOverTlsUnavailable + "; pick one with `picket dns set --upstream`");
+  }
+  return dns;
+}
 
 // Everything that serves an open state: the interface, the API, firewall,
 // DNS, timers. Built at start, or in locked mode when `picket unlock`
@@ -154,8 +172,9 @@ class Serving {
  public:
   Serving(const DaemonOptions& options, asio::io_context& io, State state, StateSealer* sealer)
       : state_(std::move(state)),
-        backend_(select_backend(options, state_.store->settings()->interface_name)),
-        service_(*state_.store, *backend_, state_.private_key, system_clock_now,
+        node_(make_gateway_node(options, *state_.store->settings())),
+        link_(*node_),
+        service_(*state_.store, link_, state_.private_key, system_clock_now,
                  [name = state_.store->settings()->interface_name] {
                    return gateway::prefixes_on_other_interfaces(name);
                  }),
@@ -164,36 +183,27 @@ class Serving {
         admin_api_(*state_.store, service_,
                    {options.api_port, options.api_listen, options.tls_cert, options.tls_key,
                     options.session_idle_timeout}),
-        firewall_(firewall_options(options), *state_.store, service_),
-        peers_down_first_(service_, firewall_),
-        dns_(options.dns, *state_.store, service_),
-        loop_(io, service_, *backend_, std::chrono::seconds(options.drift_interval_seconds)),
-        seizure_(io, service_, firewall_, *state_.store, options.state_dir, sealer),
+        dns_(make_dns_service(options.dns, *state_.store, link_, service_)),
+        peers_down_first_(service_, *node_),
+        loop_(io, service_, std::chrono::seconds(options.drift_interval_seconds)),
+        seizure_(io, service_, *state_.store, options.state_dir, sealer),
         hangup_(io, SIGHUP) {
-    log_info(std::string("using the ") + std::string(backend_->kind()) +
-             " WireGuard backend on interface " + state_.store->settings()->interface_name);
-    // Who may reach whom decides who sees which device name.
-    firewall_.on_access_change([this] { dns_.refresh_directory(); });
     const auto report = service_.start();
+    if (dns_) log_info("DNS resolver: " + summary_text(node_->blocklists()));
+    log_info(std::string("using the ") + std::string(node_->backend_kind()) +
+             " WireGuard backend on interface " + node_->interface_name());
     log_info("interface ready: " + counts(report));
-    // The firewall's and DNS routes run behind the admin API's session and
-    // CSRF checks on HTTP, and as root on the unix socket.
-    admin_api_.set_extension([this](const ApiRequest& request, const api::Api::Next& next) {
-      auto response =
-          firewall_.handle(request, [&](const ApiRequest& r) { return dns_.handle(r, next); });
-      // 5xx: the request was valid but applying or storing it failed.
-      if (response.status >= 500 && request.method != "GET") loop_.repair_after_failure();
-      return response;
-    });
+    if (dns_) admin_api_.set_dns(*dns_);
+    // 5xx on a change: the request was valid but applying or storing it failed.
+    admin_api_.on_failed_change([this] { loop_.repair_after_failure(); });
     admin_api_.set_seizure_hooks(seizure_.hooks());
     // A second connection to the same interface, used only for reading, so
     // that the listings' live figures never hold up the API thread.
-    admin_api_.read_live_stats_with([reader = std::shared_ptr(another_backend_like(
-                                         *backend_, options))] { return reader->read(); });
+    admin_api_.read_live_stats_with(node_->live_reader(backend_choice(options)));
     admin_api_.listen(io, [this] { loop_.arm_expiry(); });
     loop_.start();
     // SIGHUP rereads the DNS blocklists; a bad file keeps the old list.
-    if (options.dns.enabled) wait_hangup();
+    if (dns_) wait_hangup();
   }
   ~Serving() { admin_api_.close(); }  // the listeners must go before the io_context
   Serving(const Serving&) = delete;
@@ -206,17 +216,11 @@ class Serving {
   }
 
  private:
-  static FirewallOptions firewall_options(const DaemonOptions& options) {
-    auto firewall = options.firewall;
-    firewall.admin_port = options.api_port;  // the API on the tunnel address
-    return firewall;
-  }
-
   void wait_hangup() {
     hangup_.async_wait([this](boost::system::error_code ec, int) {
       if (ec) return;
       try {
-        log_info("DNS blocklists reloaded: " + dns_.reload_blocklists());
+        log_info("DNS blocklists reloaded: " + summary_text(dns_->reload()));
       } catch (const std::exception& e) {
         log_error(std::string("DNS blocklist reload failed, the old list stays: ") + e.what());
       }
@@ -225,13 +229,13 @@ class Serving {
   }
 
   State state_;
-  std::unique_ptr<gateway::WireGuardBackend> backend_;
+  std::unique_ptr<gateway::GatewayNode> node_;
+  LocalGatewayLink link_;
   Service service_;
   api::AdminApi admin_api_;
-  FirewallRuntime firewall_;
-  // Declared after the firewall, so destroyed before it.
+  std::unique_ptr<DnsService> dns_;
+  // Destroyed before everything it takes down.
   PeersDownFirst peers_down_first_;
-  DnsRuntime dns_;
   Loop loop_;
   SeizureRuntime seizure_;
   asio::signal_set hangup_;

@@ -7,8 +7,8 @@
 
 #include "api/replies.hpp"
 #include "api/request_body.hpp"
-#include "daemon/backend_selection.hpp"
-#include "daemon/log.hpp"
+#include "daemon/gateway_setup.hpp"
+#include "common/log.hpp"
 
 namespace picket::controller {
 
@@ -29,12 +29,11 @@ void enter_locked_mode(const DaemonOptions& options) {
   if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
     log_error("locked mode: cannot switch core dumps off; a crash could write the state to disk");
   }
-  auto backend = select_backend(options, options.interface_name);
-  if (!backend->interface_exists()) return;
-  gateway::DeviceChange none;
-  none.replace_peers = true;
-  backend->apply(none);
-  backend->remove_interface();
+  gateway::NodeOptions bare;
+  bare.backend = gateway::select_backend(backend_choice(options), options.interface_name);
+  gateway::GatewayNode node(std::move(bare));
+  if (!node.interface_exists()) return;
+  node.teardown();
   log_info("locked mode: removed the interface left by the previous run until unlock");
 }
 

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "backup/state_snapshot.hpp"
-#include "daemon/log.hpp"
-#include "daemon/state_files.hpp"
+#include "common/log.hpp"
+#include "backup/state_files.hpp"
 #include "store/storage_full.hpp"
 
 namespace picket::controller {

@@ -5,15 +5,15 @@
 #include <string>
 #include <vector>
 
+#include "backup/state_files.hpp"
 #include "daemon/firewall_options.hpp"
 #include "domain/dns_settings.hpp"
 
 namespace picket::controller {
 
-inline constexpr const char* kDefaultSocket = "/run/picket/picket.sock";
 
 struct DaemonOptions {
-  std::filesystem::path state_dir = "/var/lib/picket";
+  std::filesystem::path state_dir = kDefaultStateDir;
   std::filesystem::path socket_path = kDefaultSocket;
   std::string backend = "auto";  // auto | userspace
   std::string wireguard_go = "wireguard-go";

@@ -6,10 +6,10 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "daemon/attempt.hpp"
-#include "daemon/log.hpp"
-#include "daemon/state_files.hpp"
-#include "store/sqlite.hpp"
+#include "backup/attempt.hpp"
+#include "common/log.hpp"
+#include "backup/state_files.hpp"
+#include "backup/wipe_files.hpp"
 
 namespace picket::controller {
 
@@ -21,60 +21,20 @@ std::atomic<bool> wipe_requested{false};
 // wipe itself is already done when the timer starts.
 constexpr auto kStopDelay = std::chrono::seconds(1);
 
-std::vector<std::string> shred_all(const std::filesystem::path& dir) {
-  std::vector<std::string> problems;
-  for (const auto& file : secret_state_files(dir)) {
-    attempt(problems, "shredding " + file.filename().string(), [&] { shred_file(file); });
-  }
-  attempt(problems, "syncing the state directory", [&] { sync_directory(dir); });
-  return problems;
-}
-
 }  // namespace
 
-void erase_database(Store& store) {
-  sqlite3* db = store.handle();
-  // Foreign keys would make the order of the deletes matter; off for this
-  // connection, which is about to close anyway.
-  sqlite::exec(db, "PRAGMA foreign_keys = OFF", "switching foreign keys off");
-  std::vector<std::string> tables;
-  {
-    sqlite::Statement list(db,
-                           "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT "
-                           "LIKE 'sqlite_%'",
-                           "listing the tables");
-    while (list.step()) tables.push_back(list.text(0));
-  }
-  Store::Transaction tx(store);
-  for (const auto& table : tables) {
-    // Names come from the schema, not from input; quoted as identifiers.
-    std::string quoted = "\"";
-    for (char c : table) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    sqlite::exec(db, ("DELETE FROM main." + quoted + "\"").c_str(), "erasing a table");
-  }
-  if (sqlite::query_int64(db,
-                          "SELECT count(*) FROM main.sqlite_master WHERE name = 'sqlite_sequence'",
-                          "looking for sqlite_sequence")
-          .value_or(0) > 0) {
-    sqlite::exec(db, "DELETE FROM main.sqlite_sequence", "erasing the id counters");
-  }
-  tx.commit();
-  // FULL, not TRUNCATE: truncating would free the WAL's old frames unread
-  // instead of letting the shredder overwrite them.
-  const int rc = sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_FULL, nullptr, nullptr);
-  if (rc != SQLITE_OK) sqlite::raise(db, rc, "checkpointing the erased database");
-}
 
 std::vector<std::string> SeizureRuntime::wipe() {
   wipe_requested = true;
   log_info("panic wipe: removing peers, interface, firewall table, database and keys");
   std::vector<std::string> problems;
   // Members first: whatever fails later, nobody is connected any more.
-  attempt(problems, "removing the peers and the interface", [&] { service_.wipe_interface(); });
-  attempt(problems, "removing the firewall table", [&] { firewall_.remove_table_now(); });
+  // Peers, interface, then the table (kept when the peers could not go).
+  attempt(problems, "removing the peers, the interface and the firewall table",
+          [&] { service_.take_gateway_down(); });
   if (sealer_ != nullptr) sealer_->stop();
   attempt(problems, "erasing the database", [&] { erase_database(store_); });
-  for (auto& problem : shred_all(state_dir_)) problems.push_back(std::move(problem));
+  for (auto& problem : finish_wipe(state_dir_)) problems.push_back(std::move(problem));
   for (const auto& problem : problems) log_error("panic wipe: " + problem);
   log_info(problems.empty() ? "panic wipe: done; stopping"
                             : "panic wipe: finished with errors; stopping");
@@ -124,8 +84,5 @@ bool wipe_was_requested() {
   return wipe_requested;
 }
 
-std::vector<std::string> finish_wipe(const std::filesystem::path& state_dir) {
-  return shred_all(state_dir);
-}
 
 }  // namespace picket::controller

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "api/seizure_hooks.hpp"
-#include "daemon/firewall_setup.hpp"
 #include "daemon/locked_state.hpp"
 #include "picket/controller/service.hpp"
 
@@ -16,11 +15,10 @@ namespace picket::controller {
 // The daemon's side of the panic wipe and of gateway key rotation.
 class SeizureRuntime {
  public:
-  SeizureRuntime(boost::asio::io_context& io, Service& service, FirewallRuntime& firewall,
-                 Store& store, std::filesystem::path state_dir, StateSealer* sealer = nullptr)
+  SeizureRuntime(boost::asio::io_context& io, Service& service, Store& store,
+                 std::filesystem::path state_dir, StateSealer* sealer = nullptr)
       : io_(io),
         service_(service),
-        firewall_(firewall),
         store_(store),
         state_dir_(std::move(state_dir)),
         sealer_(sealer),
@@ -39,7 +37,6 @@ class SeizureRuntime {
  private:
   boost::asio::io_context& io_;
   Service& service_;
-  FirewallRuntime& firewall_;
   Store& store_;
   std::filesystem::path state_dir_;
   // Locked mode: the gateway key lives in the sealed state, not in files.
@@ -47,16 +44,8 @@ class SeizureRuntime {
   boost::asio::steady_timer stop_timer_;
 };
 
-// Deletes every row of every table in one transaction (secure_delete zeroes
-// them in the pages), then checkpoints so the main file holds the zeroed
-// pages. The WAL keeps its length, so shredding it covers its old frames.
-void erase_database(Store& store);
-
 // Set once a wipe ran; picketd's main then shreds whatever SQLite may have
 // left or re-created after its connection closed.
 bool wipe_was_requested();
-// The final pass, after every object of the daemon is gone. Returns the
-// problems (empty on success).
-std::vector<std::string> finish_wipe(const std::filesystem::path& state_dir);
 
 }  // namespace picket::controller

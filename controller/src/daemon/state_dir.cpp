@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "daemon/state_files.hpp"
+#include "backup/state_files.hpp"
 #include "picket/controller/address_pool.hpp"
 #include "picket/controller/service.hpp"
 #include "picket/controller/validate.hpp"

@@ -5,25 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "picket/gateway/dns/resolver.hpp"
+#include "picket/controller/model.hpp"
+#include "picket/gateway/dns/resolver_config.hpp"
 
 namespace picket::controller {
 
-// The resolver's stored settings (table dns_settings). Names of members and
-// devices never appear here: the zone holds them in memory only.
-struct DnsSettings {
-  std::string zone = "picket.internal";
-  std::vector<std::string> blocklists;    // absolute paths of hosts/domain-list files
-  std::string block_answer = "nxdomain";  // nxdomain | null
-  std::string upstream = "recursive";     // recursive | tls | plain
-  std::vector<std::string> servers;       // ADDRESS[@PORT][#AUTH-NAME] when forwarding
-  bool dnssec = true;
-  // Every member may resolve every device's name. Off: a member sees its own
-  // devices' names and those of the devices it may reach.
-  bool open_directory = false;
-
-  bool operator==(const DnsSettings&) const = default;
-};
 
 // Throws std::invalid_argument quoting the bad value.
 void validate(const DnsSettings& settings);

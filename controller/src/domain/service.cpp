@@ -7,6 +7,8 @@
 #include "picket/controller/render.hpp"
 #include "picket/controller/validate.hpp"
 #include "picket/gateway/error.hpp"
+#include "domain/gateway_link.hpp"
+#include "store/device_access.hpp"
 
 namespace picket::controller {
 
@@ -28,19 +30,8 @@ Cidr host_route(const IpAddress& ip) {
   return Cidr{ip, ip.max_prefix()};
 }
 
-// Runs `apply` against the interface inside an open transaction: the
-// transaction commits only when the interface accepted the change, so a
-// refusal leaves both as they were.
-template <typename Apply>
-void apply_then_commit(Store::Transaction& tx, Apply&& apply) {
-  try {
-    apply();
-  } catch (const gateway::Error& e) {
-    throw ApplyError(std::string("the WireGuard interface refused the change (") + e.what() +
-                     "); nothing was changed");
-  }
-  tx.commit();
-}
+// A member's scope in the zone is its id; a group's has the top bit set.
+constexpr std::uint32_t kGroupScope = 0x80000000u;
 
 // The split list as a device keeps it: networks, each once, at most
 // kMaxSplitEntries of them so that its config fits one QR code.
@@ -81,11 +72,10 @@ void check_no_overlap(const Cidr& subnet, const std::vector<Cidr>& taken) {
   }
 }
 
-Service::Service(Store& store, gateway::WireGuardBackend& backend,
-                 gateway::SecretKey gateway_private_key, Clock clock, HostPrefixes host_prefixes)
+Service::Service(Store& store, GatewayLink& link, gateway::SecretKey gateway_private_key,
+                 Clock clock, HostPrefixes host_prefixes)
     : store_(store),
-      backend_(backend),
-      reconciler_(backend),
+      link_(link),
       private_key_(std::move(gateway_private_key)),
       clock_(std::move(clock)),
       host_prefixes_(std::move(host_prefixes)),
@@ -107,56 +97,83 @@ gateway::LinkSettings Service::link_settings() const {
   return link;
 }
 
-ReconcileReport Service::start() {
-  if (wiped_)
+void Service::require_up() const {
+  if (down_)
     throw ApplyError("picketd is stopping (or the gateway was wiped); the interface is down");
-  backend_.ensure_interface(link_settings());
-  return reconcile();
+}
+
+void Service::apply_then_commit(Store::Transaction& tx, const gateway::GatewayChange& change,
+                                std::string_view what) {
+  require_up();
+  try {
+    if (!change.empty()) link_.apply(change);
+  } catch (const gateway::Error& e) {
+    throw ApplyError("the gateway refused " + std::string(what) + " (" + e.what() +
+                     "); nothing was changed");
+  }
+  tx.commit();
 }
 
 bool Service::should_be_active(const Device& device) const {
   return device.enabled && (!device.expires_at || *device.expires_at > clock_());
 }
 
-gateway::PeerConfig Service::peer_of(const Device& device) const {
-  gateway::PeerConfig peer;
-  peer.public_key = device.public_key;
-  peer.preshared_key = device.preshared_key;
-  peer.allowed_ips = {host_route(device.ipv4), host_route(device.ipv6)};
+std::uint32_t Service::group_id(const std::string& group) {
+  if (group.empty()) return 0;
+  const auto next = static_cast<std::uint32_t>(group_ids_.size() + 1);
+  return group_ids_.emplace(group, next).first->second;
+}
+
+gateway::NodePeer Service::peer_of(const Device& device, const std::string& member_label,
+                                   const DeviceAccess& access) {
+  gateway::NodePeer peer;
+  peer.wireguard.public_key = device.public_key;
+  peer.wireguard.preshared_key = device.preshared_key;
+  peer.wireguard.allowed_ips = {host_route(device.ipv4), host_route(device.ipv6)};
+  peer.firewall = gateway::FirewallDevice{device.ipv4, device.ipv6, access.restricted_to,
+                                          group_id(access.group)};
+  // Labels are a-z, 0-9 and '-' (validate.cpp), unique per member, and
+  // member labels are unique: names are valid and never collide. Who may
+  // see the name: its member's devices, and its group's (DESIGN principle
+  // 11: no member learns the roster).
+  peer.dns_name = device.label + "." + member_label;
+  peer.dns_scopes = {static_cast<std::uint32_t>(device.member_id)};
+  if (!access.group.empty()) peer.dns_scopes.push_back(kGroupScope | group_id(access.group));
   return peer;
 }
 
-gateway::DesiredDevice Service::desired() {
-  gateway::DesiredDevice desired;
-  desired.private_key = private_key_;
-  desired.listen_port = settings_.listen_port;
-  expiries_.clear();
-  active_at_last_plan_.clear();
+gateway::NodePeer Service::peer_of(const Device& device, const std::string& member_label) {
+  return peer_of(device, member_label, device_access::load(store_, device.id));
+}
+
+gateway::GatewayState Service::gateway_state() {
+  gateway::GatewayState state;
+  state.private_key = private_key_;
+  state.listen_port = settings_.listen_port;
+  state.link = link_settings();
+  state.member_to_member = device_access::member_to_member(store_);
+  state.dns = dns_config_;
   std::map<std::int64_t, std::string> labels;
-  if (!listeners_.empty()) {
-    for (auto& member : store_.list_members()) labels.emplace(member.id, std::move(member.label));
-  }
-  for (auto& device : store_.list_devices(DeviceFilter{.member_id = {}, .enabled = true})) {
+  for (auto& member : store_.list_members()) labels.emplace(member.id, std::move(member.label));
+  const auto access = device_access::load_all(store_);
+  for (const auto& device : store_.list_devices(DeviceFilter{.member_id = {}, .enabled = true})) {
     if (!should_be_active(device)) continue;
-    desired.peers.push_back(peer_of(device));
-    track_expiry(device);
-    if (!listeners_.empty())
-      active_at_last_plan_.push_back({std::move(device), labels[device.member_id]});
+    const auto it = access.find(device.id);
+    state.peers.push_back(peer_of(device, labels[device.member_id],
+                                  it != access.end() ? it->second : DeviceAccess{}));
   }
-  return desired;
+  return state;
 }
 
 ReconcileReport Service::reconcile() {
-  if (wiped_)
-    throw ApplyError("picketd is stopping (or the gateway was wiped); the interface is down");
-  auto wanted = desired();
-  ReconcileReport report;
-  report.desired_peers = wanted.peers.size();
-  report.result = reconciler_.reconcile(wanted);
-  for (auto* listener : listeners_) listener->sync(active_at_last_plan_);
-  active_at_last_plan_.clear();
-  listener_repair_needed_ = false;
-  return report;
+  require_up();
+  const auto state = gateway_state();
+  const auto node = link_.apply(state);
+  // The expiry timer's work list follows what the gateway now holds.
+  expiries_.clear();
+  for (const auto& device : store_.list_devices(DeviceFilter{.member_id = {}, .enabled = true}))
+    if (should_be_active(device)) track_expiry(device);
+  return ReconcileReport{node.wireguard, state.peers.size(), node.interface_created};
 }
 
 void Service::track_expiry(const Device& device) {
@@ -169,36 +186,6 @@ void Service::untrack_expiry(const Device& device) {
   }
 }
 
-std::string Service::member_label_of(const Device& device) {
-  auto member = store_.member_by_id(device.member_id);
-  return member ? member->label : std::string();
-}
-
-// A listener that refuses a new device makes the whole change fail: the
-// caller takes the peer off again and rolls back.
-void Service::notify_activated(const Device& device, const std::string& member_label) {
-  const ActiveDevice active{device, member_label};
-  for (auto* listener : listeners_) {
-    try {
-      listener->activated(active);
-    } catch (const std::exception& e) {
-      throw gateway::Error(std::string("a device listener refused the device: ") + e.what());
-    }
-  }
-}
-
-// Cutting off never waits on a listener: a failure here is left to the next
-// drift repair, which re-syncs every listener.
-void Service::notify_deactivated(const Device& device, const std::string& member_label) {
-  const ActiveDevice active{device, member_label};
-  for (auto* listener : listeners_) {
-    try {
-      listener->deactivated(active);
-    } catch (const std::exception&) {
-      listener_repair_needed_ = true;
-    }
-  }
-}
 
 std::optional<std::int64_t> Service::next_expiry() const {
   if (expiries_.empty()) return std::nullopt;
@@ -213,8 +200,10 @@ std::size_t Service::expire_due() {
     expiries_.erase(expiries_.begin());
     auto device = store_.device_by_id(id);
     if (!device) continue;
-    reconciler_.remove_peer(device->public_key);
-    notify_deactivated(*device, member_label_of(*device));
+    require_up();
+    gateway::GatewayChange change;
+    change.remove = {device->public_key};
+    link_.apply(change);
     ++removed;
   }
   return removed;
@@ -262,14 +251,10 @@ Settings Service::change_settings(const SettingsChange& change) {
   settings_ = next;
   if (subnets_change) pool_ = next_pool;
   try {
-    apply_then_commit(tx, [&] {
-      if (subnets_change) backend_.ensure_interface(link_settings());
-      if (next.listen_port != previous.listen_port) {
-        gateway::DeviceChange port;
-        port.listen_port = next.listen_port;
-        backend_.apply(port);
-      }
-    });
+    gateway::GatewayChange change;
+    if (subnets_change) change.link = link_settings();
+    if (next.listen_port != previous.listen_port) change.listen_port = next.listen_port;
+    apply_then_commit(tx, change);
   } catch (...) {
     settings_ = previous;
     pool_ = previous_pool;
@@ -304,16 +289,12 @@ void Service::remove_member(const std::string& label) {
   const auto devices = store_.list_devices(DeviceFilter{.member_id = member.id, .enabled = {}});
   Store::Transaction tx(store_);
   store_.delete_member(member.id);
-  apply_then_commit(tx, [&] {
-    gateway::DeviceChange change;
-    for (const auto& device : devices)
-      change.peers.push_back(gateway::plan_remove(device.public_key).peers.at(0));
-    if (!change.empty()) backend_.apply(change);
-  });
+  gateway::GatewayChange change;
+  for (const auto& device : devices) change.remove.push_back(device.public_key);
+  apply_then_commit(tx, change);
   for (const auto& device : devices) {
     untrack_expiry(device);
     pool_.release(device.host_index);
-    if (should_be_active(device)) notify_deactivated(device, member.label);
   }
 }
 
@@ -335,6 +316,10 @@ ClientParameters Service::add_device(const std::string& member_label, const NewD
         "the public key is the gateway's own; generate a new key pair for the device");
   }
   const auto split = split_entries(request.allowed_ips);
+  const auto access = request.access ? validate_access(*request.access) : DeviceAccess{};
+  if (request.access && !firewall_on() && *request.access != DeviceAccess{})
+    throw std::invalid_argument(
+        "picketd's firewall is off (--no-firewall), so it cannot restrict devices or group them");
   if (request.expires_at && *request.expires_at <= clock_()) {
     throw std::invalid_argument("expires_at lies in the past; give a future time");
   }
@@ -364,7 +349,7 @@ ClientParameters Service::add_device(const std::string& member_label, const NewD
   }
   device.ipv4 = pool_.ipv4_of(device.host_index);
   device.ipv6 = pool_.ipv6_of(device.host_index);
-  bool sent_to_interface = false;
+  bool sent_to_gateway = false;
   bool created_member = false;
   try {
     Store::Transaction tx(store_);
@@ -374,18 +359,20 @@ ClientParameters Service::add_device(const std::string& member_label, const NewD
       device.member_id = member.id;
     }
     device = store_.insert_device(device);
-    apply_then_commit(tx, [&] {
-      sent_to_interface = true;
-      reconciler_.upsert_peer(peer_of(device));
-      notify_activated(device, member.label);
-    });
+    if (request.access) device_access::save(store_, device.id, access);
+    gateway::GatewayChange change;
+    change.put = {peer_of(device, member.label, access)};
+    sent_to_gateway = true;
+    apply_then_commit(tx, change);
   } catch (...) {
     pool_.release(device.host_index);
     // Only a peer this call sent may be taken back: after a refused insert
     // the key may belong to another device that must stay.
-    if (sent_to_interface) {
+    if (sent_to_gateway && !down_) {
       try {
-        reconciler_.remove_peer(device.public_key);
+        gateway::GatewayChange back;
+        back.remove = {device.public_key};
+        link_.apply(back);
       } catch (const gateway::Error&) {
         // The drift timer removes it if it is there.
       }
@@ -438,20 +425,12 @@ Device Service::set_enabled(const std::string& member_label, const std::string& 
   device.enabled = enabled;
   Store::Transaction tx(store_);
   store_.update_device(device);
-  apply_then_commit(tx, [&] {
-    if (should_be_active(device)) {
-      reconciler_.upsert_peer(peer_of(device));
-      try {
-        notify_activated(device, member.label);
-      } catch (...) {
-        reconciler_.remove_peer(device.public_key);
-        throw;
-      }
-    } else {
-      reconciler_.remove_peer(device.public_key);
-    }
-  });
-  if (was_active) notify_deactivated(device, member.label);
+  gateway::GatewayChange change;
+  if (should_be_active(device))
+    change.put = {peer_of(device, member.label)};
+  else if (was_active)
+    change.remove = {device.public_key};
+  apply_then_commit(tx, change);
   untrack_expiry(device);
   if (should_be_active(device)) track_expiry(device);
   return device;
@@ -462,10 +441,11 @@ void Service::revoke_device(const std::string& member_label, const std::string& 
   const auto device = device_or_throw(member, label);
   Store::Transaction tx(store_);
   store_.delete_device(device.id);
-  apply_then_commit(tx, [&] { reconciler_.remove_peer(device.public_key); });
+  gateway::GatewayChange change;
+  change.remove = {device.public_key};
+  apply_then_commit(tx, change);
   untrack_expiry(device);
   pool_.release(device.host_index);
-  if (should_be_active(device)) notify_deactivated(device, member.label);
 }
 
 ClientParameters Service::reissue_device(const std::string& member_label, const std::string& label,
@@ -494,21 +474,11 @@ ClientParameters Service::reissue_device(const std::string& member_label, const 
   device.preshared_key = preshared_key ? *preshared_key : gateway::generate_preshared_key();
   Store::Transaction tx(store_);
   store_.update_device(device);
-  apply_then_commit(tx, [&] {
-    // Both in one set: the old key is gone the moment the new one exists.
-    gateway::DeviceChange change;
-    if (should_be_active(device)) change.peers = gateway::plan_upsert(peer_of(device)).peers;
-    change.peers.push_back(gateway::plan_remove(old_device.public_key).peers.at(0));
-    backend_.apply(change);
-  });
-  if (should_be_active(device)) {
-    notify_deactivated(old_device, member.label);
-    try {
-      notify_activated(device, member.label);
-    } catch (const std::exception&) {
-      listener_repair_needed_ = true;
-    }
-  }
+  // One change: the old key is gone the moment the new one exists.
+  gateway::GatewayChange change;
+  change.remove = {old_device.public_key};
+  if (should_be_active(device)) change.put = {peer_of(device, member.label)};
+  apply_then_commit(tx, change);
   return client_parameters(device, member.label);
 }
 
@@ -524,24 +494,16 @@ Device Service::set_expiry(const std::string& member_label, const std::string& l
   device.expires_at = expires_at;
   Store::Transaction tx(store_);
   store_.update_device(device);
-  apply_then_commit(tx, [&] {
-    if (should_be_active(device) && !was_active) {
-      reconciler_.upsert_peer(peer_of(device));
-      try {
-        notify_activated(device, member.label);
-      } catch (...) {
-        reconciler_.remove_peer(device.public_key);
-        throw;
-      }
-    }
-  });
+  gateway::GatewayChange change;
+  if (should_be_active(device) && !was_active) change.put = {peer_of(device, member.label)};
+  apply_then_commit(tx, change);
   untrack_expiry(device);
   if (should_be_active(device)) track_expiry(device);
   return device;
 }
 
 std::vector<DeviceStatus> Service::status() {
-  auto snapshot = backend_.read();
+  auto snapshot = link_.read();
   std::map<gateway::Key, gateway::PeerStats> live;
   for (auto& peer : snapshot.peers) live.emplace(peer.config.public_key, std::move(peer.stats));
   auto devices = list_devices(std::nullopt);

@@ -301,4 +301,18 @@ void check_ula_subnet(const gateway::Cidr& subnet) {
   }
 }
 
+DeviceAccess validate_access(const DeviceAccess& access) {
+  DeviceAccess out;
+  if (access.restricted_to) {
+    if (access.restricted_to->size() > kMaxRestrictedCidrs) {
+      throw std::invalid_argument("at most " + std::to_string(kMaxRestrictedCidrs) +
+                                  " restricted_to destinations are supported");
+    }
+    out.restricted_to.emplace();
+    for (const auto& cidr : *access.restricted_to) out.restricted_to->push_back(cidr.network());
+  }
+  if (!access.group.empty()) out.group = normalize_label("group", access.group);
+  return out;
+}
+
 }  // namespace picket::controller

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <map>
 
-#include "picket/controller/firewall_policy.hpp"
+#include "picket/controller/model.hpp"
 #include "picket/controller/store.hpp"
 
 // The firewall's rows (schema version 2): what each device may reach and the

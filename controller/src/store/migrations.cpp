@@ -4,7 +4,6 @@
 #include <string>
 
 #include "picket/controller/store.hpp"
-#include "store/dns_settings_store.hpp"
 #include "store/sqlite.hpp"
 
 namespace picket::controller {
@@ -83,6 +82,19 @@ INSERT INTO firewall_settings (id, member_to_member) VALUES (1, 0);
 // seized, powered-off server carries none. The TOTP secret must be readable
 // to check codes; the file is 0600 like the gateway key. Recovery codes are
 // stored as SHA-256 hashes (they are random, so a fast hash suffices).
+// The schema of table dns_settings (migration 3).
+constexpr const char* kV3 = R"sql(
+CREATE TABLE dns_settings (
+  id           INTEGER PRIMARY KEY CHECK (id = 1),
+  zone         TEXT    NOT NULL CHECK (length(zone) BETWEEN 1 AND 253),
+  blocklists   TEXT    NOT NULL DEFAULT '',
+  block_answer TEXT    NOT NULL CHECK (block_answer IN ('nxdomain', 'null')),
+  upstream     TEXT    NOT NULL CHECK (upstream IN ('recursive', 'tls', 'plain')),
+  servers      TEXT    NOT NULL DEFAULT '',
+  dnssec       INTEGER NOT NULL CHECK (dnssec IN (0, 1))
+);
+)sql";
+
 constexpr const char* kV4 = R"sql(
 CREATE TABLE admins (
   id             INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -126,7 +138,7 @@ ALTER TABLE dns_settings ADD COLUMN open_directory INTEGER NOT NULL DEFAULT 0
 constexpr std::array<Migration, 5> kMigrations{{
     {1, kV1},
     {2, kV2},
-    {3, kDnsSettingsMigration},
+    {3, kV3},
     {4, kV4},
     {5, kV5},
 }};

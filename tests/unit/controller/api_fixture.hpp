@@ -11,7 +11,7 @@
 #include "api/api_handler.hpp"
 #include "auth/accounts.hpp"
 #include "auth/totp.hpp"
-#include "picket/gateway/fake_backend.hpp"
+#include "fake_gateway.hpp"
 #include "store/audit_store.hpp"
 #include "temp_dir.hpp"
 
@@ -22,7 +22,8 @@ inline constexpr const char* kAdminPassword = "tulip marble ferry 88";
 struct ApiFixture {
   TempDir dir;
   Store store{dir / "picket.db"};
-  gateway::FakeBackend backend{"fake0"};
+  FakeGateway gateway;
+  gateway::FakeBackend& backend = gateway.backend;
   gateway::SecretKey private_key = gateway::generate_private_key();
   std::int64_t now = 1'800'000'000;
   std::unique_ptr<Service> service;
@@ -40,7 +41,7 @@ struct ApiFixture {
     settings.endpoint = "vpn.example.org:51820";
     settings.public_key = gateway::public_key_of(private_key);
     store.save_settings(settings);
-    service = std::make_unique<Service>(store, backend, private_key, [this] { return now; });
+    service = std::make_unique<Service>(store, gateway, private_key, [this] { return now; });
     service->start();
     accounts = std::make_unique<auth::Accounts>(store, [this] { return now; });
     metrics = std::make_unique<api::Metrics>(*service);

@@ -6,7 +6,6 @@
 #include <regex>
 #include <set>
 
-#include "api/extension_route.hpp"
 #include "api/openapi.hpp"
 #include "api/route_table.hpp"
 #include "api_fixture.hpp"
@@ -30,9 +29,6 @@ struct Endpoint {
 std::vector<Endpoint> password_routes() {
   std::vector<Endpoint> out;
   for (const auto& route : api::all_routes())
-    if (route.access == api::Access::password)
-      out.push_back({std::string(route.method), std::string(route.pattern)});
-  for (const auto& route : api::extension_routes())
     if (route.access == api::Access::password)
       out.push_back({std::string(route.method), std::string(route.pattern)});
   return out;

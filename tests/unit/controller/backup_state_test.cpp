@@ -7,9 +7,9 @@
 
 #include "backup/backup_file.hpp"
 #include "backup/state_snapshot.hpp"
-#include "daemon/state_files.hpp"
+#include "backup/state_files.hpp"
 #include "picket/controller/service.hpp"
-#include "picket/gateway/fake_backend.hpp"
+#include "fake_gateway.hpp"
 #include "temp_dir.hpp"
 
 using namespace picket::controller;
@@ -31,8 +31,8 @@ struct StateDir {
     settings.endpoint = "vpn.example.org:51820";
     settings.public_key = gateway::public_key_of(key);
     store.save_settings(settings);
-    gateway::FakeBackend backend("fake0");
-    Service service(store, backend, key);
+    test::FakeGateway gateway;
+    Service service(store, gateway, key);
     service.start();
     service.add_member("alice", "note");
     service.add_member("bob", "");

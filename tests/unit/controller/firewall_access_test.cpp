@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "picket/controller/firewall_policy.hpp"
+#include "picket/controller/validate.hpp"
 #include "picket/controller/store.hpp"
 #include "store/device_access.hpp"
 #include "temp_dir.hpp"

@@ -9,7 +9,7 @@
 #include <set>
 #include <string>
 
-#include "daemon/state_files.hpp"
+#include "backup/state_files.hpp"
 #include "temp_dir.hpp"
 
 using namespace picket::controller;

@@ -7,8 +7,9 @@
 
 #include "api/seizure_hooks.hpp"
 #include "api_fixture.hpp"
+#include "backup/wipe_files.hpp"
 #include "daemon/seizure_runtime.hpp"
-#include "daemon/state_files.hpp"
+#include "backup/state_files.hpp"
 #include "store/sqlite.hpp"
 
 using namespace picket::controller;
@@ -152,7 +153,7 @@ TEST_CASE("seizure: the wipe route needs the phrase, the password and the daemon
 TEST_CASE("seizure: wipe_interface removes peers and interface for good", "[seizure]") {
   ApiFixture f;
   add_devices(f, "alice", 2);
-  f.service->wipe_interface();
+  f.service->take_gateway_down();
   CHECK_FALSE(f.backend.interface_exists());
   // The drift timer must not bring it back while picketd stops.
   CHECK_THROWS(f.service->start());

@@ -9,7 +9,7 @@
 #include "picket/controller/errors.hpp"
 #include "picket/controller/render.hpp"
 #include "picket/gateway/error.hpp"
-#include "picket/gateway/fake_backend.hpp"
+#include "fake_gateway.hpp"
 #include "temp_dir.hpp"
 
 using namespace picket::controller;
@@ -22,7 +22,8 @@ namespace {
 struct Fixture {
   test::TempDir dir;
   Store store{dir / "picket.db"};
-  FakeBackend backend{"fake0"};
+  test::FakeGateway gateway;
+  FakeBackend& backend = gateway.backend;
   picket::gateway::SecretKey private_key = picket::gateway::generate_private_key();
   std::int64_t now = 1'800'000'000;
   std::vector<Cidr> host_networks{Cidr::parse("192.168.1.0/24")};
@@ -39,7 +40,7 @@ struct Fixture {
 
   void restart() {
     service = std::make_unique<Service>(
-        store, backend, private_key, [this] { return now; }, [this] { return host_networks; });
+        store, gateway, private_key, [this] { return now; }, [this] { return host_networks; });
     service->start();
   }
 
@@ -319,53 +320,28 @@ TEST_CASE("status reads live counters but never hands out endpoints", "[service]
 
 TEST_CASE("the gateway key must match the stored public key", "[service]") {
   Fixture f;
-  CHECK_THROWS_WITH(Service(f.store, f.backend, picket::gateway::generate_private_key()),
+  CHECK_THROWS_WITH(Service(f.store, f.gateway, picket::gateway::generate_private_key()),
                     Catch::Contains("does not match"));
 }
 
-namespace {
-
-// Records what the service tells it; can be told to refuse activations.
-struct RecordingListener : DeviceListener {
-  std::set<std::string> active;
-  bool refuse = false;
-  int syncs = 0;
-  void sync(const std::vector<ActiveDevice>& all) override {
-    ++syncs;
-    active.clear();
-    for (const auto& d : all) active.insert(d.member_label + "/" + d.device.label);
-  }
-  void activated(const ActiveDevice& d) override {
-    if (refuse) throw std::runtime_error("refused by the test");
-    active.insert(d.member_label + "/" + d.device.label);
-  }
-  void deactivated(const ActiveDevice& d) override {
-    active.erase(d.member_label + "/" + d.device.label);
-  }
-};
-
-}  // namespace
-
-TEST_CASE("listeners follow the active devices in the same call", "[service]") {
+TEST_CASE("the gateway's names follow the active devices in the same call", "[service]") {
   Fixture f;
-  RecordingListener listener;
-  f.service->add_listener(listener);
   f.service->add_member("alice", "");
   auto phone = f.service->add_device("alice", f.device("phone"));
   auto request = f.device("tablet");
   request.expires_at = f.now + 10;
   f.service->add_device("alice", request);
-  CHECK(listener.active == std::set<std::string>{"alice/phone", "alice/tablet"});
+  CHECK(f.gateway.names() == std::set<std::string>{"alice/phone", "alice/tablet"});
 
   f.service->set_enabled("alice", "phone", false);
-  CHECK(listener.active == std::set<std::string>{"alice/tablet"});
+  CHECK(f.gateway.names() == std::set<std::string>{"alice/tablet"});
   f.service->set_enabled("alice", "phone", true);
   f.now += 10;
   f.service->expire_due();
-  CHECK(listener.active == std::set<std::string>{"alice/phone"});
+  CHECK(f.gateway.names() == std::set<std::string>{"alice/phone"});
 
-  SECTION("a refusing listener undoes the peer and the row") {
-    listener.refuse = true;
+  SECTION("a refused put undoes the peer and the row") {
+    f.gateway.refuse_puts = true;
     const auto peers = f.backend.state().peers;
     CHECK_THROWS_AS(f.service->add_device("alice", f.device("laptop")), ApplyError);
     CHECK(f.backend.state().peers == peers);
@@ -373,12 +349,14 @@ TEST_CASE("listeners follow the active devices in the same call", "[service]") {
   }
   SECTION("revoke and member removal") {
     f.service->revoke_device("alice", "phone");
-    CHECK(listener.active.empty());
+    CHECK(f.gateway.names().empty());
   }
-  SECTION("reconcile re-syncs everything") {
-    listener.active.insert("stale/entry");
-    f.service->reconcile();
-    CHECK(listener.active == std::set<std::string>{"alice/phone"});
+  SECTION("reconcile sends everything again") {
+    const auto state = f.service->gateway_state();
+    REQUIRE(state.peers.size() == 1);
+    CHECK(state.peers[0].dns_name == "phone.alice");
+    CHECK(f.service->reconcile().desired_peers == 1);
+    CHECK(f.gateway.names() == std::set<std::string>{"alice/phone"});
   }
 }
 

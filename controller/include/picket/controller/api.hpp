@@ -49,9 +49,4 @@ struct ApiResponse {
 // Maximum request body the API reads; larger bodies are refused before parsing.
 inline constexpr std::size_t kMaxRequestBody = 64 * 1024;
 
-// The resource routes (settings, members, devices, status) as the unix
-// socket serves them: no session, no admin accounts, no audit trail. The
-// daemon uses api::Api (src/api/api_handler.hpp), which adds those.
-ApiResponse handle_api_request(Service& service, const ApiRequest& request);
-
 }  // namespace picket::controller

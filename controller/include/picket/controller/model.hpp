@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -56,6 +57,36 @@ struct Device {
   std::int64_t created_at = 0;
 
   bool operator==(const Device&) const = default;
+};
+
+// What one device may reach beyond the gateway's DNS and admin API.
+struct DeviceAccess {
+  // Unset: the internet (and, when allowed, other members). Set: only these
+  // destinations; an empty list reaches nothing but the gateway's services.
+  std::optional<std::vector<gateway::Cidr>> restricted_to;
+  // Devices that share a group reach each other while members are isolated.
+  // A label (a-z, 0-9, '-'); empty = no group.
+  std::string group;
+
+  bool operator==(const DeviceAccess&) const = default;
+};
+
+inline constexpr std::size_t kMaxRestrictedCidrs = 64;
+
+// The resolver's stored settings (table dns_settings). Names of members and
+// devices never appear here: the zone holds them in memory only.
+struct DnsSettings {
+  std::string zone = "picket.internal";
+  std::vector<std::string> blocklists;    // absolute paths of hosts/domain-list files
+  std::string block_answer = "nxdomain";  // nxdomain | null
+  std::string upstream = "recursive";     // recursive | tls | plain
+  std::vector<std::string> servers;       // ADDRESS[@PORT][#AUTH-NAME] when forwarding
+  bool dnssec = true;
+  // Every member may resolve every device's name. Off: a member sees its own
+  // devices' names and those of the devices it may reach.
+  bool open_directory = false;
+
+  bool operator==(const DnsSettings&) const = default;
 };
 
 }  // namespace picket::controller

@@ -9,13 +9,13 @@
 #include <vector>
 
 #include "picket/controller/address_pool.hpp"
-#include "picket/controller/device_listener.hpp"
 #include "picket/controller/model.hpp"
 #include "picket/controller/store.hpp"
-#include "picket/gateway/backend.hpp"
-#include "picket/gateway/reconciler.hpp"
+#include "picket/gateway/state.hpp"
 
 namespace picket::controller {
+
+class GatewayLink;
 
 // Seconds since the epoch; injectable so expiry can be tested without waiting.
 using Clock = std::function<std::int64_t()>;
@@ -50,6 +50,8 @@ struct NewDevice {
   // Set: a member that does not exist yet is created (with this note) in the
   // device's transaction, so a refused device leaves no member behind.
   std::optional<std::string> new_member_note;
+  // Stored in the device's transaction; needs the firewall.
+  std::optional<DeviceAccess> access;
 };
 
 // What a client needs to render its config, minus its private key.
@@ -72,27 +74,32 @@ struct DeviceStatus {
 struct ReconcileReport {
   gateway::ReconcileResult result;
   std::size_t desired_peers = 0;
+  bool interface_created = false;
 };
 
-// The domain: members, devices, settings, and keeping the WireGuard
-// interface equal to what the database says. Every change is applied to the
-// interface before the database transaction commits; when applying fails the
-// transaction rolls back, so database and interface stay equal. Not
+// The domain: members, devices, settings, device access, and keeping the
+// gateway equal to what the database says. The database decides the whole
+// GatewayState (gateway_state()); every mutation sends the GatewayChange it
+// implies through the GatewayLink before its transaction commits, and when
+// the gateway refuses, the transaction rolls back, so database and gateway
+// stay equal. Never touches a backend, a firewall or a resolver itself. Not
 // thread-safe: the daemon calls it from one thread.
 class Service {
  public:
-  Service(Store& store, gateway::WireGuardBackend& backend, gateway::SecretKey gateway_private_key,
+  Service(Store& store, GatewayLink& link, gateway::SecretKey gateway_private_key,
           Clock clock = system_clock_now, HostPrefixes host_prefixes = {});
 
-  // Registers something that follows the active devices (firewall sets,
-  // local DNS zone). Call before start(); `listener` must outlive the service.
-  void add_listener(DeviceListener& listener) { listeners_.push_back(&listener); }
-
-  // Creates or adopts the interface and brings its peers to exactly the
-  // enabled, unexpired devices.
-  ReconcileReport start();
-  // Full read of the interface and repair of any drift.
+  // What the gateway should hold, from the database alone: the enabled,
+  // unexpired devices as peers (with their access and names), the
+  // interface's key, port and addresses, the isolation switch and the DNS
+  // config set last.
+  gateway::GatewayState gateway_state();
+  // Sends the whole state: creates or adopts the interface and repairs any
+  // drift (at start and at every drift interval).
   ReconcileReport reconcile();
+  ReconcileReport start() { return reconcile(); }
+  // The resolver's settings, part of every later gateway_state().
+  void set_dns_config(std::optional<gateway::DnsConfig> config) { dns_config_ = std::move(config); }
   // Removes peers whose expiry has passed; returns how many. Call it at
   // next_expiry().
   std::size_t expire_due();
@@ -123,6 +130,17 @@ class Service {
   // Live status of every device (one full read of the interface).
   std::vector<DeviceStatus> status();
 
+  // Device access and member isolation (service_access.cpp); they need the
+  // gateway's firewall (firewall_on()).
+  bool firewall_on() const;
+  DeviceAccess access(const std::string& member, const std::string& label);
+  // Stores and applies in one step: when the gateway refuses, the database
+  // keeps the old access. Returns what was stored.
+  DeviceAccess set_access(const std::string& member, const std::string& label,
+                          const DeviceAccess& access);
+  bool member_to_member();
+  void set_member_to_member(bool allowed);
+
   std::size_t device_count();
 
   // Seizure resilience (service_seizure.cpp). Each cuts the devices off the
@@ -135,13 +153,12 @@ class Service {
   // "Burn": revokes every device of every member but `except` (the caller's
   // own, cut after its answer: api/seizure_routes.cpp); returns how many.
   std::size_t revoke_all_devices(std::optional<std::int64_t> except = std::nullopt);
-  // Takes every peer off, removes the interface and from then on refuses
-  // start() and reconcile(), so the drift timer cannot bring the interface
-  // back while picketd stops. The panic wipe's network side, and the first
-  // step of every stop: no peer may outlive the firewall table. Throws when
-  // the peers or the interface could not be removed.
-  void take_interface_down();
-  void wipe_interface() { take_interface_down(); }
+  // Takes every peer off, removes the interface, then the firewall table,
+  // and from then on refuses every change, so the drift timer cannot bring
+  // the interface back while picketd stops. The panic wipe's network side,
+  // and the first step of every stop: no peer may outlive the table. Throws
+  // when the peers or the interface could not be removed (the table stays).
+  void take_gateway_down();
   // Puts a new gateway private key on the interface and its public key in the
   // settings, in one transaction (the caller has already stored the key
   // file). Every client config made before names the old public key and
@@ -154,19 +171,22 @@ class Service {
   Member member_or_throw(const std::string& label);
   Device device_or_throw(const Member& member, const std::string& label);
   bool should_be_active(const Device& device) const;
-  gateway::PeerConfig peer_of(const Device& device) const;
-  gateway::DesiredDevice desired();
+  gateway::NodePeer peer_of(const Device& device, const std::string& member_label,
+                            const DeviceAccess& access);
+  gateway::NodePeer peer_of(const Device& device, const std::string& member_label);
+  std::uint32_t group_id(const std::string& group);
   ClientParameters client_parameters(const Device& device, const std::string& member_label) const;
   void track_expiry(const Device& device);
   void untrack_expiry(const Device& device);
   gateway::LinkSettings link_settings() const;
-  void notify_activated(const Device& device, const std::string& member_label);
-  void notify_deactivated(const Device& device, const std::string& member_label);
-  std::string member_label_of(const Device& device);
+  // Sends `change` inside the open transaction `tx` and commits only when
+  // the gateway took it: a refusal leaves both as they were.
+  void apply_then_commit(Store::Transaction& tx, const gateway::GatewayChange& change,
+                         std::string_view what = "the change");
+  void require_up() const;
 
   Store& store_;
-  gateway::WireGuardBackend& backend_;
-  gateway::Reconciler reconciler_;
+  GatewayLink& link_;
   gateway::SecretKey private_key_;
   Clock clock_;
   HostPrefixes host_prefixes_;
@@ -174,10 +194,10 @@ class Service {
   AddressPool pool_;
   // Active devices with an expiry, by time: the expiry timer's work list.
   std::multimap<std::int64_t, std::int64_t> expiries_;  // expires_at -> device id
-  std::vector<DeviceListener*> listeners_;
-  std::vector<ActiveDevice> active_at_last_plan_;
-  bool listener_repair_needed_ = false;  // a deactivation failed; the next reconcile re-syncs
-  bool wiped_ = false;
+  // Firewall group ids: the gateway knows numbers, never group names.
+  std::map<std::string, std::uint32_t> group_ids_;
+  std::optional<gateway::DnsConfig> dns_config_;
+  bool down_ = false;
 };
 
 }  // namespace picket::controller

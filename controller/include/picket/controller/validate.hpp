@@ -3,6 +3,7 @@
 #include <string>
 #include <string_view>
 
+#include "picket/controller/model.hpp"
 #include "picket/gateway/ip.hpp"
 
 namespace picket::controller {
@@ -21,5 +22,8 @@ std::string validate_note(std::string_view note);
 std::string validate_endpoint(std::string_view endpoint);
 // A tunnel IPv6 subnet must be unique local (fc00::/7).
 void check_ula_subnet(const gateway::Cidr& subnet);
+// Normalises a device's access (destinations to their network form, group
+// to a label); at most kMaxRestrictedCidrs destinations.
+DeviceAccess validate_access(const DeviceAccess& access);
 
 }  // namespace picket::controller

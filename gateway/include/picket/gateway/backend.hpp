@@ -10,13 +10,6 @@
 
 namespace picket::gateway {
 
-// Link-level settings of the WireGuard interface.
-struct LinkSettings {
-  std::uint32_t mtu = 1420;
-  std::vector<Cidr> addresses;  // e.g. 10.77.0.1/24, fd77:77::1/64; routes follow from these
-
-  bool operator==(const LinkSettings&) const = default;
-};
 
 // One WireGuard interface, programmed through the kernel (netlink), through
 // wireguard-go's UAPI socket, or in memory. Every call throws Error on

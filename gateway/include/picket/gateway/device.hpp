@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,6 +10,14 @@
 #include "picket/gateway/key.hpp"
 
 namespace picket::gateway {
+
+// Link-level settings of the WireGuard interface.
+struct LinkSettings {
+  std::uint32_t mtu = 1420;
+  std::vector<Cidr> addresses;  // e.g. 10.77.0.1/24, fd77:77::1/64; routes follow from these
+
+  bool operator==(const LinkSettings&) const = default;
+};
 
 // What a peer should look like on the interface (server side).
 struct PeerConfig {
@@ -54,6 +63,16 @@ struct DesiredDevice {
   std::vector<PeerConfig> peers;
 
   bool operator==(const DesiredDevice&) const = default;
+};
+
+// What a reconcile changed.
+struct ReconcileResult {
+  std::size_t added = 0;
+  std::size_t updated = 0;
+  std::size_t removed = 0;
+  bool device_changed = false;  // private key or port
+
+  bool operator==(const ReconcileResult&) const = default;
 };
 
 }  // namespace picket::gateway

@@ -6,14 +6,6 @@
 
 namespace picket::gateway {
 
-struct ReconcileResult {
-  std::size_t added = 0;
-  std::size_t updated = 0;
-  std::size_t removed = 0;
-  bool device_changed = false;  // private key or port
-
-  bool operator==(const ReconcileResult&) const = default;
-};
 
 // Brings a WireGuard interface to a desired state with the smallest change.
 // Not thread-safe: the caller serialises calls.

@@ -1,4 +1,4 @@
-#include "daemon/backend_selection.hpp"
+#include "picket/gateway/backend_selection.hpp"
 
 #include <unistd.h>
 
@@ -10,22 +10,22 @@
 #include "picket/gateway/kernel_backend.hpp"
 #include "picket/gateway/userspace_backend.hpp"
 
-namespace picket::controller {
+namespace picket::gateway {
 namespace {
 
-std::unique_ptr<gateway::WireGuardBackend> userspace(const DaemonOptions& options,
+std::unique_ptr<WireGuardBackend> userspace(const BackendChoice& options,
                                                      const std::string& interface_name) {
-  gateway::UserspaceOptions userspace;
+  UserspaceOptions userspace;
   userspace.interface_name = interface_name;
   userspace.socket_dir = options.wireguard_socket_dir;
   userspace.wireguard_go = options.wireguard_go;
-  return gateway::make_userspace_backend(userspace);
+  return make_userspace_backend(userspace);
 }
 
-std::unique_ptr<gateway::WireGuardBackend> kernel(const std::string& interface_name) {
-  gateway::KernelOptions kernel;
+std::unique_ptr<WireGuardBackend> kernel(const std::string& interface_name) {
+  KernelOptions kernel;
   kernel.interface_name = interface_name;
-  return gateway::make_kernel_backend(kernel);
+  return make_kernel_backend(kernel);
 }
 
 // Whether `program` can be started, the way posix_spawnp would look it up.
@@ -41,38 +41,38 @@ bool runnable(const std::string& program) {
 
 }  // namespace
 
-std::unique_ptr<gateway::WireGuardBackend> select_backend(const DaemonOptions& options,
+std::unique_ptr<WireGuardBackend> select_backend(const BackendChoice& options,
                                                           const std::string& interface_name) {
   if (options.backend == "userspace") return userspace(options, interface_name);
   if (options.backend != "auto" && options.backend != "kernel")
-    throw std::invalid_argument("--backend must be auto, kernel or userspace");
+    throw Error("--backend must be auto, kernel or userspace");
 
   // An interface left by an earlier run stays with the backend that made it.
-  const std::string existing = gateway::existing_link_kind(interface_name);
+  const std::string existing = existing_link_kind(interface_name);
   if (existing == "wireguard") return kernel(interface_name);
   if (existing == "tun" && options.backend == "auto") return userspace(options, interface_name);
 
   std::string why;
-  if (gateway::kernel_wireguard_available(&why)) return kernel(interface_name);
+  if (kernel_wireguard_available(&why)) return kernel(interface_name);
   if (options.backend == "kernel")
-    throw gateway::Error("--backend kernel: this kernel cannot create a WireGuard interface (" +
+    throw Error("--backend kernel: this kernel cannot create a WireGuard interface (" +
                          why +
                          "); load the wireguard module (modprobe wireguard) or use "
                          "--backend userspace");
   if (runnable(options.wireguard_go)) return userspace(options, interface_name);
-  throw gateway::Error(
+  throw Error(
       "no WireGuard available: the kernel cannot create a WireGuard interface (" + why + ") and " +
       options.wireguard_go +
       " was not found; install the wireguard-go package (apt-get install wireguard-go) or run "
       "a kernel with the wireguard module (Debian's linux-image-amd64 has it)");
 }
 
-std::unique_ptr<gateway::WireGuardBackend> another_backend_like(
-    const gateway::WireGuardBackend& backend, const DaemonOptions& options) {
+std::unique_ptr<WireGuardBackend> another_backend_like(
+    const WireGuardBackend& backend, const BackendChoice& options) {
   if (backend.kind() == "kernel") return kernel(backend.interface_name());
   if (backend.kind() == "userspace") return userspace(options, backend.interface_name());
-  throw std::invalid_argument("no second connection for the " + std::string(backend.kind()) +
+  throw Error("no second connection for the " + std::string(backend.kind()) +
                               " backend");
 }
 
-}  // namespace picket::controller
+}  // namespace picket::gateway

@@ -1,4 +1,4 @@
-#include "daemon/log.hpp"
+#include "common/log.hpp"
 
 #include <cstdio>
 #include <mutex>

@@ -1,4 +1,4 @@
-#include "daemon/state_files.hpp"
+#include "backup/state_files.hpp"
 
 #include <fcntl.h>
 #include <sodium.h>

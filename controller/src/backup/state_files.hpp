@@ -9,6 +9,10 @@
 
 namespace picket::controller {
 
+// Where picketd keeps its state and listens for the CLI, unless told otherwise.
+inline constexpr const char* kDefaultStateDir = "/var/lib/picket";
+inline constexpr const char* kDefaultSocket = "/run/picket/picket.sock";
+
 // The state directory's files, named in one place so that the panic wipe
 // and restore cannot miss one.
 inline constexpr const char* kDatabaseFileName = "picket.db";

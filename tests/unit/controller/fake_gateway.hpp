@@ -1,0 +1,72 @@
+#pragma once
+
+// A GatewayNode on the fake backend behind the link picketd uses, which
+// also records the names the gateway was told about (the fake has no
+// resolver) and can be told to refuse puts, as a refusing firewall would.
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "daemon/local_gateway_link.hpp"
+#include "picket/gateway/error.hpp"
+#include "picket/gateway/fake_backend.hpp"
+#include "picket/gateway/node.hpp"
+
+namespace picket::controller::test {
+
+class FakeGateway : public GatewayLink {
+ public:
+  explicit FakeGateway(const std::string& name = "fake0")
+      : FakeGateway(std::make_unique<gateway::FakeBackend>(name)) {}
+
+  gateway::FakeBackend& backend;
+  bool refuse_puts = false;
+
+  // "member/device" of every peer the gateway holds.
+  std::set<std::string> names() const {
+    std::set<std::string> out;
+    for (const auto& [key, name] : names_) {
+      const auto dot = name.find('.');
+      out.insert(name.substr(dot + 1) + "/" + name.substr(0, dot));
+    }
+    return out;
+  }
+
+  gateway::NodeReport apply(const gateway::GatewayState& state) override {
+    auto report = link_.apply(state);
+    names_.clear();
+    for (const auto& peer : state.peers) names_[peer.wireguard.public_key] = peer.dns_name;
+    return report;
+  }
+  void apply(const gateway::GatewayChange& change) override {
+    if (refuse_puts && !change.put.empty()) throw gateway::Error("refused by the test");
+    link_.apply(change);
+    for (const auto& key : change.remove) names_.erase(key);
+    for (const auto& peer : change.put) names_[peer.wireguard.public_key] = peer.dns_name;
+  }
+  void rotate_key(const gateway::SecretKey& next) override { link_.rotate_key(next); }
+  void teardown() override { link_.teardown(); }
+  gateway::DeviceSnapshot read() override { return link_.read(); }
+  bool has_firewall() const override { return false; }
+  bool has_resolver() const override { return false; }
+  gateway::BlocklistSummary reload_blocklists() override { return link_.reload_blocklists(); }
+  gateway::BlocklistSummary blocklists() const override { return link_.blocklists(); }
+  gateway::dns::ResolverStats dns_stats() const override { return link_.dns_stats(); }
+  bool dns_over_tls_available() const override { return link_.dns_over_tls_available(); }
+
+ private:
+  explicit FakeGateway(std::unique_ptr<gateway::FakeBackend> owned)
+      : backend(*owned), node_(options(std::move(owned))), link_(node_) {}
+  static gateway::NodeOptions options(std::unique_ptr<gateway::FakeBackend> backend) {
+    gateway::NodeOptions options;
+    options.backend = std::move(backend);
+    return options;
+  }
+
+  gateway::GatewayNode node_;
+  LocalGatewayLink link_;
+  std::map<gateway::Key, std::string> names_;
+};
+
+}  // namespace picket::controller::test
