@@ -3,9 +3,9 @@
 #include <exception>
 #include <iostream>
 
+#include "backup/wipe_files.hpp"
 #include "cli/dns_flags.hpp"
 #include "daemon/daemon.hpp"
-#include "backup/wipe_files.hpp"
 #include "daemon/seizure_runtime.hpp"
 
 int main(int argc, char** argv) {

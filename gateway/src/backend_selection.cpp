@@ -14,7 +14,7 @@ namespace picket::gateway {
 namespace {
 
 std::unique_ptr<WireGuardBackend> userspace(const BackendChoice& options,
-                                                     const std::string& interface_name) {
+                                            const std::string& interface_name) {
   UserspaceOptions userspace;
   userspace.interface_name = interface_name;
   userspace.socket_dir = options.wireguard_socket_dir;
@@ -42,7 +42,7 @@ bool runnable(const std::string& program) {
 }  // namespace
 
 std::unique_ptr<WireGuardBackend> select_backend(const BackendChoice& options,
-                                                          const std::string& interface_name) {
+                                                 const std::string& interface_name) {
   if (options.backend == "userspace") return userspace(options, interface_name);
   if (options.backend != "auto" && options.backend != "kernel")
     throw Error("--backend must be auto, kernel or userspace");
@@ -55,10 +55,9 @@ std::unique_ptr<WireGuardBackend> select_backend(const BackendChoice& options,
   std::string why;
   if (kernel_wireguard_available(&why)) return kernel(interface_name);
   if (options.backend == "kernel")
-    throw Error("--backend kernel: this kernel cannot create a WireGuard interface (" +
-                         why +
-                         "); load the wireguard module (modprobe wireguard) or use "
-                         "--backend userspace");
+    throw Error("--backend kernel: this kernel cannot create a WireGuard interface (" + why +
+                "); load the wireguard module (modprobe wireguard) or use "
+                "--backend userspace");
   if (runnable(options.wireguard_go)) return userspace(options, interface_name);
   throw Error(
       "no WireGuard available: the kernel cannot create a WireGuard interface (" + why + ") and " +
@@ -67,12 +66,11 @@ std::unique_ptr<WireGuardBackend> select_backend(const BackendChoice& options,
       "a kernel with the wireguard module (Debian's linux-image-amd64 has it)");
 }
 
-std::unique_ptr<WireGuardBackend> another_backend_like(
-    const WireGuardBackend& backend, const BackendChoice& options) {
+std::unique_ptr<WireGuardBackend> another_backend_like(const WireGuardBackend& backend,
+                                                       const BackendChoice& options) {
   if (backend.kind() == "kernel") return kernel(backend.interface_name());
   if (backend.kind() == "userspace") return userspace(options, backend.interface_name());
-  throw Error("no second connection for the " + std::string(backend.kind()) +
-                              " backend");
+  throw Error("no second connection for the " + std::string(backend.kind()) + " backend");
 }
 
 }  // namespace picket::gateway

@@ -67,8 +67,7 @@ std::optional<std::string> GatewayNode::uplink() const {
 }
 
 void GatewayNode::require_live() const {
-  if (torn_down_)
-    throw Error("the gateway was taken down (picketd is stopping, or it was wiped)");
+  if (torn_down_) throw Error("the gateway was taken down (picketd is stopping, or it was wiped)");
 }
 
 FirewallConfig GatewayNode::firewall_config(bool member_to_member) const {
@@ -145,8 +144,8 @@ void GatewayNode::apply_dns(const DnsConfig& config) {
 BlocklistSummary GatewayNode::reload_blocklists() {
   if (!resolver_) throw Error("this gateway runs no DNS resolver (--no-dns)");
   dns::Blocklist list;
-  const auto summary = load_blocklists(dns_ ? dns_->blocklist_files : std::vector<std::string>{},
-                                       list);
+  const auto summary =
+      load_blocklists(dns_ ? dns_->blocklist_files : std::vector<std::string>{}, list);
   resolver_->set_blocklist(std::move(list));
   blocklists_ = summary;
   return summary;
@@ -219,7 +218,8 @@ void GatewayNode::apply(const GatewayChange& change) {
   }
 
   if (change.member_to_member && *change.member_to_member != member_to_member_) {
-    if (firewall_) firewall_->replace(firewall_config(*change.member_to_member), firewall_devices());
+    if (firewall_)
+      firewall_->replace(firewall_config(*change.member_to_member), firewall_devices());
     member_to_member_ = *change.member_to_member;
     if (resolver_) set_zone_open(member_to_member_ || (dns_ && dns_->open_directory));
   }

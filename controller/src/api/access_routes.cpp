@@ -53,7 +53,8 @@ ApiResponse get_access(RouteCall& call) {
 ApiResponse put_access(RouteCall& call) {
   auto& service = call.service();
   const auto current = service.access(call.param("member"), call.param("device"));
-  const auto next = access_from(RequestBody(call.request.body, {"restricted_to", "group"}), current);
+  const auto next =
+      access_from(RequestBody(call.request.body, {"restricted_to", "group"}), current);
   return reply(200, to_json(service.set_access(call.param("member"), call.param("device"), next)));
 }
 

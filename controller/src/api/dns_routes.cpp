@@ -13,8 +13,7 @@ using nlohmann::json;
 namespace {
 
 DnsService& dns_of(RouteCall& call) {
-  if (call.context.dns == nullptr)
-    throw ConflictError("the DNS resolver is disabled (--no-dns)");
+  if (call.context.dns == nullptr) throw ConflictError("the DNS resolver is disabled (--no-dns)");
   return *call.context.dns;
 }
 

@@ -6,10 +6,10 @@
 #include <string_view>
 #include <vector>
 
+#include "api/access_routes.hpp"
 #include "api/json_codec.hpp"
 #include "api/listing.hpp"
 #include "api/live_stats.hpp"
-#include "api/access_routes.hpp"
 #include "api/member_routes.hpp"
 #include "api/replies.hpp"
 #include "api/request_body.hpp"
@@ -142,9 +142,9 @@ NewDevice new_device_from(const RequestBody& body) {
 }
 
 ApiResponse add_device(RouteCall& call) {
-  RequestBody body(call.request.body, {"label", "public_key", "allowed_ips", "keepalive", "mtu",
-                                       "expires_at", "create_member", "note", "restricted_to",
-                                       "group"});
+  RequestBody body(call.request.body,
+                   {"label", "public_key", "allowed_ips", "keepalive", "mtu", "expires_at",
+                    "create_member", "note", "restricted_to", "group"});
   auto device = new_device_from(body);
   // Access travels with the device and is stored in its transaction.
   const bool with_access = body.has("restricted_to") || body.has("group");

@@ -14,10 +14,10 @@
 #include <iterator>
 
 #include "backup/backup_file.hpp"
+#include "backup/state_files.hpp"
 #include "backup/state_snapshot.hpp"
 #include "cli/commands.hpp"
 #include "cli/prompt.hpp"
-#include "backup/state_files.hpp"
 
 namespace picket::controller::cli {
 

@@ -9,8 +9,8 @@
 #include <optional>
 
 #include "backup/attempt.hpp"
-#include "backup/wipe_files.hpp"
 #include "backup/state_files.hpp"
+#include "backup/wipe_files.hpp"
 #include "picket/controller/store.hpp"
 #include "picket/gateway/node.hpp"
 

@@ -12,11 +12,11 @@
 
 #include "api/admin_api.hpp"
 #include "api/unix_server.hpp"
+#include "common/log.hpp"
 #include "daemon/gateway_setup.hpp"
 #include "daemon/local_gateway_link.hpp"
 #include "daemon/locked_mode.hpp"
 #include "daemon/locked_state.hpp"
-#include "common/log.hpp"
 #include "daemon/seizure_runtime.hpp"
 #include "daemon/state_dir.hpp"
 #include "domain/dns_service.hpp"
@@ -42,10 +42,7 @@ std::string counts(const ReconcileReport& report) {
 class Loop {
  public:
   Loop(asio::io_context& io, Service& service, std::chrono::seconds drift)
-      : service_(service),
-        drift_interval_(drift),
-        expiry_timer_(io),
-        drift_timer_(io) {}
+      : service_(service), drift_interval_(drift), expiry_timer_(io), drift_timer_(io) {}
 
   void start() {
     arm_expiry();

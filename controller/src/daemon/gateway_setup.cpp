@@ -35,8 +35,7 @@ gateway::FirewallConfig firewall_config(const Settings& settings,
   return config;
 }
 
-gateway::dns::ResolverConfig resolver_config(const Settings& settings,
-                                             const DnsOptions& options) {
+gateway::dns::ResolverConfig resolver_config(const Settings& settings, const DnsOptions& options) {
   gateway::dns::ResolverConfig config;
   config.listen = {gateway::nth_address(settings.ipv4_subnet, 1),
                    gateway::nth_address(settings.ipv6_subnet, 1)};

@@ -22,9 +22,7 @@ class LocalGatewayLink : public GatewayLink {
   gateway::BlocklistSummary reload_blocklists() override { return node_.reload_blocklists(); }
   gateway::BlocklistSummary blocklists() const override { return node_.blocklists(); }
   gateway::dns::ResolverStats dns_stats() const override { return node_.dns_stats(); }
-  bool dns_over_tls_available() const override {
-    return gateway::dns::dns_over_tls_available();
-  }
+  bool dns_over_tls_available() const override { return gateway::dns::dns_over_tls_available(); }
 
  private:
   gateway::GatewayNode& node_;

@@ -7,8 +7,8 @@
 
 #include "api/replies.hpp"
 #include "api/request_body.hpp"
-#include "daemon/gateway_setup.hpp"
 #include "common/log.hpp"
+#include "daemon/gateway_setup.hpp"
 
 namespace picket::controller {
 

@@ -10,9 +10,9 @@
 #include <system_error>
 #include <vector>
 
+#include "backup/state_files.hpp"
 #include "backup/state_snapshot.hpp"
 #include "common/log.hpp"
-#include "backup/state_files.hpp"
 #include "store/storage_full.hpp"
 
 namespace picket::controller {

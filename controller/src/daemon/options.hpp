@@ -11,7 +11,6 @@
 
 namespace picket::controller {
 
-
 struct DaemonOptions {
   std::filesystem::path state_dir = kDefaultStateDir;
   std::filesystem::path socket_path = kDefaultSocket;

@@ -7,9 +7,9 @@
 #include <stdexcept>
 
 #include "backup/attempt.hpp"
-#include "common/log.hpp"
 #include "backup/state_files.hpp"
 #include "backup/wipe_files.hpp"
+#include "common/log.hpp"
 
 namespace picket::controller {
 
@@ -22,7 +22,6 @@ std::atomic<bool> wipe_requested{false};
 constexpr auto kStopDelay = std::chrono::seconds(1);
 
 }  // namespace
-
 
 std::vector<std::string> SeizureRuntime::wipe() {
   wipe_requested = true;
@@ -83,6 +82,5 @@ Settings SeizureRuntime::rotate_key() {
 bool wipe_was_requested() {
   return wipe_requested;
 }
-
 
 }  // namespace picket::controller

@@ -15,8 +15,7 @@ class GatewayLink;
 // The stored settings of the members' resolver, on first start from
 // `seed`. Throws std::invalid_argument for a seed that cannot run here
 // (DNS-over-TLS without TLS in libunbound) and StoreError for damaged rows.
-DnsSettings load_or_seed_dns_settings(Store& store, const DnsSettings& seed,
-                                      bool tls_available);
+DnsSettings load_or_seed_dns_settings(Store& store, const DnsSettings& seed, bool tls_available);
 
 // The resolver's settings: stored in the database, applied through the
 // GatewayLink, part of every GatewayState (Service::set_dns_config).

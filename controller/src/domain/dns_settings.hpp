@@ -10,7 +10,6 @@
 
 namespace picket::controller {
 
-
 // Throws std::invalid_argument quoting the bad value.
 void validate(const DnsSettings& settings);
 

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "domain/gateway_link.hpp"
 #include "picket/controller/errors.hpp"
 #include "picket/controller/render.hpp"
 #include "picket/controller/validate.hpp"
 #include "picket/gateway/error.hpp"
-#include "domain/gateway_link.hpp"
 #include "store/device_access.hpp"
 
 namespace picket::controller {
@@ -185,7 +185,6 @@ void Service::untrack_expiry(const Device& device) {
     it = it->second == device.id ? expiries_.erase(it) : std::next(it);
   }
 }
-
 
 std::optional<std::int64_t> Service::next_expiry() const {
   if (expiries_.empty()) return std::nullopt;

@@ -7,7 +7,6 @@
 
 namespace picket::controller {
 
-
 std::optional<DnsSettings> load_dns_settings(Store& store);
 void save_dns_settings(Store& store, const DnsSettings& settings);
 

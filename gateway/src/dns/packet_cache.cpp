@@ -11,8 +11,8 @@ std::string PacketCache::key(const Query& query) {
   key.push_back(static_cast<char>(query.qtype));
   key.push_back(static_cast<char>(query.qclass >> 8));
   key.push_back(static_cast<char>(query.qclass));
-  key.push_back(static_cast<char>((query.do_bit ? 1 : 0) | (query.cd() ? 2 : 0) |
-                                  (query.has_edns ? 4 : 0)));
+  key.push_back(
+      static_cast<char>((query.do_bit ? 1 : 0) | (query.cd() ? 2 : 0) | (query.has_edns ? 4 : 0)));
   return key;
 }
 
@@ -68,9 +68,17 @@ Bytes answer_from_cache(const PacketCache::Entry& entry, const Query& query,
     put32(out, offset, ttl > elapsed ? ttl - elapsed : 0);
   }
   if (query.has_edns) {
-    const std::uint8_t opt[] = {0, 0, type::OPT, static_cast<std::uint8_t>(kMaxUdpPayload >> 8),
-                                static_cast<std::uint8_t>(kMaxUdpPayload & 0xff), 0, 0,
-                                static_cast<std::uint8_t>(query.do_bit ? 0x80 : 0), 0, 0, 0};
+    const std::uint8_t opt[] = {0,
+                                0,
+                                type::OPT,
+                                static_cast<std::uint8_t>(kMaxUdpPayload >> 8),
+                                static_cast<std::uint8_t>(kMaxUdpPayload & 0xff),
+                                0,
+                                0,
+                                static_cast<std::uint8_t>(query.do_bit ? 0x80 : 0),
+                                0,
+                                0,
+                                0};
     out.insert(out.end(), std::begin(opt), std::end(opt));
     put16(out, 10, static_cast<std::uint16_t>(get16(out, 10) + 1));
   }

@@ -50,7 +50,8 @@ Resolver::Resolver(ResolverConfig config) : impl_(std::make_unique<Impl>()) {
   if (config.listen.empty()) throw Error("the DNS resolver has no address to listen on");
   impl_->engine = std::make_unique<Engine>(impl_->io, config);
   for (const auto& address : config.listen) {
-    impl_->udp.push_back(std::make_unique<UdpListener>(impl_->io, *impl_->engine, address, config.port));
+    impl_->udp.push_back(
+        std::make_unique<UdpListener>(impl_->io, *impl_->engine, address, config.port));
     // With port 0 the TCP socket takes the port the UDP one got.
     const auto port = config.port ? config.port : impl_->udp.back()->port();
     impl_->tcp.push_back(

@@ -63,7 +63,8 @@ std::optional<Prepared> prepare_upstream_answer(std::span<const std::uint8_t> an
   // A DO query asked for the DNSSEC records; others get them only when they
   // asked for that type itself.
   const auto keep = [&](const Record& rr) {
-    return rr.type != type::OPT && (query.do_bit || !dnssec_type(rr.type) || rr.type == query.qtype);
+    return rr.type != type::OPT &&
+           (query.do_bit || !dnssec_type(rr.type) || rr.type == query.qtype);
   };
   std::uint32_t ttl = std::numeric_limits<std::uint32_t>::max();
   std::optional<std::uint32_t> negative;

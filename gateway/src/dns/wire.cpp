@@ -278,7 +278,8 @@ void Writer::record(Section section, const Record& rr) {
     std::size_t pos = 0;
     auto next_name = [&] {
       const std::size_t start = pos;
-      while (pos < rdata.size() && rdata[pos] != 0) pos += 1 + static_cast<unsigned char>(rdata[pos]);
+      while (pos < rdata.size() && rdata[pos] != 0)
+        pos += 1 + static_cast<unsigned char>(rdata[pos]);
       ++pos;
       name(rdata.substr(start, pos - start));
     };

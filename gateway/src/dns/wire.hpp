@@ -56,10 +56,10 @@ struct Query {
 
 enum class QueryStatus {
   ok,
-  drop,      // not worth an answer: too short, or a response (no reflection loops)
-  formerr,   // malformed: answer FORMERR (header and, when readable, question)
-  notimp,    // an opcode other than QUERY
-  badvers,   // EDNS version above 0
+  drop,     // not worth an answer: too short, or a response (no reflection loops)
+  formerr,  // malformed: answer FORMERR (header and, when readable, question)
+  notimp,   // an opcode other than QUERY
+  badvers,  // EDNS version above 0
 };
 
 struct ParsedQuery {

@@ -6,10 +6,10 @@
 #include <catch2/catch.hpp>
 
 #include "backup/backup_file.hpp"
-#include "backup/state_snapshot.hpp"
 #include "backup/state_files.hpp"
-#include "picket/controller/service.hpp"
+#include "backup/state_snapshot.hpp"
 #include "fake_gateway.hpp"
+#include "picket/controller/service.hpp"
 #include "temp_dir.hpp"
 
 using namespace picket::controller;

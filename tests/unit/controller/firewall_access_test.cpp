@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "picket/controller/validate.hpp"
 #include "picket/controller/store.hpp"
+#include "picket/controller/validate.hpp"
 #include "store/device_access.hpp"
 #include "temp_dir.hpp"
 

@@ -6,10 +6,10 @@
 #include <catch2/catch.hpp>
 #include <set>
 
+#include "fake_gateway.hpp"
 #include "picket/controller/errors.hpp"
 #include "picket/controller/render.hpp"
 #include "picket/gateway/error.hpp"
-#include "fake_gateway.hpp"
 #include "temp_dir.hpp"
 
 using namespace picket::controller;

@@ -33,14 +33,16 @@ Bytes upstream_answer(const Query& q, std::uint8_t rc, std::uint32_t ttl, bool w
 TEST_CASE("dns cache: a hit patches the ID, keeps the asked case and lowers TTLs", "[dns]") {
   const auto now = Clock::now();
   const auto first = parse_query(make_query("www.example.org", type::A, false, false, 1)).query;
-  auto prepared = prepare_upstream_answer(upstream_answer(first, rcode::NoError, 300), first, false, now);
+  auto prepared =
+      prepare_upstream_answer(upstream_answer(first, rcode::NoError, 300), first, false, now);
   REQUIRE(prepared);
   REQUIRE(prepared->cacheable);
   REQUIRE(prepared->entry.expires == now + 300s);
   PacketCache cache(1 << 20);
   cache.insert(PacketCache::key(first), prepared->entry);
 
-  const auto second = parse_query(make_query("WWW.example.ORG", type::A, false, false, 0xbeef)).query;
+  const auto second =
+      parse_query(make_query("WWW.example.ORG", type::A, false, false, 0xbeef)).query;
   REQUIRE(PacketCache::key(second) == PacketCache::key(first));
   const auto* entry = cache.find(PacketCache::key(second), now + 100s);
   REQUIRE(entry);
@@ -70,7 +72,8 @@ TEST_CASE("dns cache: the key separates DO, CD and EDNS", "[dns]") {
 TEST_CASE("dns cache: negative answers expire at min(SOA TTL, SOA MINIMUM)", "[dns]") {
   const auto now = Clock::now();
   const auto q = parse_query(make_query("nope.example.org", type::A)).query;
-  const auto prepared = prepare_upstream_answer(upstream_answer(q, rcode::NxDomain, 3600, true), q, false, now);
+  const auto prepared =
+      prepare_upstream_answer(upstream_answer(q, rcode::NxDomain, 3600, true), q, false, now);
   REQUIRE(prepared);
   REQUIRE(prepared->cacheable);
   REQUIRE(prepared->entry.expires == now + 30s);
@@ -78,7 +81,8 @@ TEST_CASE("dns cache: negative answers expire at min(SOA TTL, SOA MINIMUM)", "[d
 
 TEST_CASE("dns cache: SERVFAIL is never cached", "[dns]") {
   const auto q = parse_query(make_query("broken.example", type::A)).query;
-  const auto prepared = prepare_upstream_answer(upstream_answer(q, rcode::ServFail, 0), q, false, Clock::now());
+  const auto prepared =
+      prepare_upstream_answer(upstream_answer(q, rcode::ServFail, 0), q, false, Clock::now());
   REQUIRE(prepared);
   REQUIRE_FALSE(prepared->cacheable);
 }

@@ -94,14 +94,16 @@ TEST_CASE("dns: the writer compresses names and the parser expands them", "[dns]
   const auto name = *host_to_wire("www.example.org");
   w.question(name, type::CNAME, kClassIn);
   const auto target = *host_to_wire("web.example.org");
-  w.record(Writer::answer, Record{name, type::CNAME, kClassIn, 300, Bytes(target.begin(), target.end())});
+  w.record(Writer::answer,
+           Record{name, type::CNAME, kClassIn, 300, Bytes(target.begin(), target.end())});
   const auto bytes = w.finish();
   // The owner is a pointer to the question; the target shares "example.org".
   REQUIRE(bytes.size() == 12 + 17 + 4 + 2 + 10 + 6);
   const auto message = parse_message(bytes);
   REQUIRE(message);
   REQUIRE(message->answers.at(0).name == name);
-  REQUIRE(std::string(message->answers[0].rdata.begin(), message->answers[0].rdata.end()) == target);
+  REQUIRE(std::string(message->answers[0].rdata.begin(), message->answers[0].rdata.end()) ==
+          target);
 }
 
 TEST_CASE("dns: oversized UDP answers become TC with the question", "[dns]") {

@@ -10,7 +10,6 @@
 
 namespace picket::gateway {
 
-
 // One WireGuard interface, programmed through the kernel (netlink), through
 // wireguard-go's UAPI socket, or in memory. Every call throws Error on
 // failure. Calling a setter twice with the same value is harmless.

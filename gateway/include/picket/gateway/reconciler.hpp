@@ -6,7 +6,6 @@
 
 namespace picket::gateway {
 
-
 // Brings a WireGuard interface to a desired state with the smallest change.
 // Not thread-safe: the caller serialises calls.
 class Reconciler {

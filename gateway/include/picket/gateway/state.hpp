@@ -19,7 +19,7 @@ namespace picket::gateway {
 struct NodePeer {
   PeerConfig wireguard;  // allowed_ips: the device's /32 and /128
   FirewallDevice firewall;
-  std::string dns_name;  // below the zone, e.g. "phone.alice"; empty: no name
+  std::string dns_name;                   // below the zone, e.g. "phone.alice"; empty: no name
   std::vector<std::uint32_t> dns_scopes;  // who may see the name (LocalZone)
 
   bool operator==(const NodePeer&) const = default;

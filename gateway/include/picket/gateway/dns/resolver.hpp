@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "picket/gateway/dns/blocklist.hpp"
-#include "picket/gateway/dns/resolver_config.hpp"
 #include "picket/gateway/dns/local_zone.hpp"
+#include "picket/gateway/dns/resolver_config.hpp"
 #include "picket/gateway/ip.hpp"
 
 namespace picket::gateway::dns {
