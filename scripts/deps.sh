@@ -51,6 +51,8 @@ TEST_PACKAGES=(
   clang libclang-rt-14-dev
   # the web admin's browser test (tests/browser/): Debian's Chromium
   chromium
+  # lint tests: formatting and shell scripts
+  clang-format shellcheck
 )
 [ "$WITH_TESTS" -eq 0 ] || PACKAGES+=("${TEST_PACKAGES[@]}")
 # The web admin's build needs Node 18.19+ with npm. A Node that came from

@@ -18,6 +18,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/../integration/lib.sh"
 # The member's second client (member_hook.sh connect CONF 2) has a control
 # socket of its own; lib.sh's cleanup removes the rest.
+# shellcheck disable=SC2154  # s is assigned inside the trap
 trap 's=$?; rm -f "/var/run/wireguard/${MEM_IF}b.sock"; (exit $s); cleanup' EXIT
 
 WEB_DIR="$HERE/../../web-admin"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # picketd from the installed package, run the way its unit runs it: as user
 # picket, with CAP_NET_ADMIN and CAP_NET_BIND_SERVICE as ambient capabilities
 # and nothing else, no new privileges, in the runtime directories systemd

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # its variables are for the scripts that source it
 # Shared helpers for the deployment tests: a throw-away Debian 12 root made
 # from the cached debootstrap tarball, with the mounts dpkg and apt need.
 # Source it; everything created is undone on exit, also on failure or ^C.

@@ -48,7 +48,7 @@ play() {
   ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ANSIBLE_RETRY_FILES_ENABLED=0 \
     ansible-playbook -i "$WORK/inventory.ini" "$SOURCE_DIR/ansible/site.yml" \
     -e picket_deb="$DEB" -e picket_live_system=false \
-    -e picket_endpoint_host=vpn.test.example -e picket_listen_port=51999 -e picket_api_port=8181 "$@"
+    -e picket_endpoint_host=vpn.test.example -e picket_listen_port=51999 -e picket_api_port=8181
 }
 recap() { grep -A1 '^PLAY RECAP' "$1" | tail -n1; }
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The installed root booted for real: Debian's kernel under qemu (TCG, no
 # KVM needed) with the root directory itself as the root file system (9p),
 # systemd as PID 1. Checks that the unit's sandbox lets picketd and its

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2046  # $(post_json) and its kind print curl options meant to split
 # Floods against the admin HTTP API, bounded in count, over real sockets
 # (issue 17, items 6 and 7): bogus logins at once are counted before their
 # Argon2id and a real login from a clean source is not queued behind them;

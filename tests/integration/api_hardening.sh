@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2046  # $(post_json) and its kind print curl options meant to split
 # Smaller holes in the admin API (issue 17, item 9), over real sockets:
 # --socket never changes an existing directory nor replaces a file; a Host
 # header that does not name this server (DNS rebinding) is refused; a JSON

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2046  # $(post_json) and its kind print curl options meant to split
 # Lockouts anyone who reaches the API could cause (issue 17, item 8), over
 # real sockets: wrong setup tokens from the server itself never block its
 # logins; wrong passwords from a member's tunnel lock the account for the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2046  # $(post_json) and its kind print curl options meant to split
 # The admin HTTP API over real sockets: first-admin setup with the printed
 # token, login with a TOTP code from oathtool (an independent RFC 6238
 # implementation), every documented route refused without a session, CSRF,

@@ -103,8 +103,8 @@ recovers_within() {  # NS SECONDS
   return 1
 }
 flood_from_a() {
-  local burst
-  for burst in 1 2 3; do
+  local _burst
+  for _burst in 1 2 3; do
     ip netns exec "$MEM_NS" python3 "$FORGE" flood 10.77.0.1 blackhole.example 40 || fail "the flood could not be sent"
     sleep 1
   done

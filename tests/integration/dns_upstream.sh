@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the DNS tests after lib.sh: a test upstream (the unbound daemon
 # serving a small zone from local-data) on loopback inside the gateway
 # namespace, so libunbound in picketd forwards to it over plain DNS. Its

@@ -80,8 +80,8 @@ echo_from() {  # NS PROTO(tcp|udp|tcp6|udp6) HOST -> what the far side saw
     udp6) target="UDP6:[$host]:7000" ;;
   esac
   # A few tries: UDP has no retransmission and the machine may be busy.
-  local answer="" try
-  for try in 1 2 3; do
+  local answer="" _try
+  for _try in 1 2 3; do
     answer=$(echo hi | timeout 4 ip netns exec "$ns" socat -T2 - "$target" 2>/dev/null || true)
     [ -n "$answer" ] && break
   done

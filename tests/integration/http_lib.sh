@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # its variables are for the scripts that source it
 # Helpers for the tests that speak HTTP to the admin API from inside the
 # gateway namespace. Source it after lib.sh.
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the integration tests: two network namespaces joined by
 # a veth pair ("gateway" and "member"), picketd with wireguard-go on the
 # gateway side, a wireguard-go client on the member side. Source it with the

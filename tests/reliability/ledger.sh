@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # its variables are for the scripts that source it
 # What the admin was told: a ledger of acknowledged changes, kept by the
 # test, checked against picketd after every crash. Sourced by the crash and
 # concurrency tests after tests/integration/lib.sh.

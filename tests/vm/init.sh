@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # /init of the test VM. Runs what the kernel command line's picket.mode asks
 # for and reports on the serial console. Only "PICKET-VM: PASS" counts as
 # success: a kernel panic also ends QEMU with status 0.
@@ -20,7 +21,7 @@ finish() {
 modprobe wireguard && modprobe veth || finish "FAIL loading the wireguard and veth modules"
 /usr/sbin/iproute2-ip link set lo up
 mode=$(sed -n 's/.*picket\.mode=\([a-z]*\).*/\1/p' /proc/cmdline)
-cd /tmp
+cd /tmp || exit 1
 case "$mode" in
   test)
     echo "PICKET-VM: kernel $(uname -r), running the kernel backend suite"
