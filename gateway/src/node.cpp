@@ -17,11 +17,16 @@ DesiredDevice desired_of(const GatewayState& state) {
   return desired;
 }
 
+// Checked before the reconciler binds a reference to it.
+std::unique_ptr<WireGuardBackend> require_backend(std::unique_ptr<WireGuardBackend> backend) {
+  if (!backend) throw Error("a gateway node needs a WireGuard backend");
+  return backend;
+}
+
 }  // namespace
 
 GatewayNode::GatewayNode(NodeOptions options)
-    : backend_(std::move(options.backend)), reconciler_(*backend_) {
-  if (!backend_) throw Error("a gateway node needs a WireGuard backend");
+    : backend_(require_backend(std::move(options.backend))), reconciler_(*backend_) {
   try {
     if (options.firewall) {
       validate(*options.firewall);

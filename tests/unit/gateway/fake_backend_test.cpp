@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "backend_suite.hpp"
+#include "node_suite.hpp"
 
 using namespace picket::gateway;
 using namespace picket::gateway::test;
@@ -54,6 +55,7 @@ DesiredDevice desired(unsigned peers) {
 }  // namespace
 
 PICKET_BACKEND_SUITE("fake backend", "[backend][fake]", FakeHarness)
+PICKET_NODE_SUITE("fake backend", "[node][fake]", FakeHarness)
 
 TEST_CASE("fake backend: fails the n-th operation on demand", "[fake]") {
   FakeBackend fake;

@@ -12,6 +12,7 @@
 
 #include "backend_suite.hpp"
 #include "netlink/link.hpp"
+#include "node_suite.hpp"
 
 using namespace picket::gateway;
 using namespace picket::gateway::test;
@@ -61,6 +62,7 @@ struct KernelHarness {
 }  // namespace
 
 PICKET_BACKEND_SUITE("kernel backend", "[.][kernel]", KernelHarness)
+PICKET_NODE_SUITE("kernel backend", "[.][kernel]", KernelHarness)
 
 TEST_CASE("kernel backend: the probe finds kernel WireGuard", "[.][kernel]") {
   std::string why;

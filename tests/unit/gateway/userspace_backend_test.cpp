@@ -17,6 +17,7 @@
 
 #include "backend_suite.hpp"
 #include "netlink/link.hpp"
+#include "node_suite.hpp"
 #include "uapi/socket.hpp"
 
 using namespace picket::gateway;
@@ -109,6 +110,7 @@ struct UserspaceHarness {
 }  // namespace
 
 PICKET_BACKEND_SUITE("userspace backend", "[root][userspace]", UserspaceHarness)
+PICKET_NODE_SUITE("userspace backend", "[root][userspace]", UserspaceHarness)
 
 TEST_CASE("userspace backend: a missing wireguard-go is reported clearly", "[root][userspace]") {
   UserspaceOptions options;

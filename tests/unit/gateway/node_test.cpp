@@ -1,0 +1,133 @@
+// GatewayNode's failure paths, which only the fake can force, and its
+// firewall table against the real nftables of a throw-away namespace
+// (tagged [root]; run through tests/integration/netns_run.sh).
+#include "picket/gateway/node.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <string>
+
+#include "node_suite.hpp"
+#include "picket/gateway/error.hpp"
+#include "picket/gateway/fake_backend.hpp"
+#include "picket/gateway/firewall.hpp"
+
+using namespace picket::gateway;
+using namespace picket::gateway::test;
+
+namespace {
+
+std::string shell(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  pclose(pipe);
+  return out;
+}
+
+struct FakeNode {
+  FakeBackend* fake = nullptr;
+  std::unique_ptr<GatewayNode> node;
+
+  explicit FakeNode(std::optional<FirewallConfig> firewall = std::nullopt,
+                    const std::string& name = "fakenode0") {
+    auto backend = std::make_unique<FakeBackend>(name);
+    fake = backend.get();
+    NodeOptions options;
+    options.backend = std::move(backend);
+    options.firewall = std::move(firewall);
+    node = std::make_unique<GatewayNode>(std::move(options));
+  }
+};
+
+FirewallConfig node_firewall(const std::string& tunnel) {
+  FirewallConfig c;
+  c.tunnel_interface = tunnel;
+  c.uplink = "lo";
+  // As picketd makes it; the node follows the link's addresses after that.
+  c.ipv4_subnet = Cidr::parse("10.77.0.0/16");
+  c.ipv6_subnet = Cidr::parse("fd77:77::/64");
+  c.gateway_ipv4 = IpAddress::parse("10.77.0.1");
+  c.gateway_ipv6 = IpAddress::parse("fd77:77::1");
+  return c;
+}
+
+// Devices that reach only 192.0.2.0/24: they appear in the table's sets, so
+// the listing shows which devices the table knows.
+GatewayState restricted_state(unsigned peers) {
+  GatewayState state = node_state(peers);
+  for (auto& peer : state.peers)
+    peer.firewall.restricted_to = std::vector{Cidr::parse("192.0.2.0/24")};
+  return state;
+}
+
+}  // namespace
+
+TEST_CASE("node: a change WireGuard refuses changes nothing", "[node][fake]") {
+  FakeNode f;
+  f.node->apply(node_state(2));
+  const auto before = canonical(f.fake->read());
+
+  GatewayChange change;
+  change.put = {node_peer(5)};
+  change.remove = {node_peer(0).wireguard.public_key};
+  f.fake->fail_operation(1);
+  CHECK_THROWS_AS(f.node->apply(change), Error);
+  CHECK(canonical(f.fake->read()) == before);
+
+  // Nothing is stuck: the same change goes through afterwards.
+  f.node->apply(change);
+  CHECK(canonical(f.fake->read()) == wireguard_of({node_peer(1), node_peer(5)}));
+}
+
+TEST_CASE("node: a teardown whose peers cannot be removed says so", "[node][fake]") {
+  FakeNode f;
+  f.node->apply(node_state(2));
+  // interface_exists, then the apply that empties the peers: that one fails.
+  f.fake->fail_operation(2);
+  CHECK_THROWS_AS(f.node->teardown(), Error);
+  CHECK(f.fake->interface_exists());
+  // Torn down all the same: nothing may put peers back.
+  CHECK(f.node->torn_down());
+  CHECK_THROWS_AS(f.node->apply(node_state(2)), Error);
+}
+
+TEST_CASE("node: nothing without a backend", "[node]") {
+  CHECK_THROWS_AS(GatewayNode(NodeOptions{}), Error);
+}
+
+TEST_CASE("node: the firewall table lives and goes with the peers", "[root]") {
+  const std::string table = firewall_table_name("fwnode0");
+  shell("nft delete table inet " + table);
+  FakeNode f(node_firewall("fwnode0"), "fwnode0");
+  f.node->apply(restricted_state(2));
+  std::string listed = shell("nft list table inet " + table);
+  CHECK(listed.find("10.77.0.2") != std::string::npos);
+  CHECK(listed.find("10.77.0.3") != std::string::npos);
+
+  GatewayChange change;
+  change.remove = {node_peer(0).wireguard.public_key};
+  f.node->apply(change);
+  listed = shell("nft list table inet " + table);
+  CHECK(listed.find("10.77.0.2") == std::string::npos);
+  CHECK(listed.find("10.77.0.3") != std::string::npos);
+
+  f.node->teardown();
+  CHECK(shell("nft list table inet " + table).find("No such file") != std::string::npos);
+  CHECK_FALSE(f.fake->interface_exists());
+}
+
+TEST_CASE("node: peers that stay keep the table (never peers without rules)", "[root]") {
+  const std::string table = firewall_table_name("fwnode1");
+  shell("nft delete table inet " + table);
+  FakeNode f(node_firewall("fwnode1"), "fwnode1");
+  f.node->apply(restricted_state(2));
+  f.fake->fail_operation(2);
+  CHECK_THROWS_AS(f.node->teardown(), Error);
+  CHECK(f.fake->read().peers.size() == 2);
+  CHECK(f.node->table_kept());
+  CHECK(shell("nft list table inet " + table).find("10.77.0.3") != std::string::npos);
+  shell("nft delete table inet " + table);
+}
