@@ -31,7 +31,8 @@ rule "the domain reaches the gateway through GatewayLink and value types only" \
 rule "storage knows no rules" '#include "domain/' controller/src/store
 rule "routes, the CLI and state files do not reach into picketd's wiring" \
   '#include "daemon/' controller/src/api controller/src/cli controller/src/backup \
-  controller/src/auth controller/src/render controller/src/common
+  controller/src/auth controller/src/render controller/src/common controller/src/web \
+  controller/bin/picket.cpp
 rule "the gateway knows no members and speaks no HTTP" \
   '#include [<"](picket/controller/|controller/|domain/|api/|daemon/|store/)' gateway
 
