@@ -3,13 +3,9 @@
 #include <cstdint>
 #include <string>
 
-namespace CLI {
-class App;
-}
-
 namespace picket::controller {
 
-// picketd's gateway firewall flags.
+// picketd's gateway firewall flags (daemon/flags.cpp defines them).
 struct FirewallOptions {
   bool enabled = true;
   std::string uplink = "auto";   // auto (the default route's interface) | none | IFNAME
@@ -17,7 +13,5 @@ struct FirewallOptions {
   bool ipv6_routed = false;      // the IPv6 subnet is routed to us: no NAT66
   std::uint16_t admin_port = 0;  // the admin API's TCP port on the tunnel address; 0 = none
 };
-
-void add_firewall_flags(CLI::App& app, FirewallOptions& options);
 
 }  // namespace picket::controller

@@ -7,14 +7,13 @@
 
 #include "api/replies.hpp"
 #include "api/request_body.hpp"
+#include "api/target.hpp"
 #include "common/log.hpp"
 #include "daemon/gateway_setup.hpp"
 
 namespace picket::controller {
 
 namespace {
-
-constexpr std::string_view kUnlockPath = "/api/v1/unlock";
 
 // The passphrase parsed out of the request body; wiped when answered (the
 // unix socket server wipes the body and its read buffer).
@@ -37,9 +36,15 @@ void enter_locked_mode(const DaemonOptions& options) {
   log_info("locked mode: removed the interface left by the previous run until unlock");
 }
 
+// Parsed as the API parses every target, so no spelling of the path can
+// reach the unlock handler that the route table would not call /unlock.
 bool is_unlock_request(const ApiRequest& request) {
-  const std::string_view target = request.target;
-  return target.substr(0, target.find('?')) == kUnlockPath;
+  try {
+    return api::split_target(request.target).path ==
+           std::vector<std::string>{"api", "v1", "unlock"};
+  } catch (const std::invalid_argument&) {
+    return false;  // a malformed escape: the API answers it with 400
+  }
 }
 
 ApiResponse answer_unlock(const ApiRequest& request, bool locked_mode, bool unlocked,
