@@ -133,7 +133,7 @@ ApiResponse Api::run(const ApiRequest& request, const auth::PasswordResults* res
                      std::optional<auth::PasswordWork>& needs) {
   struct Defer {
     auth::Accounts* accounts;
-    Defer(auth::Accounts* accounts, const auth::PasswordResults* results) : accounts(accounts) {
+    Defer(auth::Accounts* deferring, const auth::PasswordResults* results) : accounts(deferring) {
       if (accounts != nullptr) accounts->defer_password_work(results);
     }
     ~Defer() {

@@ -142,8 +142,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (ec || parser_->is_done()) return on_read(ec);
     beast::get_lowest_layer(stream_).expires_after(HttpLimits::kBodyTimeout);
     http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->on_read(ec);
+                     [self = this->shared_from_this()](beast::error_code read_ec, std::size_t) {
+                       self->on_read(read_ec);
                      });
   }
 
@@ -252,8 +252,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 }  // namespace
 
 struct HttpServer::Acceptor {
-  Acceptor(asio::io_context& io, std::shared_ptr<Shared> shared)
-      : acceptor(io), shared(std::move(shared)) {}
+  Acceptor(asio::io_context& io, std::shared_ptr<Shared> common)
+      : acceptor(io), shared(std::move(common)) {}
 
   void accept() {
     acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {

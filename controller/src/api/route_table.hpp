@@ -44,12 +44,12 @@ struct Caller {
 
 class RouteCall {
  public:
-  RouteCall(const ApiRequest& request, ApiContext& context, Caller caller, Target target,
+  RouteCall(const ApiRequest& the_request, ApiContext& the_context, Caller who, Target parsed,
             std::map<std::string, std::string, std::less<>> params)
-      : request(request),
-        context(context),
-        caller(std::move(caller)),
-        target(std::move(target)),
+      : request(the_request),
+        context(the_context),
+        caller(std::move(who)),
+        target(std::move(parsed)),
         params_(std::move(params)) {}
 
   const ApiRequest& request;

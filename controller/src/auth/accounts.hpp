@@ -23,8 +23,8 @@ class LoginFailed : public std::runtime_error {
 };
 class RateLimited : public std::runtime_error {
  public:
-  RateLimited(const std::string& message, std::int64_t retry_after)
-      : std::runtime_error(message), retry_after(retry_after) {}
+  RateLimited(const std::string& message, std::int64_t seconds)
+      : std::runtime_error(message), retry_after(seconds) {}
   std::int64_t retry_after;
 };
 // A code that does not match the authenticator secret just shown (setup,

@@ -18,8 +18,8 @@ struct PasswordJob {
   std::string password;
 
   PasswordJob() = default;
-  PasswordJob(Kind kind, std::string stored_hash, std::string password)
-      : kind(kind), stored_hash(std::move(stored_hash)), password(std::move(password)) {}
+  PasswordJob(Kind job_kind, std::string hash, std::string secret)
+      : kind(job_kind), stored_hash(std::move(hash)), password(std::move(secret)) {}
   PasswordJob(const PasswordJob&) = default;
   PasswordJob(PasswordJob&&) = default;
   PasswordJob& operator=(const PasswordJob&) = default;
@@ -52,9 +52,9 @@ enum class JobPriority {
 // changed and nothing counted.
 class PasswordWorkBusy : public std::runtime_error {
  public:
-  explicit PasswordWorkBusy(std::int64_t retry_after)
+  explicit PasswordWorkBusy(std::int64_t seconds)
       : std::runtime_error("too many password checks at once; try again in a few seconds"),
-        retry_after(retry_after) {}
+        retry_after(seconds) {}
   std::int64_t retry_after;
 };
 
@@ -71,8 +71,8 @@ struct PasswordWork {
 // result of a job it was not given (see PasswordResults).
 class PasswordWorkNeeded : public std::exception {
  public:
-  PasswordWorkNeeded(PasswordJob job, JobPriority priority)
-      : job(std::move(job)), priority(priority) {}
+  PasswordWorkNeeded(PasswordJob needed, JobPriority share)
+      : job(std::move(needed)), priority(share) {}
   const char* what() const noexcept override { return "a password job must run first"; }
   PasswordJob job;
   JobPriority priority;

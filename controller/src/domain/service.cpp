@@ -250,10 +250,10 @@ Settings Service::change_settings(const SettingsChange& change) {
   settings_ = next;
   if (subnets_change) pool_ = next_pool;
   try {
-    gateway::GatewayChange change;
-    if (subnets_change) change.link = link_settings();
-    if (next.listen_port != previous.listen_port) change.listen_port = next.listen_port;
-    apply_then_commit(tx, change);
+    gateway::GatewayChange link_change;
+    if (subnets_change) link_change.link = link_settings();
+    if (next.listen_port != previous.listen_port) link_change.listen_port = next.listen_port;
+    apply_then_commit(tx, link_change);
   } catch (...) {
     settings_ = previous;
     pool_ = previous_pool;
