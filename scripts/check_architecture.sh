@@ -30,7 +30,7 @@ rule "the domain reaches the gateway through GatewayLink and value types only" \
   controller/src/domain controller/src/store
 rule "storage knows no rules" '#include "domain/' controller/src/store
 rule "routes, the CLI and state files do not reach into picketd's wiring" \
-  '#include "daemon/' controller/src/api controller/src/cli controller/src/backup \
+  '#include "daemon/' controller/src/api controller/src/cli controller/src/state \
   controller/src/auth controller/src/render controller/src/common controller/src/web \
   controller/bin/picket.cpp
 rule "the gateway knows no members and speaks no HTTP" \

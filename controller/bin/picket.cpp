@@ -3,8 +3,8 @@
 #include <exception>
 #include <iostream>
 
-#include "backup/state_files.hpp"
 #include "cli/commands.hpp"
+#include "state/state_files.hpp"
 
 int main(int argc, char** argv) {
   using namespace picket::controller;

@@ -3,10 +3,10 @@
 #include <exception>
 #include <iostream>
 
-#include "backup/wipe_files.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/flags.hpp"
 #include "daemon/seizure_runtime.hpp"
+#include "state/wipe_files.hpp"
 
 int main(int argc, char** argv) {
   picket::controller::DaemonOptions options;

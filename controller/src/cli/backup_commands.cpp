@@ -13,11 +13,11 @@
 #include <iostream>
 #include <iterator>
 
-#include "backup/backup_file.hpp"
-#include "backup/state_files.hpp"
-#include "backup/state_snapshot.hpp"
 #include "cli/commands.hpp"
 #include "cli/prompt.hpp"
+#include "state/backup_file.hpp"
+#include "state/state_files.hpp"
+#include "state/state_snapshot.hpp"
 
 namespace picket::controller::cli {
 

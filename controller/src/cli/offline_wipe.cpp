@@ -8,11 +8,11 @@
 #include <memory>
 #include <optional>
 
-#include "backup/attempt.hpp"
-#include "backup/state_files.hpp"
-#include "backup/wipe_files.hpp"
+#include "common/attempt.hpp"
 #include "picket/controller/store.hpp"
 #include "picket/gateway/node.hpp"
+#include "state/state_files.hpp"
+#include "state/wipe_files.hpp"
 
 namespace picket::controller::cli {
 

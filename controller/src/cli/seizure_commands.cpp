@@ -8,10 +8,10 @@
 #include <iostream>
 #include <thread>
 
-#include "backup/state_files.hpp"
 #include "cli/commands.hpp"
 #include "cli/offline_wipe.hpp"
 #include "cli/prompt.hpp"
+#include "state/state_files.hpp"
 
 namespace picket::controller::cli {
 

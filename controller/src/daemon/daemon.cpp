@@ -16,13 +16,13 @@
 #include "daemon/gateway_setup.hpp"
 #include "daemon/local_gateway_link.hpp"
 #include "daemon/locked_mode.hpp"
-#include "daemon/locked_state.hpp"
 #include "daemon/seizure_runtime.hpp"
-#include "daemon/state_dir.hpp"
 #include "domain/dns_service.hpp"
 #include "picket/controller/service.hpp"
 #include "picket/gateway/dns/resolver_config.hpp"
 #include "picket/gateway/host_network.hpp"
+#include "state/locked_state.hpp"
+#include "state/state_dir.hpp"
 
 namespace picket::controller {
 

@@ -4,9 +4,9 @@
 #include <functional>
 #include <string>
 
-#include "daemon/locked_state.hpp"
 #include "daemon/options.hpp"
 #include "picket/controller/api.hpp"
+#include "state/locked_state.hpp"
 
 namespace picket::controller {
 

@@ -5,14 +5,15 @@
 #include <string>
 #include <vector>
 
-#include "backup/state_files.hpp"
 #include "daemon/firewall_options.hpp"
 #include "domain/dns_settings.hpp"
+#include "state/state_dir.hpp"
+#include "state/state_files.hpp"
 
 namespace picket::controller {
 
-struct DaemonOptions {
-  std::filesystem::path state_dir = kDefaultStateDir;
+// The state directory and the first start's seed come from StateSeed.
+struct DaemonOptions : StateSeed {
   std::filesystem::path socket_path = kDefaultSocket;
   std::string backend = "auto";  // auto | userspace
   std::string wireguard_go = "wireguard-go";
@@ -29,12 +30,6 @@ struct DaemonOptions {
   std::int64_t session_idle_timeout = 30 * 60;  // tests only: may only shorten it
   FirewallOptions firewall;
   DnsOptions dns;
-  // Used only on the first start, to seed the stored settings.
-  std::string interface_name = "picket0";
-  std::uint16_t listen_port = 51820;
-  std::string endpoint;
-  std::string ipv4_subnet = "10.77.0.0/24";
-  std::string ipv6_subnet = "fd77:77::/64";
 };
 
 }  // namespace picket::controller

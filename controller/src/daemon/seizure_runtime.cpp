@@ -6,10 +6,10 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "backup/attempt.hpp"
-#include "backup/state_files.hpp"
-#include "backup/wipe_files.hpp"
+#include "common/attempt.hpp"
 #include "common/log.hpp"
+#include "state/state_files.hpp"
+#include "state/wipe_files.hpp"
 
 namespace picket::controller {
 

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "api/seizure_hooks.hpp"
-#include "daemon/locked_state.hpp"
 #include "picket/controller/service.hpp"
+#include "state/locked_state.hpp"
 
 namespace picket::controller {
 

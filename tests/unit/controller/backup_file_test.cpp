@@ -1,7 +1,7 @@
 // The encrypted backup format: a round trip, and every way a file can be
 // wrong failing with its own clear message. Argon2id runs at libsodium's
 // minimum cost here; the format records the cost, so readers do not care.
-#include "backup/backup_file.hpp"
+#include "state/backup_file.hpp"
 
 #include <sodium.h>
 

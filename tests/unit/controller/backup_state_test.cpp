@@ -5,11 +5,11 @@
 
 #include <catch2/catch.hpp>
 
-#include "backup/backup_file.hpp"
-#include "backup/state_files.hpp"
-#include "backup/state_snapshot.hpp"
 #include "fake_gateway.hpp"
 #include "picket/controller/service.hpp"
+#include "state/backup_file.hpp"
+#include "state/state_files.hpp"
+#include "state/state_snapshot.hpp"
 #include "temp_dir.hpp"
 
 using namespace picket::controller;

@@ -1,7 +1,7 @@
 // Locked mode's sealed state: created, sealed after every commit, opened
 // only with its passphrase; a plain state converted and shredded; a key
 // rotation sealed with the commit that names the new key.
-#include "daemon/locked_state.hpp"
+#include "state/locked_state.hpp"
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -9,7 +9,7 @@
 #include <set>
 #include <string>
 
-#include "backup/state_files.hpp"
+#include "state/state_files.hpp"
 #include "temp_dir.hpp"
 
 using namespace picket::controller;
@@ -20,8 +20,8 @@ namespace {
 
 constexpr const char* kPassphrase = "correct horse battery staple";
 
-DaemonOptions options_for(const TempDir& dir) {
-  DaemonOptions options;
+StateSeed options_for(const TempDir& dir) {
+  StateSeed options;
   options.state_dir = dir.path();
   options.interface_name = "lockt0";
   options.endpoint = "vpn.example.org:51820";

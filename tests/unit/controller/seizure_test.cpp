@@ -7,9 +7,9 @@
 
 #include "api/seizure_hooks.hpp"
 #include "api_fixture.hpp"
-#include "backup/state_files.hpp"
-#include "backup/wipe_files.hpp"
 #include "daemon/seizure_runtime.hpp"
+#include "state/state_files.hpp"
+#include "state/wipe_files.hpp"
 #include "store/sqlite.hpp"
 
 using namespace picket::controller;

@@ -7,11 +7,10 @@
 #include <stdexcept>
 #include <string>
 
-#include "backup/backup_file.hpp"
-#include "daemon/options.hpp"
-#include "daemon/state_dir.hpp"
 #include "picket/controller/store.hpp"
 #include "picket/gateway/key.hpp"
+#include "state/backup_file.hpp"
+#include "state/state_dir.hpp"
 
 namespace picket::controller {
 
@@ -69,9 +68,9 @@ bool sealed_state_exists(const std::filesystem::path& state_dir);
 
 // Opens picket.sealed with `passphrase` (UnlockError when it is wrong), or,
 // when there is none, creates it under `passphrase`: from the plain state in
-// the directory if there is one, else a new state seeded from `options`.
+// the directory if there is one, else a new state seeded from `seed`.
 // Throws std::invalid_argument for a passphrase shorter than
 // kMinUnlockPassphrase when creating, std::runtime_error otherwise.
-UnlockedState unlock_state(const DaemonOptions& options, const std::string& passphrase);
+UnlockedState unlock_state(const StateSeed& seed, const std::string& passphrase);
 
 }  // namespace picket::controller

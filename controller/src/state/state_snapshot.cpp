@@ -1,4 +1,4 @@
-#include "backup/state_snapshot.hpp"
+#include "state/state_snapshot.hpp"
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -12,8 +12,8 @@
 #include <string>
 #include <system_error>
 
-#include "backup/state_files.hpp"
 #include "picket/controller/store.hpp"
+#include "state/state_files.hpp"
 #include "store/migrations.hpp"
 #include "store/private_file.hpp"
 #include "store/sqlite.hpp"

@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <span>
 
-#include "backup/backup_file.hpp"
 #include "picket/gateway/key.hpp"
+#include "state/backup_file.hpp"
 
 namespace picket::controller::backup {
 

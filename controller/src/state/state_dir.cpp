@@ -1,4 +1,4 @@
-#include "daemon/state_dir.hpp"
+#include "state/state_dir.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,11 +9,11 @@
 #include <stdexcept>
 #include <system_error>
 
-#include "backup/state_files.hpp"
 #include "picket/controller/address_pool.hpp"
 #include "picket/controller/service.hpp"
 #include "picket/controller/validate.hpp"
 #include "picket/gateway/host_network.hpp"
+#include "state/state_files.hpp"
 
 namespace picket::controller {
 
@@ -57,19 +57,19 @@ void ensure_private_dir(const std::filesystem::path& dir) {
   }
 }
 
-Settings initial_settings(const DaemonOptions& options, const gateway::Key& public_key) {
+Settings initial_settings(const StateSeed& seed, const gateway::Key& public_key) {
   Settings settings;
-  if (options.interface_name.empty() || options.interface_name.size() > 15 ||
-      options.interface_name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") !=
+  if (seed.interface_name.empty() || seed.interface_name.size() > 15 ||
+      seed.interface_name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") !=
           std::string::npos) {
     throw std::invalid_argument("--interface must be 1-15 characters of a-z, 0-9, '-' and '_'");
   }
-  settings.interface_name = options.interface_name;
-  if (options.listen_port == 0) throw std::invalid_argument("--listen-port must be 1-65535");
-  settings.listen_port = options.listen_port;
-  if (!options.endpoint.empty()) settings.endpoint = validate_endpoint(options.endpoint);
-  settings.ipv4_subnet = gateway::Cidr::parse(options.ipv4_subnet);
-  settings.ipv6_subnet = gateway::Cidr::parse(options.ipv6_subnet);
+  settings.interface_name = seed.interface_name;
+  if (seed.listen_port == 0) throw std::invalid_argument("--listen-port must be 1-65535");
+  settings.listen_port = seed.listen_port;
+  if (!seed.endpoint.empty()) settings.endpoint = validate_endpoint(seed.endpoint);
+  settings.ipv4_subnet = gateway::Cidr::parse(seed.ipv4_subnet);
+  settings.ipv6_subnet = gateway::Cidr::parse(seed.ipv6_subnet);
   if (!settings.ipv4_subnet.address.is_v4())
     throw std::invalid_argument("--ipv4-subnet must be an IPv4 prefix");
   if (settings.ipv6_subnet.address.is_v4())
@@ -87,16 +87,16 @@ Settings initial_settings(const DaemonOptions& options, const gateway::Key& publ
   return settings;
 }
 
-State open_state(const DaemonOptions& options) {
-  ensure_private_dir(options.state_dir);
-  const auto db_file = options.state_dir / kDatabaseFile;
-  const auto gateway_key_file = options.state_dir / kKeyFile;
+State open_state(const StateSeed& seed) {
+  ensure_private_dir(seed.state_dir);
+  const auto db_file = seed.state_dir / kDatabaseFile;
+  const auto gateway_key_file = seed.state_dir / kKeyFile;
   const bool existed = std::filesystem::exists(db_file);
 
   if (!existed) {
     // Validate everything before a file is created, so a typo leaves nothing behind.
     auto private_key = gateway::generate_private_key();
-    auto settings = initial_settings(options, gateway::public_key_of(private_key));
+    auto settings = initial_settings(seed, gateway::public_key_of(private_key));
     std::error_code ignored;
     std::filesystem::remove(gateway_key_file,
                             ignored);  // left over from an interrupted first start
@@ -112,11 +112,10 @@ State open_state(const DaemonOptions& options) {
     }
   }
   auto store = std::make_unique<Store>(db_file);
-  finish_interrupted_rotation(options.state_dir, *store);
+  finish_interrupted_rotation(seed.state_dir, *store);
   State state{std::move(store), read_key(gateway_key_file), false};
   if (!state.store->settings()) {
-    state.store->save_settings(
-        initial_settings(options, gateway::public_key_of(state.private_key)));
+    state.store->save_settings(initial_settings(seed, gateway::public_key_of(state.private_key)));
     state.first_start = true;
   }
   return state;

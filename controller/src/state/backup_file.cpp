@@ -1,4 +1,4 @@
-#include "backup/backup_file.hpp"
+#include "state/backup_file.hpp"
 
 #include <sodium.h>
 

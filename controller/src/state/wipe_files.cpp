@@ -1,9 +1,9 @@
-#include "backup/wipe_files.hpp"
+#include "state/wipe_files.hpp"
 
 #include <sqlite3.h>
 
-#include "backup/attempt.hpp"
-#include "backup/state_files.hpp"
+#include "common/attempt.hpp"
+#include "state/state_files.hpp"
 #include "store/sqlite.hpp"
 
 namespace picket::controller {

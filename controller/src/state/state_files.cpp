@@ -1,4 +1,4 @@
-#include "backup/state_files.hpp"
+#include "state/state_files.hpp"
 
 #include <fcntl.h>
 #include <sodium.h>

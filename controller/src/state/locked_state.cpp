@@ -1,4 +1,4 @@
-#include "daemon/locked_state.hpp"
+#include "state/locked_state.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -10,9 +10,9 @@
 #include <system_error>
 #include <vector>
 
-#include "backup/state_files.hpp"
-#include "backup/state_snapshot.hpp"
 #include "common/log.hpp"
+#include "state/state_files.hpp"
+#include "state/state_snapshot.hpp"
 #include "store/storage_full.hpp"
 
 namespace picket::controller {
@@ -102,8 +102,8 @@ bool sealed_state_exists(const std::filesystem::path& state_dir) {
   return std::filesystem::exists(state_dir / kSealedStateFileName, ec);
 }
 
-UnlockedState unlock_state(const DaemonOptions& options, const std::string& passphrase) {
-  const auto& dir = options.state_dir;
+UnlockedState unlock_state(const StateSeed& seed, const std::string& passphrase) {
+  const auto& dir = seed.state_dir;
   ensure_private_dir(dir);
   UnlockedState out;
   if (sealed_state_exists(dir)) {
@@ -127,7 +127,7 @@ UnlockedState unlock_state(const DaemonOptions& options, const std::string& pass
       // A first unlock that stopped between sealing the empty database and
       // storing the settings.
       out.state.store->save_settings(
-          initial_settings(options, gateway::public_key_of(out.state.private_key)));
+          initial_settings(seed, gateway::public_key_of(out.state.private_key)));
       out.state.first_start = true;
     }
     out.how = UnlockedState::How::opened;
@@ -161,7 +161,7 @@ UnlockedState unlock_state(const DaemonOptions& options, const std::string& pass
 
   out.state.private_key = gateway::generate_private_key();
   // Validated before anything is written, as on a plain first start.
-  const auto settings = initial_settings(options, gateway::public_key_of(out.state.private_key));
+  const auto settings = initial_settings(seed, gateway::public_key_of(out.state.private_key));
   out.state.store = Store::in_memory({});
   out.sealer = std::make_unique<StateSealer>(dir, backup::DerivedKey::derive(passphrase),
                                              out.state.private_key);
