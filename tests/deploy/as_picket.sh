@@ -46,7 +46,7 @@ check_picketd_as_picket() {
   [ "$(proc_field "$wg_pid" CapEff)" = "$CAP_MASK" ] ||
     fail "wireguard-go has capabilities $(proc_field "$wg_pid" CapEff), expected $CAP_MASK (ambient)"
 
-  in_root picket init | grep -q 'endpoint:    vpn.test.example:51999' || fail "the config's endpoint was not seeded"
+  in_root picket init | grep_quiet 'endpoint:    vpn.test.example:51999' || fail "the config's endpoint was not seeded"
   in_root picket member add admin >/dev/null
   in_root picket device add admin phone >"$WORK/device.txt" || fail "root could not add a device"
   grep -q 'scan this into the WireGuard app' "$WORK/device.txt" || fail "no QR code: $(cat "$WORK/device.txt")"

@@ -4,6 +4,12 @@
 # Source it; everything created is undone on exit, also on failure or ^C.
 set -euo pipefail
 
+# `grep -q` stops reading at its first match; the writer then dies of
+# SIGPIPE on its next write and, under pipefail, fails the pipeline though
+# the line was there (nft writes a listing in many small writes: that made
+# firewall_isolation fail now and then). grep_quiet reads to the end.
+grep_quiet() { grep "$@" >/dev/null; }
+
 DEPLOY_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SOURCE_DIR=$(cd "$DEPLOY_DIR/../.." && pwd)
 CACHE=${PICKET_DEPLOY_CACHE:-/var/cache/picket-test-deploy}
@@ -37,7 +43,7 @@ chroot_pids() {
 cleanup() {
   local status=$?
   set +e
-  if [ -n "$NETNS" ] && ip netns list | grep -qw "$NETNS"; then
+  if [ -n "$NETNS" ] && ip netns list | grep_quiet -w "$NETNS"; then
     for pid in $(ip netns pids "$NETNS" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
     ip netns delete "$NETNS"
   fi

@@ -58,7 +58,7 @@ echo "   $(recap "$WORK/run1.log")"
 log "playbook, second run"
 play >"$WORK/run2.log" 2>&1 || { tail -n 40 "$WORK/run2.log" >&2; fail "the second run failed"; }
 echo "   $(recap "$WORK/run2.log")"
-recap "$WORK/run2.log" | grep -q ' changed=0 ' ||
+recap "$WORK/run2.log" | grep_quiet ' changed=0 ' ||
   { grep -B2 '^changed:' "$WORK/run2.log" >&2; fail "the second run changed something"; }
 recap "$WORK/run1.log" | grep -Eq ' changed=[1-9]' || fail "the first run changed nothing: did it run at all?"
 
@@ -66,15 +66,15 @@ log "what the playbook left"
 # Inside the root: names must come from its /etc/passwd, not the host's.
 mode() { in_root stat -c '%a %U:%G' "$1"; }
 expect_mode() { [ "$(mode "$1")" = "$2" ] || fail "$1 is $(mode "$1"), expected $2"; }
-in_root dpkg-query -W -f='${Status} ${Version}\n' picket | grep -q '^install ok installed' ||
+in_root dpkg-query -W -f='${Status} ${Version}\n' picket | grep_quiet '^install ok installed' ||
   fail "picket is not installed"
 for p in wireguard-go wireguard-tools iproute2 nftables unattended-upgrades; do
-  in_root dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' || fail "$p is not installed"
+  in_root dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep_quiet 'ok installed' || fail "$p is not installed"
 done
-if in_root dpkg-query -W -f='${Package} ${Status}\n' 'linux-image-*' 'wireguard-dkms' 2>/dev/null | grep -q 'ok installed'; then
+if in_root dpkg-query -W -f='${Package} ${Status}\n' 'linux-image-*' 'wireguard-dkms' 2>/dev/null | grep_quiet 'ok installed'; then
   fail "a kernel or DKMS package came in through Recommends"
 fi
-in_root getent passwd picket | grep -q ':/var/lib/picket:/usr/sbin/nologin$' ||
+in_root getent passwd picket | grep_quiet ':/var/lib/picket:/usr/sbin/nologin$' ||
   fail "no system user picket with home /var/lib/picket and no shell: $(in_root getent passwd picket)"
 uid=$(in_root id -u picket)
 [ "$uid" -lt 1000 ] || fail "user picket has uid $uid, not a system uid"

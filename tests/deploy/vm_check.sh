@@ -5,6 +5,12 @@
 # /root/vm-result, which the host reads through the 9p root; then the unit
 # powers the VM off.
 set -uo pipefail
+
+# `grep -q` stops reading at its first match; the writer then dies of
+# SIGPIPE on its next write and, under pipefail, fails the pipeline though
+# the line was there (nft writes a listing in many small writes: that made
+# firewall_isolation fail now and then). grep_quiet reads to the end.
+grep_quiet() { grep "$@" >/dev/null; }
 exec 3>/root/vm-checks
 note() { echo "$*" >&3; echo "picket-vm-check: $*"; }
 finish() {
@@ -47,8 +53,8 @@ grep -q 'scan this into the WireGuard app' /tmp/device.txt || finish "FAIL no QR
 peers=$(wg show picket0 peers | wc -l)
 [ "$peers" -ge 1 ] || finish "FAIL no peer on picket0"
 note "picket device add: QR code printed; picket0 ($(ip -d link show picket0 | grep -o 'wireguard' | head -n1 || echo 'tun, wireguard-go')) has $peers peer(s), listens on $(wg show picket0 listen-port)"
-nft list tables | grep -qx 'table inet picket_picket0' || finish "FAIL picketd's nftables table is missing"
-nft list tables | grep -qx 'table inet picket_host' || finish "FAIL the host firewall (nftables.service) is not loaded"
+nft list tables | grep_quiet -x 'table inet picket_picket0' || finish "FAIL picketd's nftables table is missing"
+nft list tables | grep_quiet -x 'table inet picket_host' || finish "FAIL the host firewall (nftables.service) is not loaded"
 note "nftables: $(nft list tables | tr '\n' ' ')"
 [ "$(sysctl -n net.ipv4.ip_forward)" = 1 ] || finish "FAIL IPv4 forwarding is off"
 if [ -n "$(ls -A /var/log/journal 2>/dev/null)" ]; then finish "FAIL the journal is on disk"; fi
@@ -107,7 +113,7 @@ systemctl start picketd.service || finish "FAIL picketd did not start again"
 systemctl stop picketd.service
 result=$(systemctl show -p Result --value picketd.service)
 [ "$result" = success ] || finish "FAIL picketd stopped with result $result"
-if nft list tables | grep -q picket_picket0; then finish "FAIL picketd's table outlived a clean stop"; fi
+if nft list tables | grep_quiet picket_picket0; then finish "FAIL picketd's table outlived a clean stop"; fi
 [ "$(sysctl -n net.ipv4.ip_forward)" = 0 ] || finish "FAIL picketd did not put IPv4 forwarding back on stop"
 note "picketd turned ip_forward 0 -> 1 through the sandbox and back to 0 on stop"
 note "systemctl stop picketd: result $result, its nftables table removed"

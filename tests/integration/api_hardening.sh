@@ -69,7 +69,7 @@ CSRF=$(jq -r .csrf_token "$WORK/body")
 log "a JSON body with a repeated key is refused"
 status=$(member_http -b "$JAR" -H "X-CSRF-Token: $CSRF" $(post_json) '{"label":"bob","label":"carol"}' "$TUNNEL_API/api/v1/members")
 [ "$status" = 400 ] && [ "$(jq -r .code "$WORK/body")" = duplicate_key ] || fail "a repeated key answered $status $(cat "$WORK/body")"
-picket member list | grep -qw 'bob\|carol' && fail "a body with a repeated key created a member"
+picket member list | grep_quiet -w 'bob\|carol' && fail "a body with a repeated key created a member"
 status=$(member_http -b "$JAR" -H "X-CSRF-Token: $CSRF" $(post_json) '{"confirm":"burn","password":"wrong","password":"'"$PASSWORD"'"}' "$TUNNEL_API/api/v1/burn")
 [ "$status" = 400 ] || fail "a burn with two password fields answered $status"
 [ "$(gateway_peers | wc -l)" = 2 ] || fail "a refused burn changed the peers"

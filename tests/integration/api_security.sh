@@ -161,7 +161,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -su
   -addext subjectAltName=IP:172.31.250.1 -keyout "$WORK/tls.key" -out "$WORK/tls.crt" 2>/dev/null
 # --no-dns: the resolver cannot rebind TCP 53 right after a restart (DNS code, reported).
 start_picketd --no-dns --api-listen 172.31.250.1 --tls-cert "$WORK/tls.crt" --tls-key "$WORK/tls.key"
-for _ in $(seq 20); do ip netns exec "$GW_NS" ss -ltn | grep -q '172.31.250.1:8080' && break; sleep 0.1; done
+for _ in $(seq 20); do ip netns exec "$GW_NS" ss -ltn | grep_quiet '172.31.250.1:8080' && break; sleep 0.1; done
 status=$(ip netns exec "$MEM_NS" curl -s -o "$WORK/body" -w '%{http_code}' --cacert "$WORK/tls.crt" https://172.31.250.1:8080/api/v1/session)
 [ "$status" = 401 ] || fail "HTTPS answered $status"
 echo "   HTTPS from outside -> 401"

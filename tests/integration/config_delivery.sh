@@ -106,7 +106,7 @@ grep -qF "$WORK/missing/x.conf" "$WORK/err" || { cat "$WORK/err"; fail "the erro
 log "... standard output full after the change (/dev/full): the new device is revoked again"
 picket device add alice lost >/dev/full 2>"$WORK/err" && fail "an add whose QR code could not be printed succeeded"
 grep -qF "revoked again" "$WORK/err" || { cat "$WORK/err"; fail "the error does not say the add was undone"; }
-picket device list alice | grep -qw lost && fail "the undelivered device is still listed"
+picket device list alice | grep_quiet -w lost && fail "the undelivered device is still listed"
 [ "$(snapshot_without_audit)" = "$before_without_audit" ] ||
   fail "the undone add left something behind"
 log "   $(cat "$WORK/err")"

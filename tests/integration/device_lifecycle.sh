@@ -20,7 +20,7 @@ PRIVATE_KEY=$(sed -n 's/^PrivateKey = //p' "$WORK/decoded.conf")
 PUBLIC_KEY=$(echo "$PRIVATE_KEY" | wg pubkey)
 client_up <"$WORK/decoded.conf"
 member_reaches_gateway || fail "member cannot ping the gateway through the tunnel"
-picket status | grep -q "alice" || fail "status does not list the device"
+picket status | grep_quiet "alice" || fail "status does not list the device"
 # The device listing's live figures, read from the interface on picketd's
 # reading thread; never the member's endpoint.
 picket --json device show alice phone >"$WORK/show.json"
@@ -32,8 +32,8 @@ log "the private key never reached picketd"
 if grep -rqaF "$PRIVATE_KEY" "$WORK/state" "$WORK/picketd.log"; then fail "the private key is in the state or log"; fi
 
 log "revoke cuts the member off"
-picket device revoke alice phone | grep -q "Revoked" || fail "revoke did not confirm"
-gateway_peers | grep -qF "$PUBLIC_KEY" && fail "revoked peer still on the interface"
+picket device revoke alice phone | grep_quiet "Revoked" || fail "revoke did not confirm"
+gateway_peers | grep_quiet -F "$PUBLIC_KEY" && fail "revoked peer still on the interface"
 member_cut_off || fail "member still reaches the gateway after revoke"
 
 log "disable and enable"
@@ -61,16 +61,16 @@ picket device add alice tablet --expires 4s >"$WORK/tablet.out"
 qr_to_config <"$WORK/tablet.out" | client_up
 member_reaches_gateway 3 || fail "expiring device cannot reach the gateway"
 TABLET_KEY=$(picket --json device show alice tablet | sed -n 's/.*"public_key": "\(.*\)".*/\1/p')
-for _ in $(seq 60); do gateway_peers | grep -qF "$TABLET_KEY" || break; sleep 0.1; done
-gateway_peers | grep -qF "$TABLET_KEY" && fail "expired device still on the interface"
+for _ in $(seq 60); do gateway_peers | grep_quiet -F "$TABLET_KEY" || break; sleep 0.1; done
+gateway_peers | grep_quiet -F "$TABLET_KEY" && fail "expired device still on the interface"
 member_cut_off || fail "expired device still reaches the gateway"
-picket device list alice | grep tablet | grep -q expired || fail "device list does not say expired"
+picket device list alice | grep tablet | grep_quiet expired || fail "device list does not say expired"
 
 log "drift repair removes a peer added by hand"
 STRAY=$(wg genkey | wg pubkey)
 ip netns exec "$GW_NS" wg set "$GW_IF" peer "$STRAY" allowed-ips 10.77.0.200/32
-for _ in $(seq 50); do gateway_peers | grep -qF "$STRAY" || break; sleep 0.1; done
-gateway_peers | grep -qF "$STRAY" && fail "drift repair did not remove the stray peer"
+for _ in $(seq 50); do gateway_peers | grep_quiet -F "$STRAY" || break; sleep 0.1; done
+gateway_peers | grep_quiet -F "$STRAY" && fail "drift repair did not remove the stray peer"
 
 log "restart after a crash: the interface is adopted and holds exactly the wanted peers"
 picket device add alice desktop >/dev/null

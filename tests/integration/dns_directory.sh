@@ -70,9 +70,9 @@ picket firewall --member-to-member deny >/dev/null
 hidden tablet.bob 10.77.0.5 || fail "alice still sees bob's tablet after isolation came back"
 
 log "the open directory is an explicit setting, off by default"
-picket dns show | grep -q "Directory: *closed" || fail "picket dns show does not say the directory is closed"
+picket dns show | grep_quiet "Directory: *closed" || fail "picket dns show does not say the directory is closed"
 picket dns set --open-directory true >/dev/null
-picket dns show | grep -q "Directory: *open" || fail "picket dns show does not say the directory is open"
+picket dns show | grep_quiet "Directory: *open" || fail "picket dns show does not say the directory is open"
 sees laptop.bob 10.77.0.4 || fail "the open directory does not show bob's laptop"
 picket dns set --open-directory false >/dev/null
 hidden laptop.bob 10.77.0.4 || fail "closing the directory did not hide bob's laptop"

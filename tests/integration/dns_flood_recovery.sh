@@ -23,7 +23,7 @@ FORGE="$(dirname "$0")/forge_dns.py"
 flood_cleanup() {
   local ns
   for ns in "$MEM2_NS" "$BH_NS"; do
-    if ip netns list | grep -qw "$ns"; then
+    if ip netns list | grep_quiet -w "$ns"; then
       for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
       ip netns delete "$ns"
     fi
@@ -121,6 +121,6 @@ for round in 1 2; do
   recovers_within "$MEM_NS" 90 || fail "member A cannot resolve 90 s after its own flood"
 done
 # Counts only: the resolver answered and bounded, and logged no name.
-picket dns show | grep -q "upstream_dropped" || fail "picket dns show has no upstream_dropped counter"
+picket dns show | grep_quiet "upstream_dropped" || fail "picket dns show has no upstream_dropped counter"
 stop_picketd
 log "dns flood recovery: all checks passed"

@@ -26,14 +26,14 @@ member_reaches_gateway || fail "member cannot reach the gateway"
 log "records through the tunnel: A, AAAA, CNAME chain, MX, TXT, NXDOMAIN"
 [ "$(member_dig +short www.test.example A)" = 192.0.2.10 ] || fail "A"
 [ "$(member_dig +short www.test.example AAAA)" = 2001:db8::10 ] || fail "AAAA"
-member_dig +short alias.test.example A | tr '\n' ' ' | grep -q "alias2.test.example. www.test.example. 192.0.2.10" ||
+member_dig +short alias.test.example A | tr '\n' ' ' | grep_quiet "alias2.test.example. www.test.example. 192.0.2.10" ||
   fail "CNAME chain"
 [ "$(member_dig +short test.example MX)" = "10 mail.test.example." ] || fail "MX"
 TXT_OUT=$(member_dig +short txt.test.example TXT); [ "$TXT_OUT" = "\"picket-test-text\"" ] || fail "TXT: $TXT_OUT"
-member_dig nothing.test.example A | grep -q "status: NXDOMAIN" || fail "NXDOMAIN"
+member_dig nothing.test.example A | grep_quiet "status: NXDOMAIN" || fail "NXDOMAIN"
 log "a second ask comes from the cache, with a lower or equal TTL and the asked case"
-member_dig WwW.TeSt.ExAmPlE A | grep -q "^WwW.TeSt.ExAmPlE.*IN.*A" || fail "the question case was not kept"
-ip netns exec "$MEM_NS" dig +time=2 +tries=1 @fd77:77::1 +short www.test.example A | grep -q 192.0.2.10 ||
+member_dig WwW.TeSt.ExAmPlE A | grep_quiet "^WwW.TeSt.ExAmPlE.*IN.*A" || fail "the question case was not kept"
+ip netns exec "$MEM_NS" dig +time=2 +tries=1 @fd77:77::1 +short www.test.example A | grep_quiet 192.0.2.10 ||
   fail "the resolver does not answer on the IPv6 tunnel address"
 
 log "local device names: A, AAAA, PTR; following device changes"
@@ -43,38 +43,38 @@ log "local device names: A, AAAA, PTR; following device changes"
 picket device add alice laptop >/dev/null
 [ "$(member_dig +short laptop.alice.picket.internal A)" = 10.77.0.3 ] || fail "new device not in the zone"
 picket device disable alice laptop >/dev/null
-member_dig laptop.alice.picket.internal A | grep -q "status: NXDOMAIN" || fail "disabled device still in the zone"
+member_dig laptop.alice.picket.internal A | grep_quiet "status: NXDOMAIN" || fail "disabled device still in the zone"
 picket device revoke alice laptop >/dev/null
 
 log "blocklists: hosts and domain-list files; reload on SIGHUP and by the CLI"
-member_dig ads.blocked.example A | grep -q "status: NXDOMAIN" || fail "hosts-format entry not blocked"
-member_dig sub.tracker.example.org A | grep -q "status: NXDOMAIN" || fail "domain-list subdomain not blocked"
-LATER=$(member_dig later.blocked.example A); echo "$LATER" | grep -q "192.0.2.67" || fail "unlisted name answered wrongly: $LATER"
+member_dig ads.blocked.example A | grep_quiet "status: NXDOMAIN" || fail "hosts-format entry not blocked"
+member_dig sub.tracker.example.org A | grep_quiet "status: NXDOMAIN" || fail "domain-list subdomain not blocked"
+LATER=$(member_dig later.blocked.example A); echo "$LATER" | grep_quiet "192.0.2.67" || fail "unlisted name answered wrongly: $LATER"
 echo "later.blocked.example" >>"$WORK/domains.block"
 kill -HUP "$PICKETD_PID"
-for _ in $(seq 30); do member_dig later.blocked.example A | grep -q "status: NXDOMAIN" && break; sleep 0.1; done
-member_dig later.blocked.example A | grep -q "status: NXDOMAIN" || fail "SIGHUP did not reload the blocklist"
+for _ in $(seq 30); do member_dig later.blocked.example A | grep_quiet "status: NXDOMAIN" && break; sleep 0.1; done
+member_dig later.blocked.example A | grep_quiet "status: NXDOMAIN" || fail "SIGHUP did not reload the blocklist"
 printf '\x00\xff\xfe garbage\n{{{\n' >"$WORK/bad.block"
 picket dns set --blocklist "$WORK/bad.block" >/dev/null 2>&1 && fail "a binary blocklist was accepted"
-member_dig ads.blocked.example A | grep -q "status: NXDOMAIN" || fail "a refused reload changed the list"
-picket dns reload | grep -q "blocked domains" || fail "picket dns reload"
+member_dig ads.blocked.example A | grep_quiet "status: NXDOMAIN" || fail "a refused reload changed the list"
+picket dns reload | grep_quiet "blocked domains" || fail "picket dns reload"
 picket dns set --block-answer null >/dev/null
 [ "$(member_dig +short ads.blocked.example A)" = 0.0.0.0 ] || fail "null block answer"
 
 log "TC over UDP, answered over TCP"
-member_dig +ignore +bufsize=1232 big.test.example TXT | grep -q "flags:.* tc" || fail "no TC bit over UDP"
+member_dig +ignore +bufsize=1232 big.test.example TXT | grep_quiet "flags:.* tc" || fail "no TC bit over UDP"
 [ "$(member_dig +short big.test.example TXT | wc -l)" = 8 ] || fail "no TCP fallback"
 [ "$(member_dig +tcp +short www.test.example A)" = 192.0.2.10 ] || fail "TCP"
 
 log "EDNS: UDP answers stay within our 1232 bytes whatever the client offers; version 1 gets BADVERS"
 # +ignore: no retry over TCP, so dig reports the UDP message itself.
 BIG=$(member_dig +ignore +bufsize=4096 big.test.example TXT)
-echo "$BIG" | grep -q "flags:.* tc" || fail "a 3.6 KB answer to a client offering 4096 bytes was not truncated"
+echo "$BIG" | grep_quiet "flags:.* tc" || fail "a 3.6 KB answer to a client offering 4096 bytes was not truncated"
 SIZE=$(echo "$BIG" | sed -n 's/.*MSG SIZE  rcvd: \([0-9]*\).*/\1/p')
 [ -n "$SIZE" ] && [ "$SIZE" -le 1232 ] || fail "a UDP answer of $SIZE bytes, above the 1232 Picket advertises"
-echo "$BIG" | grep -q "udp: 1232" || fail "the answer does not advertise 1232 bytes"
+echo "$BIG" | grep_quiet "udp: 1232" || fail "the answer does not advertise 1232 bytes"
 # +noednsneg: dig would otherwise retry with version 0 and show that answer.
-member_dig +edns=1 +noednsneg www.test.example A | grep -q "status: BADVERS" ||
+member_dig +edns=1 +noednsneg www.test.example A | grep_quiet "status: BADVERS" ||
   fail "an EDNS version 1 query did not get BADVERS"
 
 log "malformed packets change nothing"
@@ -110,7 +110,7 @@ BEFORE=$(picket --json dns show | jq -c 'del(.counters)')
 if [ "$(echo "$BEFORE" | jq .tls_available)" = false ]; then
   OUT=$(picket dns set --upstream tls --server 127.0.0.1@853#dns.test.example 2>&1) &&
     fail "upstream tls was accepted by a libunbound that cannot open TLS"
-  echo "$OUT" | grep -q "DNS-over-TLS is not available on this host.*Use upstream recursive" ||
+  echo "$OUT" | grep_quiet "DNS-over-TLS is not available on this host.*Use upstream recursive" ||
     fail "the tls refusal does not say why and what to use instead: $OUT"
   [ "$(picket --json dns show | jq -c 'del(.counters)')" = "$BEFORE" ] || fail "a refused tls upstream changed the settings"
   [ "$(member_dig +short www.test.example A)" = 192.0.2.10 ] || fail "a refused tls upstream broke forwarding"
@@ -124,7 +124,7 @@ if [ "$(echo "$BEFORE" | jq .tls_available)" = false ]; then
   grep -q "DNS resolver: only device names answer.*DNS-over-TLS is not available" "$WORK/picketd.log" ||
     fail "a stored tls upstream it cannot use is not named in picketd's log"
   [ "$(member_dig +short phone.alice.picket.internal A)" = 10.77.0.2 ] || fail "a stored tls upstream broke local names"
-  member_dig www.test.example A 2>&1 | grep -q 192.0.2.10 &&
+  member_dig www.test.example A 2>&1 | grep_quiet 192.0.2.10 &&
     fail "a stored tls upstream fell back to forwarding in plaintext"
   picket dns set --upstream plain --server 127.0.0.1@5353 >/dev/null
   [ "$(member_dig +short www.test.example A)" = 192.0.2.10 ] || fail "a new upstream did not replace the stored tls one"
@@ -132,7 +132,7 @@ if [ "$(echo "$BEFORE" | jq .tls_available)" = false ]; then
     --interface "${GW_IF}t" --endpoint "$GW_OUTER:51821" --ipv4-subnet 10.78.0.0/24 \
     --ipv6-subnet fd78:78::/64 --dns-upstream tls \
     --dns-server 127.0.0.1@853#dns.test.example 2>&1) && fail "picketd started with --dns-upstream tls"
-  echo "$OUT" | grep -q -- "--dns-upstream tls: DNS-over-TLS is not available" ||
+  echo "$OUT" | grep_quiet -- "--dns-upstream tls: DNS-over-TLS is not available" ||
     fail "picketd's refusal of --dns-upstream tls does not say why: $OUT"
   ip -n "$GW_NS" link show "${GW_IF}t" >/dev/null 2>&1 && fail "a refused start left its interface"
 else
@@ -142,7 +142,7 @@ else
 fi
 
 log "SERVFAIL when the upstream is broken"
-member_dig +time=8 name.broken.example A | grep -q "status: SERVFAIL" || fail "no SERVFAIL from a refusing upstream"
+member_dig +time=8 name.broken.example A | grep_quiet "status: SERVFAIL" || fail "no SERVFAIL from a refusing upstream"
 picket dns set --server 127.0.0.1@9 >/dev/null
 [ "$(member_dig +short phone.alice.picket.internal A)" = 10.77.0.2 ] || fail "local names need no upstream"
 

@@ -19,7 +19,7 @@ TABLE="picket_$GW_IF"
 firewall_cleanup() {
   local ns
   for ns in "$INET_NS" "$MEM2_NS"; do
-    if ip netns list | grep -qw "$ns"; then
+    if ip netns list | grep_quiet -w "$ns"; then
       for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
       ip netns delete "$ns"
     fi
@@ -136,20 +136,20 @@ pings "$INET_NS" "$A" && fail "the internet reaches a member through the gateway
 log "isolation: A and B cannot reach each other; the global switch and groups allow it"
 pings "$MEM_NS" "$B" && fail "member A reaches member B while isolated"
 pings "$MEM2_NS" "$A" && fail "member B reaches member A while isolated"
-picket firewall --member-to-member allow | grep -q "reach each other" || fail "the switch did not confirm"
+picket firewall --member-to-member allow | grep_quiet "reach each other" || fail "the switch did not confirm"
 pings "$MEM_NS" "$B" || fail "A cannot reach B with member-to-member allowed"
 picket firewall --member-to-member deny >/dev/null
 pings "$MEM_NS" "$B" && fail "A still reaches B after isolation came back"
 picket device access alice phone --group committee >/dev/null
 pings "$MEM_NS" "$B" && fail "A reaches B while only A is in the group"
-picket device access bob laptop --group committee | grep -q "group: committee" || fail "access did not confirm the group"
+picket device access bob laptop --group committee | grep_quiet "group: committee" || fail "access did not confirm the group"
 pings "$MEM_NS" "$B" || fail "A cannot reach B in the same group"
 pings "$MEM2_NS" "$A" || fail "B cannot reach A in the same group"
 picket device access bob laptop --no-group >/dev/null
 pings "$MEM_NS" "$B" && fail "A reaches B after B left the group"
 
 log "restriction: a restricted device reaches only its CIDRs"
-picket device access alice phone --restrict 198.18.0.2/32 | grep -q "only 198.18.0.2/32" || fail "restriction not confirmed"
+picket device access alice phone --restrict 198.18.0.2/32 | grep_quiet "only 198.18.0.2/32" || fail "restriction not confirmed"
 reaches "$MEM_NS" tcp 198.18.0.2 || fail "restricted device cannot reach its allowed destination"
 reaches "$MEM_NS" tcp 198.18.0.3 && fail "restricted device reaches a destination outside its list"
 reaches "$MEM_NS" tcp6 2001:db8:1::2 && fail "restricted device reaches IPv6 it was not given"
@@ -157,8 +157,8 @@ reaches "$MEM2_NS" tcp 198.18.0.3 || fail "the unrestricted device lost the inte
 picket device access alice phone --unrestrict >/dev/null
 reaches "$MEM_NS" tcp 198.18.0.3 || fail "lifting the restriction did not restore the internet"
 picket device add bob tablet --no-qr --restrict 203.0.113.0/24 --group crew >/dev/null
-picket --json device access bob tablet | grep -q '203.0.113.0/24' || fail "device add --restrict was not stored"
-ip netns exec "$GW_NS" nft list set inet "$TABLE" reach_v4 | grep -q '203.0.113.0/24' || fail "device add --restrict is not in the ruleset"
+picket --json device access bob tablet | grep_quiet '203.0.113.0/24' || fail "device add --restrict was not stored"
+ip netns exec "$GW_NS" nft list set inet "$TABLE" reach_v4 | grep_quiet '203.0.113.0/24' || fail "device add --restrict is not in the ruleset"
 
 log "the gateway's own ports: DNS open to the tunnel, everything else closed"
 tcp_open "$MEM_NS" 10.77.0.1 53 || fail "DNS over TCP on the gateway's tunnel address is closed"
@@ -170,7 +170,7 @@ log "bad input: a clear error and nothing changed"
 RULESET=$(ip netns exec "$GW_NS" nft list table inet "$TABLE")
 if picket device access alice phone --restrict 300.1.2.3/8 2>"$WORK/err"; then fail "a bad CIDR was accepted"; fi
 grep -q "300.1.2.3" "$WORK/err" || fail "the bad CIDR error does not quote it: $(cat "$WORK/err")"
-picket device access alice phone | grep -q "anywhere" || fail "a refused change altered the stored access"
+picket device access alice phone | grep_quiet "anywhere" || fail "a refused change altered the stored access"
 [ "$(ip netns exec "$GW_NS" nft list table inet "$TABLE")" = "$RULESET" ] || fail "a refused change altered the ruleset"
 if ip netns exec "$GW_NS" "$PICKETD" --state-dir "$WORK/state2" --socket "$WORK/p2.sock" --interface "px$ID" \
   --endpoint 172.31.250.1:51821 --listen-port 51821 --uplink nosuch0 --ipv4-subnet 10.78.0.0/24 --ipv6-subnet fd78::/64 \

@@ -15,7 +15,7 @@ UP_INET="ui$ID"
 FORGE="$(dirname "$0")/forge_dns.py"
 
 off_tunnel_cleanup() {
-  if ip netns list | grep -qw "$INET_NS"; then
+  if ip netns list | grep_quiet -w "$INET_NS"; then
     for pid in $(ip netns pids "$INET_NS" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
     ip netns delete "$INET_NS"
   fi

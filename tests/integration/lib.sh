@@ -6,6 +6,12 @@
 # test fails or is interrupted.
 set -euo pipefail
 
+# `grep -q` stops reading at its first match; the writer then dies of
+# SIGPIPE on its next write and, under pipefail, fails the pipeline though
+# the line was there (nft writes a listing in many small writes: that made
+# firewall_isolation fail now and then). grep_quiet reads to the end.
+grep_quiet() { grep "$@" >/dev/null; }
+
 BIN_DIR=$(cd "$1" && pwd)
 PICKETD="$BIN_DIR/controller/picketd"
 PICKET_CLI="$BIN_DIR/controller/picket"
@@ -40,7 +46,7 @@ cleanup() {
   for hook in "${CLEANUP_HOOKS[@]}"; do "$hook"; done
   [ -n "$PICKETD_PID" ] && kill "$PICKETD_PID" 2>/dev/null && wait "$PICKETD_PID" 2>/dev/null
   for ns in "$GW_NS" "$MEM_NS"; do
-    if ip netns list | grep -qw "$ns"; then
+    if ip netns list | grep_quiet -w "$ns"; then
       for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
       ip netns delete "$ns"
     fi

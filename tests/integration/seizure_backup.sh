@@ -77,8 +77,8 @@ grep -q "Restored 2 members and 3 devices" "$WORK/restore.out" || fail "restore 
 cmp -s <(echo "$GATEWAY_PRIVATE") "$NEW_STATE/gateway.key" || fail "the restored gateway key differs"
 start_picketd_in "$NEW_STATE"
 [ "$(gateway_peers | wc -l)" = 3 ] || fail "the restored gateway does not have 3 peers"
-picket member list | grep -q bob || fail "member bob did not come back"
-picket --json firewall | grep -q '"member_to_member": true' || fail "the firewall setting did not come back"
+picket member list | grep_quiet bob || fail "member bob did not come back"
+picket --json firewall | grep_quiet '"member_to_member": true' || fail "the firewall setting did not come back"
 
 log "the phone's OLD config handshakes and pings; so does the laptop's"
 client_up <"$WORK/phone.conf"

@@ -44,7 +44,7 @@ drive_traffic() {
   done
   member_dig +tcp "organizers-$device-$ID.test.example" AAAA >/dev/null || fail "no DNS answer over TCP"
   QUERIED+=("text:organizers-$device-$ID")
-  member_dig +short www.test.example A | grep -q 192.0.2.10 || fail "the resolver answers wrongly"
+  member_dig +short www.test.example A | grep_quiet 192.0.2.10 || fail "the resolver answers wrongly"
   member_dig +short "$device.alice.picket.internal" A >/dev/null || fail "no local answer"
 }
 drive_traffic phone

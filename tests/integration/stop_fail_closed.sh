@@ -14,7 +14,7 @@ setup_network
 # A service on the gateway that members must never reach (like SSH).
 ip netns exec "$GW_NS" socat TCP-LISTEN:2222,fork,reuseaddr SYSTEM:'echo open' >/dev/null 2>&1 &
 
-tcp_open() { timeout 4 ip netns exec "$MEM_NS" socat -T1 - "TCP:10.77.0.1:$1,connect-timeout=2" </dev/null 2>/dev/null | grep -q open; }
+tcp_open() { timeout 4 ip netns exec "$MEM_NS" socat -T1 - "TCP:10.77.0.1:$1,connect-timeout=2" </dev/null 2>/dev/null | grep_quiet open; }
 table_exists() { ip netns exec "$GW_NS" nft list table inet "$TABLE" >/dev/null 2>&1; }
 peer_count() { ip netns exec "$GW_NS" wg show "$GW_IF" peers 2>/dev/null | grep -c . || true; }
 

@@ -6,6 +6,12 @@
 # PICKET_VM_CACHE (default /var/cache/picket-test-vm) keeps the kernel and the
 # base initramfs between runs; PICKET_VM_TIMEOUT bounds the boot (seconds).
 set -euo pipefail
+
+# `grep -q` stops reading at its first match; the writer then dies of
+# SIGPIPE on its next write and, under pipefail, fails the pipeline though
+# the line was there (nft writes a listing in many small writes: that made
+# firewall_isolation fail now and then). grep_quiet reads to the end.
+grep_quiet() { grep "$@" >/dev/null; }
 here=$(cd "$(dirname "$0")" && pwd)
 mode=${1:-}
 shift || true
@@ -62,7 +68,7 @@ set -e
 tr -d '\r' <"$work/serial.log"
 echo "run_vm: qemu exited with status $status after $(($(date +%s) - start)) s"
 [ "$status" -eq 124 ] && { echo "run_vm: FAIL: timed out" >&2; exit 1; }
-if tr -d '\r' <"$work/serial.log" | grep -qx "PICKET-VM: PASS"; then
+if tr -d '\r' <"$work/serial.log" | grep_quiet -x "PICKET-VM: PASS"; then
   exit 0
 fi
 echo "run_vm: FAIL: the VM did not report success" >&2
