@@ -41,7 +41,7 @@ PeerConfig peer(unsigned n) {
   return p;
 }
 
-void write_conf(const std::string& path, const DesiredDevice& d) {
+void write_conf(const std::string& path, const DesiredInterface& d) {
   std::ofstream out(path);
   out << "[Interface]\nPrivateKey = " << d.private_key.base64()
       << "\nListenPort = " << d.listen_port << "\n";
@@ -80,11 +80,11 @@ int main() {
   try {
     if (sodium_init() < 0) throw Error("libsodium failed to start");
     LinkSettings link;
-    DesiredDevice d;
+    DesiredInterface d;
     d.private_key = seeded(1'000'000);
     d.listen_port = 51000;
     for (unsigned n = 0; n < kPeers; ++n) d.peers.push_back(peer(n));
-    DesiredDevice plus = d;
+    DesiredInterface plus = d;
     plus.peers.push_back(peer(kPeers));
     write_conf("/tmp/bench.conf", d);
     write_conf("/tmp/bench-plus.conf", plus);
@@ -113,7 +113,7 @@ int main() {
     for (int i = 0; i < kRepeats; ++i) {
       add_ours.push_back(ms([&] { rec.upsert_peer(extra); }));
       rm_ours.push_back(ms([&] { rec.remove_peer(extra.public_key); }));
-      DesiredDevice with = d;
+      DesiredInterface with = d;
       with.peers.push_back(extra);
       add_rec.push_back(ms([&] { rec.reconcile(with); }));
       rec.remove_peer(extra.public_key);

@@ -8,8 +8,8 @@ namespace picket::gateway {
 
 namespace {
 
-DesiredDevice desired_of(const GatewayState& state) {
-  DesiredDevice desired;
+DesiredInterface desired_of(const GatewayState& state) {
+  DesiredInterface desired;
   desired.private_key = state.private_key;
   desired.listen_port = state.listen_port;
   desired.peers.reserve(state.peers.size());

@@ -71,7 +71,7 @@ std::optional<PeerChange> update(const PeerConfig& want, const PeerConfig& have)
 
 }  // namespace
 
-DeviceChange plan(const DesiredDevice& desired, const DeviceSnapshot& actual) {
+DeviceChange plan(const DesiredInterface& desired, const DeviceSnapshot& actual) {
   DeviceChange change;
   // WireGuard clamps the private key on set and reports it clamped.
   if (!(clamp_private_key(desired.private_key) == psk_or_zero(actual.private_key)) &&

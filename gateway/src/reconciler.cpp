@@ -22,7 +22,7 @@ ReconcileResult summarize(const DeviceChange& change) {
 
 }  // namespace
 
-ReconcileResult Reconciler::reconcile(const DesiredDevice& desired) {
+ReconcileResult Reconciler::reconcile(const DesiredInterface& desired) {
   const DeviceChange change = plan(desired, backend_.read());
   if (change.empty()) return {};
   try {

@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto snapshot = uapi::decode_get(reply);
     // What we read must be something we can plan against and write back:
     // the change to an empty device (every peer removed) encodes.
-    (void)uapi::encode_set_requests(plan(DesiredDevice{}, snapshot));
+    (void)uapi::encode_set_requests(plan(DesiredInterface{}, snapshot));
   } catch (const Error&) {
   }
   try {

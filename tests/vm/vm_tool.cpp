@@ -28,7 +28,7 @@ int configure(char** argv) {
   LinkSettings link;
   link.addresses = {Cidr::parse(argv[5])};
   wg->ensure_interface(link);
-  DesiredDevice desired;
+  DesiredInterface desired;
   desired.private_key = SecretKey::from_base64(key_text);
   desired.listen_port = static_cast<std::uint16_t>(std::stoi(argv[4]));
   PeerConfig peer;

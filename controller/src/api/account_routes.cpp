@@ -1,5 +1,5 @@
 // Routes for admin accounts, sessions, the audit trail and the API's own
-// description. Resource routes are in router.cpp.
+// description. Resource routes are in resource_routes.cpp.
 #include <nlohmann/json.hpp>
 
 #include "api/account_replies.hpp"

@@ -86,7 +86,7 @@ struct Route {
 
 // The tables, one per area; all_routes() joins them. The OpenAPI test and
 // the "every route needs a session" test enumerate all_routes().
-std::span<const Route> resource_routes();   // router.cpp
+std::span<const Route> resource_routes();   // resource_routes.cpp
 std::span<const Route> account_routes();    // account_routes.cpp
 std::span<const Route> seizure_routes();    // seizure_routes.cpp
 std::span<const Route> enrolment_routes();  // enrolment_routes.cpp

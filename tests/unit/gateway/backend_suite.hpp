@@ -39,8 +39,8 @@ inline std::uint16_t suite_port() {
   return next++;
 }
 
-inline DesiredDevice suite_desired(unsigned peers) {
-  DesiredDevice d;
+inline DesiredInterface suite_desired(unsigned peers) {
+  DesiredInterface d;
   d.private_key = test_secret(4242);
   d.listen_port = suite_port();
   d.peers = test_peers(0, peers);
@@ -60,7 +60,7 @@ void suite_create(H& h) {
   CHECK(backend->interface_exists());
   h.check_link(name, suite_link());
 
-  const DesiredDevice d = suite_desired(0);
+  const DesiredInterface d = suite_desired(0);
   Reconciler rec(*backend);
   const ReconcileResult first = rec.reconcile(d);
   CHECK(first.device_changed);
@@ -86,7 +86,7 @@ void suite_add_peers(H& h) {
   const std::string name = h.fresh_name();
   auto backend = h.make(name);
   backend->ensure_interface(suite_link());
-  const DesiredDevice d = suite_desired(3);
+  const DesiredInterface d = suite_desired(3);
   Reconciler rec(*backend);
   const ReconcileResult r = rec.reconcile(d);
   CHECK(r.added == 3);
@@ -106,7 +106,7 @@ void suite_incremental(H& h) {
   const std::string name = h.fresh_name();
   auto backend = h.make(name);
   backend->ensure_interface(suite_link());
-  DesiredDevice d = suite_desired(3);
+  DesiredInterface d = suite_desired(3);
   Reconciler rec(*backend);
   rec.reconcile(d);
 
@@ -134,7 +134,7 @@ void suite_update_in_place(H& h) {
   const std::string name = h.fresh_name();
   auto backend = h.make(name);
   backend->ensure_interface(suite_link());
-  DesiredDevice d = suite_desired(3);
+  DesiredInterface d = suite_desired(3);
   Reconciler rec(*backend);
   rec.reconcile(d);
 
@@ -151,7 +151,7 @@ void suite_adopt(H& h) {
   const std::string name = h.fresh_name();
   auto first = h.make(name);
   first->ensure_interface(suite_link());
-  const DesiredDevice d = suite_desired(4);
+  const DesiredInterface d = suite_desired(4);
   Reconciler(*first).reconcile(d);
   first.reset();  // the interface outlives the object
 
@@ -169,7 +169,7 @@ void suite_drift(H& h) {
   const std::string name = h.fresh_name();
   auto backend = h.make(name);
   backend->ensure_interface(suite_link());
-  const DesiredDevice d = suite_desired(3);
+  const DesiredInterface d = suite_desired(3);
   Reconciler rec(*backend);
   rec.reconcile(d);
 
@@ -191,7 +191,7 @@ void suite_many_peers(H& h) {
   auto backend = h.make(name);
   backend->ensure_interface(suite_link());
   // More than one UAPI request or netlink message can carry.
-  DesiredDevice d = suite_desired(2500);
+  DesiredInterface d = suite_desired(2500);
   Reconciler rec(*backend);
   CHECK(rec.reconcile(d).added == 2500);
   CHECK(canonical(backend->read()) == canonical(d.peers));

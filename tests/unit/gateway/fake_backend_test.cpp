@@ -45,8 +45,8 @@ struct FakeHarness {
   void check_gone(const std::string& name) { CHECK(fakes.at(name)->state().peers.empty()); }
 };
 
-DesiredDevice desired(unsigned peers) {
-  DesiredDevice d;
+DesiredInterface desired(unsigned peers) {
+  DesiredInterface d;
   d.private_key = test_secret(1);
   d.peers = test_peers(0, peers);
   return d;
@@ -122,7 +122,7 @@ TEST_CASE("reconciler: re-reads and re-plans after a partial failure", "[reconci
   fake.state().peers.push_back(PeerState{test_peer(90), {}});
   fake.state().peers.push_back(PeerState{test_peer(91), {}});
   Reconciler rec(fake);
-  const DesiredDevice want = desired(6);
+  const DesiredInterface want = desired(6);
 
   // Operation 1 is the read, 2 the apply, which gets 4 of 8 peers through.
   fake.fail_operation(2, 4);

@@ -135,7 +135,7 @@ TEST_CASE("kernel backend: a set that fails half-way is read back and re-planned
   };
   auto backend = make_kernel_backend(options);
   backend->ensure_interface(suite_link());
-  const DesiredDevice d = suite_desired(300);
+  const DesiredInterface d = suite_desired(300);
 
   SECTION("apply says how far it got") {
     CHECK_THROWS_WITH(backend->apply(plan(d, DeviceSnapshot{})),

@@ -233,7 +233,7 @@ TEST_CASE("netlink build: a cut update-only peer stays update-only", "[netlink]"
 }
 
 TEST_CASE("netlink build: thousands of peers stay within the limit and add up", "[netlink]") {
-  DesiredDevice want;
+  DesiredInterface want;
   want.private_key = test::test_secret(1);
   want.listen_port = 51820;
   want.peers = test::test_peers(0, 3000);

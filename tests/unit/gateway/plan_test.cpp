@@ -17,7 +17,7 @@ PeerState state_of(const PeerConfig& config) {
   return state;
 }
 
-DeviceSnapshot snapshot_of(const DesiredDevice& d) {
+DeviceSnapshot snapshot_of(const DesiredInterface& d) {
   DeviceSnapshot snap;
   snap.private_key = clamp_private_key(d.private_key);  // as WireGuard reports it
   snap.listen_port = d.listen_port;
@@ -25,8 +25,8 @@ DeviceSnapshot snapshot_of(const DesiredDevice& d) {
   return snap;
 }
 
-DesiredDevice base() {
-  DesiredDevice d;
+DesiredInterface base() {
+  DesiredInterface d;
   d.private_key = test_secret(1000);
   d.listen_port = 51820;
   d.peers = test_peers(0, 3);
@@ -38,7 +38,7 @@ DesiredDevice base() {
 }  // namespace
 
 TEST_CASE("plan: identical state needs no change", "[plan]") {
-  DesiredDevice d = base();
+  DesiredInterface d = base();
   DeviceSnapshot snap = snapshot_of(d);
   // Order of peers and of allowed IPs, and host bits, do not matter.
   std::reverse(snap.peers.begin(), snap.peers.end());
@@ -49,7 +49,7 @@ TEST_CASE("plan: identical state needs no change", "[plan]") {
 }
 
 TEST_CASE("plan: table of single differences", "[plan]") {
-  const DesiredDevice d = base();
+  const DesiredInterface d = base();
   const DeviceSnapshot same = snapshot_of(d);
   const Key k0 = d.peers[0].public_key;
   const Key k1 = d.peers[1].public_key;
@@ -87,7 +87,7 @@ TEST_CASE("plan: table of single differences", "[plan]") {
   SECTION("an unclamped private key equals its clamped form") {
     REQUIRE_FALSE(clamp_private_key(d.private_key) == d.private_key);
     CHECK(plan(d, same).empty());
-    DesiredDevice no_key = d;
+    DesiredInterface no_key = d;
     no_key.private_key = SecretKey{};
     DeviceSnapshot empty = same;
     empty.private_key.reset();
@@ -115,7 +115,7 @@ TEST_CASE("plan: table of single differences", "[plan]") {
     CHECK(c.peers[0].allowed_ips.empty());
   }
   SECTION("preshared key removed: cleared with all zero") {
-    DesiredDevice want = d;
+    DesiredInterface want = d;
     want.peers[1].preshared_key.reset();
     const DeviceChange c = plan(want, same);
     REQUIRE(c.peers.size() == 1);
@@ -124,14 +124,14 @@ TEST_CASE("plan: table of single differences", "[plan]") {
     CHECK_FALSE(c.peers[0].persistent_keepalive);
   }
   SECTION("preshared key changed") {
-    DesiredDevice want = d;
+    DesiredInterface want = d;
     want.peers[1].preshared_key = test_secret(3000);
     const DeviceChange c = plan(want, same);
     REQUIRE(c.peers.size() == 1);
     CHECK(*c.peers[0].preshared_key == test_secret(3000));
   }
   SECTION("allowed IPs changed: replaced as a whole") {
-    DesiredDevice want = d;
+    DesiredInterface want = d;
     want.peers[0].allowed_ips = {Cidr::parse("10.99.0.0/24")};
     const DeviceChange c = plan(want, same);
     REQUIRE(c.peers.size() == 1);
@@ -141,14 +141,14 @@ TEST_CASE("plan: table of single differences", "[plan]") {
     CHECK(c.peers[0].allowed_ips == std::vector<Cidr>{Cidr::parse("10.99.0.0/24")});
   }
   SECTION("host bits are compared as WireGuard stores them") {
-    DesiredDevice want = d;
+    DesiredInterface want = d;
     want.peers[0].allowed_ips = {Cidr::parse("10.99.0.7/24")};
     DeviceSnapshot snap = same;
     snap.peers[0].config.allowed_ips = {Cidr::parse("10.99.0.0/24")};
     CHECK(plan(want, snap).empty());
   }
   SECTION("an extra peer is removed after the additions") {
-    DesiredDevice want = d;
+    DesiredInterface want = d;
     want.peers.erase(want.peers.begin());
     want.peers.push_back(test_peer(50));
     const DeviceChange c = plan(want, same);
@@ -159,7 +159,7 @@ TEST_CASE("plan: table of single differences", "[plan]") {
     CHECK(c.peers[1].remove);
   }
   SECTION("an empty desired list removes everything, peer by peer") {
-    DesiredDevice want = d;
+    DesiredInterface want = d;
     want.peers.clear();
     const DeviceChange c = plan(want, same);
     CHECK_FALSE(c.replace_peers);
@@ -167,14 +167,14 @@ TEST_CASE("plan: table of single differences", "[plan]") {
     for (const PeerChange& p : c.peers) CHECK(p.remove);
   }
   SECTION("a peer listed twice is a caller error") {
-    DesiredDevice want = d;
+    DesiredInterface want = d;
     want.peers.push_back(d.peers[0]);
     CHECK_THROWS_AS(plan(want, same), Error);
   }
 }
 
 TEST_CASE("plan: applying the plan reaches the desired state", "[plan]") {
-  DesiredDevice want = base();
+  DesiredInterface want = base();
   want.peers.push_back(test_peer(9));
   want.peers[0].allowed_ips = {Cidr::parse("10.50.0.0/16")};
   DeviceSnapshot snap = snapshot_of(base());

@@ -57,12 +57,12 @@ struct DeviceSnapshot {
 };
 
 // What the interface should hold.
-struct DesiredDevice {
+struct DesiredInterface {
   SecretKey private_key;
   std::uint16_t listen_port = 51820;
   std::vector<PeerConfig> peers;
 
-  bool operator==(const DesiredDevice&) const = default;
+  bool operator==(const DesiredInterface&) const = default;
 };
 
 // What a reconcile changed.

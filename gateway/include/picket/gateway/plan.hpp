@@ -35,7 +35,7 @@ struct DeviceChange {
 // The smallest change that turns `actual` into `desired`: untouched peers are
 // not mentioned (they keep their sessions), changed peers are updated in
 // place, unwanted peers are removed after the additions. Pure.
-DeviceChange plan(const DesiredDevice& desired, const DeviceSnapshot& actual);
+DeviceChange plan(const DesiredInterface& desired, const DeviceSnapshot& actual);
 
 // Incremental changes for a single peer, without reading the interface.
 DeviceChange plan_upsert(const PeerConfig& peer);

@@ -15,7 +15,7 @@ class Reconciler {
   // Reads the interface, plans against it and applies. When applying fails
   // part-way, reads again and re-plans once before giving up (throws Error).
   // Nothing to change means nothing sent.
-  ReconcileResult reconcile(const DesiredDevice& desired);
+  ReconcileResult reconcile(const DesiredInterface& desired);
 
   // O(1) changes for one peer, without reading the whole interface.
   void upsert_peer(const PeerConfig& peer);
