@@ -124,7 +124,7 @@ TEST_CASE("api: a password reset link sets a new password and ends the sessions"
   CHECK(f.call(f.http("POST", "/api/v1/session", login.dump())).status == 200);
 }
 
-TEST_CASE("api: polling does not keep a session alive; its end says why", "[api]") {
+TEST_CASE("api: polling does not keep a session alive, its end says why", "[api]") {
   ApiFixture f;
   f.setup_and_login();
   auto poll = f.browser("GET", "/api/v1/devices?limit=50");
@@ -188,30 +188,43 @@ TEST_CASE("api: failed logins and the lockout are in the audit trail, without ad
   CHECK(locked == 1);
 }
 
-TEST_CASE("api: a refused device add leaves no member; an accepted one makes both", "[api]") {
+TEST_CASE("api: a refused device add leaves no member, an accepted one makes both", "[api]") {
   ApiFixture f;
   f.setup_and_login();
-  const json bad_key = {{"label", "phone"}, {"public_key", "not a key"}, {"create_member", true}};
-  CHECK(f.call(f.browser("POST", "/api/v1/members/carol/devices", bad_key.dump())).status == 400);
+  const auto code_of = [&f](const json& body) {
+    const auto response = f.call(f.browser("POST", "/api/v1/members/carol/devices", body.dump()));
+    return std::pair{response.status,
+                     ApiFixture::json_of(response).value("code", std::string("(none)"))};
+  };
+  // Each with the admin's password, so each is refused for its own reason.
+  const json bad_key = {{"label", "phone"},
+                        {"public_key", "not a key"},
+                        {"create_member", true},
+                        {"password", test::kAdminPassword}};
+  CHECK(code_of(bad_key) == std::pair{400, std::string("invalid_input")});
+  CHECK(f.service->list_members().empty());
   f.backend.fail_operation(1);
   const json good = {{"label", "phone"},
                      {"public_key", ApiFixture::new_key().base64()},
                      {"create_member", true},
-                     {"note", "night shift"}};
-  CHECK(f.call(f.browser("POST", "/api/v1/members/carol/devices", good.dump())).status == 503);
+                     {"note", "night shift"},
+                     {"password", test::kAdminPassword}};
+  CHECK(code_of(good) == std::pair{503, std::string("apply_failed")});
   CHECK(f.service->list_members().empty());
-  const json stray_note = {
-      {"label", "phone"}, {"public_key", ApiFixture::new_key().base64()}, {"note", "x"}};
-  CHECK(f.call(f.browser("POST", "/api/v1/members/carol/devices", stray_note.dump())).status ==
-        400);
-  REQUIRE(f.call(f.browser("POST", "/api/v1/members/carol/devices", good.dump())).status == 201);
+  const json stray_note = {{"label", "phone"},
+                           {"public_key", ApiFixture::new_key().base64()},
+                           {"note", "x"},
+                           {"password", test::kAdminPassword}};
+  CHECK(code_of(stray_note).first == 400);
+  CHECK(f.service->list_members().empty());
+  REQUIRE(code_of(good).first == 201);
   CHECK(f.service->list_members().at(0).note == "night shift");
   const auto trail = ApiFixture::json_of(f.call(f.browser("GET", "/api/v1/audit?limit=2")));
   CHECK(trail.at("entries").at(0).at("action") == "device.add");
   CHECK(trail.at("entries").at(1).at("action") == "member.add");
 }
 
-TEST_CASE("api: members list their devices; one call cuts a member off, no password", "[api]") {
+TEST_CASE("api: members list their devices, one call cuts a member off, no password", "[api]") {
   ApiFixture f;
   f.setup_and_login();
   for (const char* member : {"alice", "bob", "carol"}) f.service->add_member(member, "");

@@ -130,7 +130,7 @@ TEST_CASE("api: a login the worker refuses answers 503 and counts nothing", "[ap
         200);
 }
 
-TEST_CASE("password worker: a full share is refused; the queue serves by priority",
+TEST_CASE("password worker: a full share is refused, the queue serves by priority",
           "[api][flood]") {
   std::promise<void> held, release;
   auto released = release.get_future().share();

@@ -90,7 +90,7 @@ TEST_CASE("reauth: a session alone is refused on every password route", "[api][r
   }
 }
 
-TEST_CASE("reauth: a stolen session cannot add an admin; the password can", "[api][reauth]") {
+TEST_CASE("reauth: a stolen session cannot add an admin, the password can", "[api][reauth]") {
   ApiFixture f;
   f.setup_and_login();
   const json new_admin = {{"username", "eve"}, {"new_password", "violet anchor cobalt 12"}};
@@ -115,7 +115,7 @@ TEST_CASE("reauth: a stolen session cannot add an admin; the password can", "[ap
   CHECK(f.accounts->list().size() == 1);
 }
 
-TEST_CASE("reauth: removing a member needs the password; cutting it off does not",
+TEST_CASE("reauth: removing a member needs the password, cutting it off does not",
           "[api][reauth]") {
   ApiFixture f;
   f.setup_and_login();
@@ -141,7 +141,7 @@ TEST_CASE("reauth: removing a member needs the password; cutting it off does not
   CHECK(f.service->list_members().empty());
 }
 
-TEST_CASE("reauth: the handler never sees the password; the unix socket needs none",
+TEST_CASE("reauth: the handler never sees the password, the unix socket needs none",
           "[api][reauth]") {
   ApiFixture f;
   f.setup_and_login();

@@ -216,7 +216,7 @@ TEST_CASE("auth: sessions end idle, absolutely, and by logout everywhere", "[aut
   CHECK_FALSE(f.accounts.authenticate(three));
 }
 
-TEST_CASE("auth: admins are several; the last one cannot be removed", "[auth]") {
+TEST_CASE("auth: admins are several, the last one cannot be removed", "[auth]") {
   Fixture f;
   f.first_admin();
   CHECK_THROWS_AS(f.accounts.create_admin("Bad Name", kPassword), std::invalid_argument);
@@ -321,7 +321,7 @@ TEST_CASE("auth: background reads do not keep a session alive, and say why it en
   CHECK(f.accounts.authenticate(busy, false));
 }
 
-TEST_CASE("auth: a shorter idle limit (tests) is honoured; a longer one is not", "[auth]") {
+TEST_CASE("auth: a shorter idle limit (tests) is honoured, a longer one is not", "[auth]") {
   test::TempDir dir;
   Store store{dir / "picket.db"};
   std::int64_t now = 1'800'000'000;

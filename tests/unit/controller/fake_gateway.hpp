@@ -22,6 +22,9 @@ class FakeGateway : public GatewayLink {
 
   gateway::FakeBackend& backend;
   bool refuse_puts = false;
+  // Whether the domain sees a firewall. The node has none, so access fields
+  // reach no nft table: enough for the routes' validation and answers.
+  bool firewall = false;
 
   // "member/device" of every peer the gateway holds.
   std::set<std::string> names() const {
@@ -48,7 +51,7 @@ class FakeGateway : public GatewayLink {
   void rotate_key(const gateway::SecretKey& next) override { link_.rotate_key(next); }
   void teardown() override { link_.teardown(); }
   gateway::DeviceSnapshot read() override { return link_.read(); }
-  bool has_firewall() const override { return false; }
+  bool has_firewall() const override { return firewall; }
   bool has_resolver() const override { return false; }
   gateway::BlocklistSummary reload_blocklists() override { return link_.reload_blocklists(); }
   gateway::BlocklistSummary blocklists() const override { return link_.blocklists(); }
