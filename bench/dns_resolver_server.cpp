@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
     config.upstream.servers = {argv[2]};
     config.upstream.dnssec = false;
     config.rate_limit_per_source = 0;  // dnsperf is one source
-    dns::Resolver resolver(config);
+    const auto made = dns::make_resolver(config);
+    dns::Resolver& resolver = *made;
     const int names = std::stoi(argv[3]);
     std::vector<dns::LocalZone::Entry> entries;
     for (int i = 0; i < names; ++i) {

@@ -36,7 +36,7 @@ GatewayNode::GatewayNode(NodeOptions options)
   } catch (const Error& e) {
     throw Error(std::string("the gateway firewall cannot start: ") + e.what());
   }
-  if (options.resolver) resolver_ = std::make_unique<dns::Resolver>(*options.resolver);
+  resolver_ = std::move(options.resolver);
 }
 
 GatewayNode::~GatewayNode() = default;

@@ -69,7 +69,8 @@ std::unique_ptr<gateway::GatewayNode> make_gateway_node(const DaemonOptions& opt
       throw std::runtime_error(std::string("the gateway firewall cannot start: ") + e.what());
     }
   }
-  if (options.dns.enabled) node.resolver = resolver_config(settings, options.dns);
+  if (options.dns.enabled)
+    node.resolver = gateway::dns::make_resolver(resolver_config(settings, options.dns));
   auto made = std::make_unique<gateway::GatewayNode>(std::move(node));
   if (!options.firewall.enabled) {
     log_info("firewall: off (--no-firewall); members are not isolated by picketd");

@@ -13,7 +13,9 @@ namespace picket::gateway::dns {
 
 namespace asio = boost::asio;
 
-struct Resolver::Impl {
+namespace {
+
+struct Loop {
   // Declared first, destroyed last: handlers still queued hold sessions.
   asio::io_context io{1};
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
@@ -31,7 +33,7 @@ struct Resolver::Impl {
     return result.get();
   }
 
-  ~Impl() {
+  ~Loop() {
     if (thread.joinable()) {
       on_loop([this] {
         // Lookups in flight answer SERVFAIL while their sockets still exist.
@@ -46,8 +48,24 @@ struct Resolver::Impl {
   }
 };
 
-Resolver::Resolver(ResolverConfig config) : impl_(std::make_unique<Impl>()) {
-  if (config.listen.empty()) throw Error("the DNS resolver has no address to listen on");
+class UnboundResolver final : public Resolver {
+ public:
+  explicit UnboundResolver(const ResolverConfig& config);
+  UnboundResolver(const UnboundResolver&) = delete;
+  UnboundResolver& operator=(const UnboundResolver&) = delete;
+
+  LocalZone& local_zone() override;
+  void set_blocklist(Blocklist blocklist) override;
+  void set_block_answer(BlockAnswer answer) override;
+  void set_upstream(const UpstreamConfig& upstream) override;
+  std::vector<std::uint16_t> bound_ports() const override;
+  ResolverStats stats() const override;
+
+ private:
+  std::unique_ptr<Loop> impl_ = std::make_unique<Loop>();
+};
+
+UnboundResolver::UnboundResolver(const ResolverConfig& config) {
   impl_->engine = std::make_unique<Engine>(impl_->io, config);
   for (const auto& address : config.listen) {
     impl_->udp.push_back(
@@ -60,25 +78,23 @@ Resolver::Resolver(ResolverConfig config) : impl_(std::make_unique<Impl>()) {
   impl_->thread = std::thread([io = &impl_->io] { io->run(); });
 }
 
-Resolver::~Resolver() = default;
-
-LocalZone& Resolver::local_zone() {
+LocalZone& UnboundResolver::local_zone() {
   return impl_->engine->zone();
 }
 
-void Resolver::set_blocklist(Blocklist blocklist) {
+void UnboundResolver::set_blocklist(Blocklist blocklist) {
   impl_->on_loop([&] { impl_->engine->set_blocklist(std::move(blocklist)); });
 }
 
-void Resolver::set_block_answer(BlockAnswer answer) {
+void UnboundResolver::set_block_answer(BlockAnswer answer) {
   impl_->on_loop([&] { impl_->engine->set_block_answer(answer); });
 }
 
-void Resolver::set_upstream(const UpstreamConfig& upstream) {
+void UnboundResolver::set_upstream(const UpstreamConfig& upstream) {
   impl_->on_loop([&] { impl_->engine->set_upstream(upstream); });
 }
 
-std::vector<std::uint16_t> Resolver::bound_ports() const {
+std::vector<std::uint16_t> UnboundResolver::bound_ports() const {
   std::vector<std::uint16_t> ports;
   for (std::size_t i = 0; i < impl_->udp.size(); ++i) {
     ports.push_back(impl_->udp[i]->port());
@@ -87,8 +103,15 @@ std::vector<std::uint16_t> Resolver::bound_ports() const {
   return ports;
 }
 
-ResolverStats Resolver::stats() const {
+ResolverStats UnboundResolver::stats() const {
   return impl_->engine->stats();
+}
+
+}  // namespace
+
+std::unique_ptr<Resolver> make_resolver(ResolverConfig config) {
+  if (config.listen.empty()) throw Error("the DNS resolver has no address to listen on");
+  return std::make_unique<UnboundResolver>(config);
 }
 
 }  // namespace picket::gateway::dns

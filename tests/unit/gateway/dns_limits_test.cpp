@@ -115,7 +115,8 @@ TEST_CASE("dns rate limiter: a burst of twice the rate, then the rate", "[dns]")
 TEST_CASE("dns resolver: a flooding source gets only its rate of answers", "[dns]") {
   auto config = loopback_config();
   config.rate_limit_per_source = 5;
-  Resolver resolver(config);
+  const auto made = make_resolver(config);
+  Resolver& resolver = *made;
   resolver.local_zone().put({"phone.alice.picket.internal", {IpAddress::parse("10.77.0.5")}, {}});
   const std::uint16_t port = resolver.bound_ports().at(0);
 
@@ -140,7 +141,8 @@ TEST_CASE("dns resolver: a flooding source gets only its rate of answers", "[dns
 TEST_CASE("dns resolver: TCP connections per source are bounded", "[dns]") {
   auto config = loopback_config();
   config.max_tcp_per_source = 2;
-  Resolver resolver(config);
+  const auto made = make_resolver(config);
+  Resolver& resolver = *made;
   resolver.local_zone().put({"phone.alice.picket.internal", {IpAddress::parse("10.77.0.5")}, {}});
   const std::uint16_t tcp_port = resolver.bound_ports().at(1);
   const Bytes query = make_query("phone.alice.picket.internal", type::A);
@@ -166,7 +168,8 @@ TEST_CASE("dns resolver: TCP connections per source are bounded", "[dns]") {
 TEST_CASE("dns resolver: an idle TCP connection is closed", "[dns]") {
   auto config = loopback_config();
   config.tcp_idle_timeout = 200ms;
-  Resolver resolver(config);
+  const auto made = make_resolver(config);
+  Resolver& resolver = *made;
   resolver.local_zone().put({"phone.alice.picket.internal", {IpAddress::parse("10.77.0.5")}, {}});
   const std::uint16_t tcp_port = resolver.bound_ports().at(1);
 
@@ -238,7 +241,8 @@ TEST_CASE("dns resolver: one source cannot hold every upstream slot", "[dns]") {
   auto config = loopback_config();
   config.rate_limit_per_source = 0;
   config.upstream.servers = {"127.0.0.1@" + std::to_string(upstream.port)};
-  Resolver resolver(config);
+  const auto made = make_resolver(config);
+  Resolver& resolver = *made;
   const std::uint16_t port = resolver.bound_ports().at(0);
 
   // Source A asks for far more names than it may have waiting upstream.
@@ -265,7 +269,8 @@ TEST_CASE("dns resolver: an upstream lookup that never ends is given up and its 
   auto config = loopback_config();
   config.rate_limit_per_source = 0;
   config.upstream.servers = {"127.0.0.1@" + std::to_string(upstream.port)};
-  Resolver resolver(config);
+  const auto made = make_resolver(config);
+  Resolver& resolver = *made;
   const std::uint16_t port = resolver.bound_ports().at(0);
   const Fd a = client_from("127.0.0.2");
 

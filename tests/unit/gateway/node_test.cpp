@@ -8,6 +8,7 @@
 #include <string>
 
 #include "node_suite.hpp"
+#include "picket/gateway/dns/resolver.hpp"
 #include "picket/gateway/error.hpp"
 #include "picket/gateway/fake_backend.hpp"
 #include "picket/gateway/firewall.hpp"
@@ -27,17 +28,37 @@ std::string shell(const std::string& command) {
   return out;
 }
 
+// The resolver's zone without sockets or libunbound: what the node puts in
+// it is what members would be answered from.
+class ZoneOnlyResolver final : public dns::Resolver {
+ public:
+  dns::LocalZone& local_zone() override { return zone; }
+  void set_blocklist(dns::Blocklist) override {}
+  void set_block_answer(dns::BlockAnswer) override {}
+  void set_upstream(const dns::UpstreamConfig&) override {}
+  std::vector<std::uint16_t> bound_ports() const override { return {}; }
+  dns::ResolverStats stats() const override { return {}; }
+
+  dns::LocalZone zone;
+};
+
 struct FakeNode {
   FakeBackend* fake = nullptr;
+  ZoneOnlyResolver* resolver = nullptr;
   std::unique_ptr<GatewayNode> node;
 
   explicit FakeNode(std::optional<FirewallConfig> firewall = std::nullopt,
-                    const std::string& name = "fakenode0") {
+                    const std::string& name = "fakenode0", bool with_resolver = false) {
     auto backend = std::make_unique<FakeBackend>(name);
     fake = backend.get();
     NodeOptions options;
     options.backend = std::move(backend);
     options.firewall = std::move(firewall);
+    if (with_resolver) {
+      auto made = std::make_unique<ZoneOnlyResolver>();
+      resolver = made.get();
+      options.resolver = std::move(made);
+    }
     node = std::make_unique<GatewayNode>(std::move(options));
   }
 };
@@ -92,6 +113,54 @@ TEST_CASE("node: a teardown whose peers cannot be removed says so", "[node][fake
   // Torn down all the same: nothing may put peers back.
   CHECK(f.node->torn_down());
   CHECK_THROWS_AS(f.node->apply(node_state(2)), Error);
+}
+
+TEST_CASE("node: the zone follows the peers, and opens only when allowed", "[node][fake]") {
+  FakeNode f(std::nullopt, "fakenode2", true);
+  auto& zone = f.resolver->zone;
+  GatewayState state = node_state(3);
+  f.node->apply(state);
+  CHECK(zone.size() == 3);
+  CHECK_FALSE(zone.open());
+
+  // A reissue keeps the name under the new key; a removal takes it away.
+  NodePeer reissued = node_peer(1);
+  reissued.wireguard.public_key = test_key(91);
+  GatewayChange change;
+  change.remove = {node_peer(1).wireguard.public_key, node_peer(2).wireguard.public_key};
+  change.put = {reissued};
+  f.node->apply(change);
+  CHECK(zone.size() == 2);
+
+  // Member-to-member traffic opens the directory; isolation closes it again.
+  GatewayChange open;
+  open.member_to_member = true;
+  f.node->apply(open);
+  CHECK(zone.open());
+  GatewayChange closed;
+  closed.member_to_member = false;
+  f.node->apply(closed);
+  CHECK_FALSE(zone.open());
+
+  // The whole state replaces the zone, names and all.
+  f.node->apply(node_state(1));
+  CHECK(zone.size() == 1);
+}
+
+TEST_CASE("node: a put the zone refuses takes its peer off WireGuard again", "[node][fake]") {
+  FakeNode f(std::nullopt, "fakenode3", true);
+  f.node->apply(node_state(1));
+  // A new peer whose name would take an address the zone already gives to
+  // d0.m (its WireGuard addresses are its own).
+  NodePeer clash = node_peer(5);
+  clash.firewall = node_peer(0).firewall;
+  clash.dns_name = "other.m";
+  GatewayChange change;
+  change.put = {clash};
+  CHECK_THROWS_AS(f.node->apply(change), Error);
+  // Fail closed: the new key holds no peer, the old one still works.
+  CHECK(canonical(f.fake->read()) == wireguard_of({node_peer(0)}));
+  CHECK(f.resolver->zone.size() == 1);
 }
 
 TEST_CASE("node: nothing without a backend", "[node]") {

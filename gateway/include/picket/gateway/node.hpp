@@ -26,8 +26,9 @@ struct NodeOptions {
   // The uplink whose forwarding is switched on while the node lives (and put
   // back after); unset: forwarding is left as it is.
   std::optional<std::optional<std::string>> forwarding;
-  // Listen addresses, port and limits; unset: no resolver.
-  std::optional<dns::ResolverConfig> resolver;
+  // Made by dns::make_resolver (its listen addresses, port and limits);
+  // unset: no resolver.
+  std::unique_ptr<dns::Resolver> resolver;
 };
 
 // The data plane of one gateway host, and the only writer of its WireGuard
