@@ -6,20 +6,12 @@
 
 #include "picket/gateway/error.hpp"
 #include "picket/gateway/firewall.hpp"
+#include "shell.hpp"
 
 using namespace picket::gateway;
+using picket::gateway::test::shell;
 
 namespace {
-
-std::string shell(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  pclose(pipe);
-  return out;
-}
 
 FirewallConfig config() {
   FirewallConfig c;

@@ -12,21 +12,12 @@
 #include "picket/gateway/error.hpp"
 #include "picket/gateway/fake_backend.hpp"
 #include "picket/gateway/firewall.hpp"
+#include "shell.hpp"
 
 using namespace picket::gateway;
 using namespace picket::gateway::test;
 
 namespace {
-
-std::string shell(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-  pclose(pipe);
-  return out;
-}
 
 // The resolver's zone without sockets or libunbound: what the node puts in
 // it is what members would be answered from.
