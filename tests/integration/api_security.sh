@@ -33,7 +33,8 @@ echo "   $(echo "$routes" | wc -l) routes checked"
 log "first admin with the one-time setup token"
 TOKEN=$(picket --json admin setup-url | jq -r .setup_token)
 [ ${#TOKEN} -eq 43 ] || fail "no setup token from picket admin setup-url"
-grep -qF "$TOKEN" "$WORK/picketd.log" || fail "picketd did not print the setup token at first start"
+# -e: a base64url token may begin with "-", which grep would take for options.
+grep -qF -e "$TOKEN" "$WORK/picketd.log" || fail "picketd did not print the setup token at first start"
 PASSWORD='tulip marble ferry 88'
 expect 403 "setup with a wrong token" $(post_json) '{"setup_token":"wrong","username":"ana","password":"tulip marble ferry 88"}' "$API/api/v1/setup"
 expect 400 "setup with a weak password" $(post_json) '{"setup_token":"'"$TOKEN"'","username":"ana","password":"short"}' "$API/api/v1/setup"
