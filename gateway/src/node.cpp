@@ -229,7 +229,13 @@ void GatewayNode::apply(const GatewayChange& change) {
     if (resolver_) set_zone_open(member_to_member_ || (dns_ && dns_->open_directory));
   }
 
-  // A put the firewall or the zone refuses takes its peers off again.
+  // A put the firewall or the zone refuses is undone: a new peer is taken
+  // off again, and a peer it replaced (an access change) gets its old entry
+  // back, so a refused change never cuts off a device that was working.
+  std::map<Key, NodePeer> replaced;
+  for (const auto& peer : change.put)
+    if (auto old = peers_.find(peer.wireguard.public_key); old != peers_.end())
+      replaced.emplace(old->first, old->second);
   try {
     for (const auto& peer : change.put) {
       if (auto old = peers_.find(peer.wireguard.public_key); old != peers_.end()) {
@@ -241,25 +247,44 @@ void GatewayNode::apply(const GatewayChange& change) {
       peers_.insert_or_assign(peer.wireguard.public_key, peer);
     }
   } catch (const Error&) {
-    DeviceChange back;
-    for (const auto& peer : change.put) {
-      back.peers.push_back(plan_remove(peer.wireguard.public_key).peers.at(0));
-      if (auto it = peers_.find(peer.wireguard.public_key); it != peers_.end()) {
-        try {
-          if (firewall_) firewall_->remove(it->second.firewall);
-          if (resolver_ && !it->second.dns_name.empty())
-            resolver_->local_zone().remove(zone_entry(it->second).name);
-        } catch (const Error&) {
-        }
-        peers_.erase(it);
+    undo_puts(change.put, replaced);
+    throw;
+  }
+}
+
+void GatewayNode::undo_puts(const std::vector<NodePeer>& puts,
+                            const std::map<Key, NodePeer>& replaced) {
+  DeviceChange back;
+  for (const auto& peer : puts) {
+    const auto& key = peer.wireguard.public_key;
+    try {
+      if (firewall_) firewall_->remove(peer.firewall);
+      if (resolver_ && !peer.dns_name.empty())
+        resolver_->local_zone().remove(zone_entry(peer).name);
+    } catch (const Error&) {
+    }
+    peers_.erase(key);
+    auto old = replaced.find(key);
+    bool restored = false;
+    if (old != replaced.end()) {
+      try {
+        if (firewall_) firewall_->add(old->second.firewall);
+        if (resolver_ && !old->second.dns_name.empty())
+          resolver_->local_zone().put(zone_entry(old->second));
+        peers_.insert_or_assign(key, old->second);
+        restored = true;
+      } catch (const Error&) {
+        // Its old entry is refused too: off WireGuard until the next
+        // apply(GatewayState), rather than on it without its rules.
       }
     }
-    try {
-      backend_->apply(back);
-    } catch (const Error&) {
-      // The next apply(GatewayState) removes them.
-    }
-    throw;
+    for (auto& p : (restored ? plan_upsert(old->second.wireguard) : plan_remove(key)).peers)
+      back.peers.push_back(std::move(p));
+  }
+  try {
+    backend_->apply(back);
+  } catch (const Error&) {
+    // The next apply(GatewayState) puts WireGuard right.
   }
 }
 

@@ -154,6 +154,29 @@ TEST_CASE("node: a put the zone refuses takes its peer off WireGuard again", "[n
   CHECK(f.resolver->zone.size() == 1);
 }
 
+TEST_CASE("node: a refused change to a working peer gives it its old entry back", "[node][fake]") {
+  FakeNode f(std::nullopt, "fakenode6", true);
+  f.node->apply(node_state(2));
+  // An update of d1 (a keepalive for WireGuard) whose name would take d0's
+  // address: the zone refuses it after WireGuard took the update.
+  NodePeer update = node_peer(1);
+  update.wireguard.persistent_keepalive = 25;
+  update.firewall = node_peer(0).firewall;
+  update.dns_name = "renamed.m";
+  GatewayChange change;
+  change.put = {update};
+  CHECK_THROWS_AS(f.node->apply(change), Error);
+  // d1 keeps working as it was: on WireGuard with its old entry, its old
+  // name in the zone. Before, the refusal took it off until the next apply.
+  CHECK(canonical(f.fake->read()) == wireguard_of({node_peer(0), node_peer(1)}));
+  CHECK(f.resolver->zone.size() == 2);
+  // The node remembers the old entry too: removing d1 takes its name away.
+  GatewayChange remove;
+  remove.remove = {node_peer(1).wireguard.public_key};
+  f.node->apply(remove);
+  CHECK(f.resolver->zone.size() == 1);
+}
+
 TEST_CASE("node: nothing without a backend", "[node]") {
   CHECK_THROWS_AS(GatewayNode(NodeOptions{}), Error);
 }

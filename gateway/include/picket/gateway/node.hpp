@@ -38,7 +38,8 @@ struct NodeOptions {
 //
 // Failure: apply() throws Error when WireGuard refuses (nothing changed) or
 // when the firewall or the zone refuses a put (the change's new peers are
-// taken off WireGuard again; its removals stay done). A refused removal in
+// taken off WireGuard again, the peers it replaced get their old entries
+// back; its removals stay done). A refused removal in
 // the firewall or the zone never brings a peer back: it is left for the next
 // apply(GatewayState), which replaces everything.
 class GatewayNode {
@@ -93,6 +94,8 @@ class GatewayNode {
   std::vector<FirewallDevice> firewall_devices() const;
   dns::LocalZone::Entry zone_entry(const NodePeer& peer) const;
   void replace_zone();
+  // Takes back the puts of a change the firewall or the zone refused.
+  void undo_puts(const std::vector<NodePeer>& puts, const std::map<Key, NodePeer>& replaced);
   void set_zone_open(bool open);
   void apply_dns(const DnsConfig& config);
   BlocklistSummary load_blocklists(const std::vector<std::string>& files, dns::Blocklist& out);
