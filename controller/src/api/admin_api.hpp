@@ -40,6 +40,7 @@ class AdminApi {
     api_.read_live_stats_with(std::move(reader));
   }
   void set_seizure_hooks(SeizureHooks hooks) { api_.set_seizure_hooks(std::move(hooks)); }
+  void set_unlock_hooks(UnlockHooks* hooks) { api_.set_unlock_hooks(hooks); }
 
  private:
   // The names a Host header may carry (host_check.hpp): loopback, the

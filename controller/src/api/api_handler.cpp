@@ -58,6 +58,11 @@ Caller authenticate_http(ApiContext& context, const ApiRequest& request, const R
   return caller;
 }
 
+[[noreturn]] void throw_locked() {
+  throw ApiError(423, "locked",
+                 "picketd is locked: run `picket unlock` on the server and enter the passphrase");
+}
+
 std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -70,10 +75,13 @@ ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authen
   if (request.body.size() > kMaxRequestBody)
     throw ApiError(413, "body_too_large", "the request body is too large");
   auto target = split_target(request.target);
-  if (target.path.size() < 2 || target.path[0] != "api" || target.path[1] != "v1")
+  if (target.path.size() < 2 || target.path[0] != "api" || target.path[1] != "v1") {
+    if (context.service == nullptr) throw_locked();
     throw NotFoundError("unknown API path; the API lives under /api/v1/");
+  }
   const std::span<const std::string> path(target.path.begin() + 2, target.path.end());
   auto match = match_route(request.method, path);
+  if (context.service == nullptr && !match.path_while_locked) throw_locked();
   Caller caller{std::nullopt, "root", ""};
   if (authenticate) {
     // Unix-only routes do not exist on the network.

@@ -21,7 +21,7 @@ class Api {
  public:
   Api(Service& service, auth::Accounts& accounts, AuditStore& audit, Metrics& metrics,
       std::string ui_url = "")
-      : context_{service, &accounts, &audit, std::move(ui_url)}, metrics_(metrics) {}
+      : context_{&service, &accounts, &audit, std::move(ui_url)}, metrics_(metrics) {}
 
   // Serves the request to the end on the calling thread, Argon2id included
   // (the unix socket's way: root needs no password).
@@ -59,8 +59,10 @@ class Api {
   // The interface's figures as the listings see them (at most
   // LiveStats::kMaxAge old).
   const LiveStats::ByKey& live_figures() {
-    return context_.live.get(context_.service, LiveStats::Clock::now());
+    return context_.live.get(*context_.service, LiveStats::Clock::now());
   }
+  // The unlock routes' view of the daemon (unset: they answer 409).
+  void set_unlock_hooks(UnlockHooks* hooks) { context_.unlock = hooks; }
   void set_seizure_hooks(SeizureHooks hooks) {
     seizure_ = std::move(hooks);
     context_.seizure = &seizure_;

@@ -66,6 +66,7 @@ const std::vector<Route>& all_routes() {
     for (const auto& route : member_routes()) out.push_back(route);
     for (const auto& route : access_routes()) out.push_back(route);
     for (const auto& route : dns_routes()) out.push_back(route);
+    for (const auto& route : unlock_routes()) out.push_back(route);
     return out;
   }();
   return table;
@@ -88,6 +89,7 @@ RouteMatch match_route(std::string_view method, std::span<const std::string> pat
     std::map<std::string, std::string, std::less<>> params;
     if (!matches(segments[i], path, params)) continue;
     match.path_exists = true;
+    match.path_while_locked = match.path_while_locked || route.while_locked;
     if (route.method == method && match.route == nullptr) {
       match.route = &route;
       match.params = std::move(params);

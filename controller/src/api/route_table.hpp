@@ -11,6 +11,7 @@
 #include "api/live_stats.hpp"
 #include "api/seizure_hooks.hpp"
 #include "api/target.hpp"
+#include "api/unlock_hooks.hpp"
 #include "picket/controller/api.hpp"
 
 namespace picket::controller {
@@ -26,13 +27,14 @@ namespace picket::controller::api {
 // What a route handler may use. `accounts` and `audit` are null when the
 // API runs without admin accounts (unit tests).
 struct ApiContext {
-  Service& service;
+  Service* service = nullptr;  // null: locked; only Route::while_locked routes answer
   auth::Accounts* accounts = nullptr;
   AuditStore* audit = nullptr;
   std::string ui_url{};             // where the web UI is, for the setup link
   LiveStats live{};                 // handshakes and transfer for the listings
   SeizureHooks* seizure = nullptr;  // null: wipe and key rotation are unavailable
   DnsService* dns = nullptr;        // null: picketd runs without its resolver (409)
+  UnlockHooks* unlock = nullptr;    // null: not started by a daemon that can unlock (409)
 };
 
 // Who is calling: an admin (HTTP) or root (the unix socket).
@@ -58,7 +60,7 @@ class RouteCall {
   Target target;
 
   const std::string& param(std::string_view name) const;
-  Service& service() { return context.service; }
+  Service& service() { return *context.service; }  // dispatch() checked it is there
   // Throws ApiError 503 when the API runs without admin accounts.
   auth::Accounts& accounts();
   // Records "caller did action to target" in the audit trail (when there is
@@ -82,6 +84,9 @@ struct Route {
   // the caller or the live interface), so it may be served from the
   // ResponseCache.
   bool cacheable = false;
+  // Answered while picketd is locked (no Service yet); every other route
+  // then answers 423.
+  bool while_locked = false;
 };
 
 // The tables, one per area; all_routes() joins them. The OpenAPI test and
@@ -93,13 +98,15 @@ std::span<const Route> enrolment_routes();  // enrolment_routes.cpp
 std::span<const Route> member_routes();     // member_routes.cpp
 std::span<const Route> access_routes();     // access_routes.cpp
 std::span<const Route> dns_routes();        // dns_routes.cpp
+std::span<const Route> unlock_routes();     // unlock_routes.cpp
 const std::vector<Route>& all_routes();
 
 inline constexpr std::string_view kApiPrefix = "/api/v1";
 
 struct RouteMatch {
-  const Route* route = nullptr;  // null: no route for this method and path
-  bool path_exists = false;      // some method is routed on this path (405 rather than 404)
+  const Route* route = nullptr;    // null: no route for this method and path
+  bool path_exists = false;        // some method is routed on this path (405 rather than 404)
+  bool path_while_locked = false;  // a route on this path answers while locked
   std::map<std::string, std::string, std::less<>> params;
 };
 

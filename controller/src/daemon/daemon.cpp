@@ -11,6 +11,8 @@
 #include <string>
 
 #include "api/admin_api.hpp"
+#include "api/api_handler.hpp"
+#include "api/replies.hpp"
 #include "api/unix_server.hpp"
 #include "common/log.hpp"
 #include "daemon/gateway_setup.hpp"
@@ -167,7 +169,8 @@ std::unique_ptr<DnsService> make_dns_service(const DnsOptions& options, Store& s
 // succeeds.
 class Serving {
  public:
-  Serving(const DaemonOptions& options, asio::io_context& io, State state, StateSealer* sealer)
+  Serving(const DaemonOptions& options, asio::io_context& io, State state, StateSealer* sealer,
+          api::UnlockHooks* unlock)
       : state_(std::move(state)),
         node_(make_gateway_node(options, *state_.store->settings())),
         link_(*node_),
@@ -194,6 +197,7 @@ class Serving {
     // 5xx on a change: the request was valid but applying or storing it failed.
     admin_api_.on_failed_change([this] { loop_.repair_after_failure(); });
     admin_api_.set_seizure_hooks(seizure_.hooks());
+    admin_api_.set_unlock_hooks(unlock);
     // A second connection to the same interface, used only for reading, so
     // that the listings' live figures never hold up the API thread.
     admin_api_.read_live_stats_with(node_->live_reader(backend_choice(options)));
@@ -247,28 +251,37 @@ int run_daemon(const DaemonOptions& options) {
   asio::io_context io(1);
   // Declared first so it outlives the store that calls it.
   std::unique_ptr<StateSealer> sealer;
+  api::UnlockHooks hooks;
   std::unique_ptr<Serving> serving;
   if (locked) {
     enter_locked_mode(options);
   } else {
-    serving = std::make_unique<Serving>(options, io, open_state(options), nullptr);
+    serving = std::make_unique<Serving>(options, io, open_state(options), nullptr, &hooks);
   }
 
   // Runs on the io thread, as does everything that touches `serving`.
-  const auto unlock = [&](const std::string& passphrase) {
-    auto unlocked = unlock_state(options, passphrase);
-    auto next =
-        std::make_unique<Serving>(options, io, std::move(unlocked.state), unlocked.sealer.get());
-    sealer = std::move(unlocked.sealer);
-    serving = std::move(next);
-    sd_notify(0, "STATUS=unlocked");
-    return unlocked.how;
-  };
+  hooks = unlock_hooks(
+      options, locked, [&] { return serving != nullptr; },
+      [&](const std::string& passphrase) {
+        auto unlocked = unlock_state(options, passphrase);
+        auto next = std::make_unique<Serving>(options, io, std::move(unlocked.state),
+                                              unlocked.sealer.get(), &hooks);
+        sealer = std::move(unlocked.sealer);
+        serving = std::move(next);
+        sd_notify(0, "STATUS=unlocked");
+        return unlocked.how;
+      });
+  // Until then the same route table answers, with no Service behind it:
+  // the unlock routes, and 423 for every other.
+  api::ApiContext locked_api;
+  locked_api.unlock = &hooks;
   api::UnixServer server(io, options.socket_path, [&](const ApiRequest& request) {
-    if (is_unlock_request(request))
-      return answer_unlock(request, locked, serving != nullptr, options.state_dir, unlock);
-    if (!serving) return locked_reply();
-    return serving->handle(request);
+    if (serving) return serving->handle(request);
+    try {
+      return api::dispatch(locked_api, request, false);
+    } catch (...) {
+      return api::reply_for_current_exception();
+    }
   });
 
   asio::signal_set signals(io, SIGINT, SIGTERM);

@@ -4,8 +4,8 @@
 #include <functional>
 #include <string>
 
+#include "api/unlock_hooks.hpp"
 #include "daemon/options.hpp"
-#include "picket/controller/api.hpp"
 #include "state/locked_state.hpp"
 
 namespace picket::controller {
@@ -19,18 +19,12 @@ namespace picket::controller {
 // names: the stored settings are sealed.
 void enter_locked_mode(const DaemonOptions& options);
 
-// /api/v1/unlock, on the root-only unix socket only:
-//   GET  -> {"locked_mode", "unlocked", "sealed_state"}: what `picket unlock`
-//           needs to know (ask for a new passphrase twice?)
-//   POST {"passphrase": "..."} -> unlocks (or creates the sealed state);
-//           403 passphrase_wrong, 400 for a too short new passphrase, 409
-//           when already unlocked or not in locked mode.
-bool is_unlock_request(const ApiRequest& request);
+// The unlock routes' view of picketd (api/unlock_routes.cpp): `unlock`
+// runs on the io thread, opens the state and starts serving. Its errors
+// come back as the API's (403 passphrase_wrong, 400 invalid_passphrase,
+// 500 unlock_failed: picketd stays locked).
 using UnlockAction = std::function<UnlockedState::How(const std::string& passphrase)>;
-ApiResponse answer_unlock(const ApiRequest& request, bool locked_mode, bool unlocked,
-                          const std::filesystem::path& state_dir, const UnlockAction& unlock);
-
-// Every other request while locked: 423 with what to do.
-ApiResponse locked_reply();
+api::UnlockHooks unlock_hooks(const DaemonOptions& options, bool locked_mode,
+                              std::function<bool()> unlocked, UnlockAction unlock);
 
 }  // namespace picket::controller
