@@ -13,6 +13,9 @@ enum class Access {
   password,
   open,       // no session (login, first-admin setup); rate-limited where it matters
   unix_only,  // root over the unix socket only; absent from the HTTP listeners
+  // /metrics: no session, and only on the listener that serves it (the
+  // loopback one); elsewhere the path is the UI's, as any other.
+  metrics_listener,
 };
 
 }  // namespace picket::controller::api

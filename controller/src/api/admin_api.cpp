@@ -17,6 +17,8 @@ AdminApi::AdminApi(Store& store, Service& service, const AdminListenOptions& opt
       metrics_(service),
       api_(service, accounts_, audit_, metrics_,
            "http://" + tunnel_ipv4(service.settings()) + ":" + std::to_string(options.port) + "/") {
+  api_.serve_metrics_with(
+      [this] { return metrics_.render(system_clock_now(), api_.live_figures()); });
 }
 
 std::vector<std::string> AdminApi::allowed_hosts() const {
@@ -43,7 +45,6 @@ void AdminApi::listen(boost::asio::io_context& io, std::function<void()> after_c
                           respond(std::move(response));
                         });
     };
-    handlers.metrics = [this] { return metrics_.render(system_clock_now(), api_.live_figures()); };
     handlers.host_allowed = [this](std::string_view host) {
       return host_allowed(host, allowed_hosts());
     };

@@ -58,6 +58,23 @@ Caller authenticate_http(ApiContext& context, const ApiRequest& request, const R
   return caller;
 }
 
+ApiResponse dispatch_site(ApiContext& context, const ApiRequest& request) {
+  Target target;
+  try {
+    target = split_target(request.target);
+  } catch (const std::invalid_argument&) {
+    return error_reply(400, "bad_path", "the path is not allowed");
+  }
+  auto match = match_site_route(request, target.path);
+  if (match.route == nullptr) throw NotFoundError("no such page");
+  try {
+    RouteCall call(request, context, Caller{}, target, match.params);
+    return match.route->handler(call);
+  } catch (...) {
+    return reply_for_current_exception();
+  }
+}
+
 [[noreturn]] void throw_locked() {
   throw ApiError(423, "locked",
                  "picketd is locked: run `picket unlock` on the server and enter the passphrase");
@@ -74,6 +91,7 @@ ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authen
                      ResponseCache* cache, std::optional<auth::PasswordWork>* needs) {
   if (request.body.size() > kMaxRequestBody)
     throw ApiError(413, "body_too_large", "the request body is too large");
+  if (is_site_request(request)) return dispatch_site(context, request);
   auto target = split_target(request.target);
   if (target.path.size() < 2 || target.path[0] != "api" || target.path[1] != "v1") {
     if (context.service == nullptr) throw_locked();
@@ -159,6 +177,8 @@ ApiResponse Api::run(const ApiRequest& request, const auth::PasswordResults* res
 
 ApiResponse Api::finish(const ApiRequest& request, ApiResponse response,
                         std::chrono::steady_clock::time_point started) {
+  // The UI's files and /metrics are not API calls: nothing to count or clear.
+  if (is_site_request(request)) return response;
   // Any change may show in any listing (a login or logout changes none, but
   // telling them apart is not worth a stale answer).
   if (is_state_changing(request.method) && response.status < 400) cache_.clear();

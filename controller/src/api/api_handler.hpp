@@ -61,6 +61,11 @@ class Api {
   const LiveStats::ByKey& live_figures() {
     return context_.live.get(*context_.service, LiveStats::Clock::now());
   }
+  // /metrics' text (unset: the path is the UI's, as on every listener
+  // but the loopback one).
+  void serve_metrics_with(std::function<std::string()> render) {
+    context_.metrics = std::move(render);
+  }
   // The unlock routes' view of the daemon (unset: they answer 409).
   void set_unlock_hooks(UnlockHooks* hooks) { context_.unlock = hooks; }
   void set_seizure_hooks(SeizureHooks hooks) {

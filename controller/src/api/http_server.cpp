@@ -48,37 +48,8 @@ void add_security_headers(http::response<http::string_body>& response, bool tls)
   if (tls) response.set(http::field::strict_transport_security, "max-age=31536000");
 }
 
-// The UI's files come from a compiled-in table, so no path can reach the
-// disk; a path with dot segments or a backslash is still refused outright.
-bool plain_path(std::string_view target) {
-  try {
-    for (const auto& segment : split_target(target).path) {
-      if (segment == ".." || segment == "." ||
-          segment.find_first_of(std::string_view("\\\0/", 3)) != std::string::npos) {
-        return false;
-      }
-    }
-    return true;
-  } catch (const std::invalid_argument&) {
-    return false;
-  }
-}
-
-ApiResponse static_file(const http::request<http::string_body>& request) {
-  if (!plain_path(request.target())) return error_reply(400, "bad_path", "the path is not allowed");
-  const auto file = web::serve_static({request.method_string(), request.target(),
-                                       request[http::field::accept_encoding],
-                                       request[http::field::if_none_match]});
-  ApiResponse response;
-  response.status = file.status;
-  response.content_type.clear();
-  response.headers = file.headers;
-  response.body = std::string(file.body);
-  return response;
-}
-
 ApiRequest to_api_request(const http::request<http::string_body>& request, bool tls,
-                          std::string source) {
+                          std::string source, bool metrics_listener) {
   ApiRequest out;
   out.method = std::string(request.method_string());
   out.target = std::string(request.target());
@@ -93,6 +64,9 @@ ApiRequest to_api_request(const http::request<http::string_body>& request, bool 
   out.background = request["X-Picket-Background"] == "1";
   out.source = std::move(source);
   out.tls = tls;
+  out.accept_encoding = std::string(request[http::field::accept_encoding]);
+  out.if_none_match = std::string(request[http::field::if_none_match]);
+  out.metrics_listener = metrics_listener;
   return out;
 }
 
@@ -176,21 +150,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       }
     }
     const bool tls = !std::is_same_v<Stream, beast::tcp_stream>;
-    const std::string_view target = request.target();
-    if (target.rfind("/api/", 0) == 0) {
-      shared_->handlers.api(to_api_request(request, tls, source_),
-                            [self = this->shared_from_this(), keep_alive = request.keep_alive()](
-                                ApiResponse answer) { self->send(std::move(answer), keep_alive); });
-      return;
-    }
-    ApiResponse response;
-    if (target == "/metrics" && shared_->listener.metrics) {
-      response.content_type = "text/plain; version=0.0.4";
-      response.body = shared_->handlers.metrics();
-    } else {
-      response = static_file(request);
-    }
-    send(std::move(response), request.keep_alive());
+    shared_->handlers.api(to_api_request(request, tls, source_, shared_->listener.metrics),
+                          [self = this->shared_from_this(), keep_alive = request.keep_alive()](
+                              ApiResponse answer) { self->send(std::move(answer), keep_alive); });
   }
 
   void send(ApiResponse api_response, bool keep_alive) {

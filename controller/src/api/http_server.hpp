@@ -45,11 +45,11 @@ struct Listener {
 
 struct HttpHandlers {
   using Respond = std::function<void(ApiResponse)>;
-  // /api/…: answers through `respond`, at once or later (a login waits for
-  // Argon2id on another thread), always on the io_context's thread. The
-  // connection reads nothing more until it has answered.
+  // Every request (the API, /metrics, the UI's files: the route table
+  // tells them apart): answers through `respond`, at once or later (a login
+  // waits for Argon2id on another thread), always on the io_context's
+  // thread. The connection reads nothing more until it has answered.
   std::function<void(ApiRequest, Respond)> api;
-  std::function<std::string()> metrics;  // /metrics, Prometheus text
   // Whether a Host header names this server; when set, a request without
   // one is refused (400) and one naming anything else (421) before it
   // reaches the API, the UI or /metrics (DNS rebinding).
@@ -57,9 +57,8 @@ struct HttpHandlers {
 };
 
 // HTTP/1.1 (or HTTPS) listeners with Boost.Beast, on the daemon's one
-// io_context thread. Paths under /api/ go to the API, /metrics to the
-// metrics handler on listeners that allow it, anything else to the
-// compiled-in static assets.
+// io_context thread: the transport only. Past the limits and the Host check,
+// every request goes to the one route table (api::dispatch).
 class HttpServer {
  public:
   // Binds every listener or throws std::runtime_error naming the address.

@@ -23,6 +23,11 @@ std::vector<std::string_view> pattern_segments(std::string_view pattern) {
 
 bool matches(std::span<const std::string_view> segments, std::span<const std::string> path,
              std::map<std::string, std::string, std::less<>>& params) {
+  if (!segments.empty() && segments.back() == "{*}") {
+    if (path.size() < segments.size() - 1) return false;
+    path = path.first(segments.size() - 1);
+    segments = segments.first(segments.size() - 1);
+  }
   if (segments.size() != path.size()) return false;
   std::map<std::string, std::string, std::less<>> found;
   for (std::size_t i = 0; i < segments.size(); ++i) {
@@ -72,8 +77,43 @@ const std::vector<Route>& all_routes() {
   return table;
 }
 
-RouteMatch match_route(std::string_view method, std::span<const std::string> path) {
+namespace {
+
+RouteMatch match_in(std::span<const Route> routes,
+                    std::span<const std::vector<std::string_view>> segments,
+                    std::string_view method, std::span<const std::string> path,
+                    const ApiRequest* site_request) {
   RouteMatch match;
+  for (std::size_t i = 0; i < routes.size(); ++i) {
+    const auto& route = routes[i];
+    if (site_request != nullptr && route.access == Access::metrics_listener &&
+        !site_request->metrics_listener) {
+      continue;
+    }
+    std::map<std::string, std::string, std::less<>> params;
+    if (!matches(segments[i], path, params)) continue;
+    match.path_exists = true;
+    match.path_while_locked = match.path_while_locked || route.while_locked;
+    if ((route.method == method || route.method == "*") && match.route == nullptr) {
+      match.route = &route;
+      match.params = std::move(params);
+    }
+  }
+  return match;
+}
+
+}  // namespace
+
+RouteMatch match_site_route(const ApiRequest& request, std::span<const std::string> path) {
+  static const std::vector<std::vector<std::string_view>> segments = [] {
+    std::vector<std::vector<std::string_view>> out;
+    for (const auto& route : site_routes()) out.push_back(pattern_segments(route.pattern));
+    return out;
+  }();
+  return match_in(site_routes(), segments, request.method, path, &request);
+}
+
+RouteMatch match_route(std::string_view method, std::span<const std::string> path) {
   // Literal segments win over parameters ("/admins/me" before "/admins/{id}"),
   // so try routes without parameters at that position first: the table lists
   // them first, and the first full match wins.
@@ -83,19 +123,7 @@ RouteMatch match_route(std::string_view method, std::span<const std::string> pat
     for (const auto& route : all_routes()) out.push_back(pattern_segments(route.pattern));
     return out;
   }();
-  const auto& routes = all_routes();
-  for (std::size_t i = 0; i < routes.size(); ++i) {
-    const auto& route = routes[i];
-    std::map<std::string, std::string, std::less<>> params;
-    if (!matches(segments[i], path, params)) continue;
-    match.path_exists = true;
-    match.path_while_locked = match.path_while_locked || route.while_locked;
-    if (route.method == method && match.route == nullptr) {
-      match.route = &route;
-      match.params = std::move(params);
-    }
-  }
-  return match;
+  return match_in(all_routes(), segments, method, path, nullptr);
 }
 
 }  // namespace picket::controller::api

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -30,11 +31,12 @@ struct ApiContext {
   Service* service = nullptr;  // null: locked; only Route::while_locked routes answer
   auth::Accounts* accounts = nullptr;
   AuditStore* audit = nullptr;
-  std::string ui_url{};             // where the web UI is, for the setup link
-  LiveStats live{};                 // handshakes and transfer for the listings
-  SeizureHooks* seizure = nullptr;  // null: wipe and key rotation are unavailable
-  DnsService* dns = nullptr;        // null: picketd runs without its resolver (409)
-  UnlockHooks* unlock = nullptr;    // null: not started by a daemon that can unlock (409)
+  std::string ui_url{};                    // where the web UI is, for the setup link
+  LiveStats live{};                        // handshakes and transfer for the listings
+  SeizureHooks* seizure = nullptr;         // null: wipe and key rotation are unavailable
+  DnsService* dns = nullptr;               // null: picketd runs without its resolver (409)
+  UnlockHooks* unlock = nullptr;           // null: not started by a daemon that can unlock (409)
+  std::function<std::string()> metrics{};  // /metrics' Prometheus text; unset: 404
 };
 
 // Who is calling: an admin (HTTP) or root (the unix socket).
@@ -99,7 +101,11 @@ std::span<const Route> member_routes();     // member_routes.cpp
 std::span<const Route> access_routes();     // access_routes.cpp
 std::span<const Route> dns_routes();        // dns_routes.cpp
 std::span<const Route> unlock_routes();     // unlock_routes.cpp
+// Every route under /api/v1 (the API that OpenAPI describes).
 const std::vector<Route>& all_routes();
+// The HTTP listeners' paths outside /api/: /metrics and the UI's files
+// (site_routes.cpp). Matched after the API's, in the same dispatch.
+std::span<const Route> site_routes();
 
 inline constexpr std::string_view kApiPrefix = "/api/v1";
 
@@ -112,5 +118,13 @@ struct RouteMatch {
 
 // `path` are the decoded segments after /api/v1.
 RouteMatch match_route(std::string_view method, std::span<const std::string> path);
+// `path` are the decoded segments of the whole path. A pattern's last
+// segment "{*}" takes the rest of the path, a route's method "*" any
+// method; /metrics matches only on the listener that serves it.
+RouteMatch match_site_route(const ApiRequest& request, std::span<const std::string> path);
+// Whether the request is for site_routes(): over HTTP, outside /api/.
+inline bool is_site_request(const ApiRequest& request) {
+  return request.transport == Transport::http && !request.target.starts_with("/api/");
+}
 
 }  // namespace picket::controller::api

@@ -75,7 +75,6 @@ TEST_CASE("api: other requests are answered while a login's Argon2id runs", "[ap
                      ApiRequest r, api::HttpHandlers::Respond respond) {
     f.api->handle_async(std::move(r), offload, std::move(respond));
   };
-  handlers.metrics = [] { return std::string(); };
   api::Listener listener{asio::ip::make_address("127.0.0.1"), 0};
   auto server = std::make_unique<api::HttpServer>(io, std::vector{listener}, nullptr, handlers);
   const auto endpoint = server->endpoints().at(0);

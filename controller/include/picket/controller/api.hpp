@@ -32,6 +32,11 @@ struct ApiRequest {
   // The peer's address, for login rate limiting; held in memory, never logged.
   std::string source{};
   bool tls = false;
+  // For the UI's files (Accept-Encoding, If-None-Match), and whether the
+  // listener serves /metrics (the loopback one).
+  std::string accept_encoding{};
+  std::string if_none_match{};
+  bool metrics_listener = false;
 };
 
 struct ApiResponse {
