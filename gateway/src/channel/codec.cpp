@@ -278,6 +278,10 @@ json parse_json(std::string_view text) {
     // Byte offsets only: the exception's own text may quote the input.
     throw ProtocolError("message is not valid JSON (at byte " + std::to_string(e.byte) +
                         "); it may be cut off");
+  } catch (const json::exception&) {
+    // A number too large for a double ("1e999") is out_of_range, not a
+    // parse_error (found by channel_decode_fuzz).
+    throw ProtocolError("message holds a number out of any range");
   }
 }
 

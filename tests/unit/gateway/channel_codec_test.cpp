@@ -236,6 +236,8 @@ TEST_CASE("channel codec: the JSON reader refuses cut, repeated and deep input",
   // A repeat hidden behind an escape is the same key.
   CHECK_THROWS_AS(parse_json(R"({"a":1,"\u0061":2})"), ProtocolError);
   CHECK_NOTHROW(parse_json(R"({"a":{"a":1}})"));
+  CHECK_THAT(refusal([&] { (void)parse_json(R"({"seq":83e886})"); }),
+             Catch::Contains("out of any range"));
   const std::string deep =
       std::string(kMaxJsonDepth + 1, '[') + std::string(kMaxJsonDepth + 1, ']');
   CHECK_THAT(refusal([&] { (void)parse_json(deep); }), Catch::Contains("nests deeper"));
