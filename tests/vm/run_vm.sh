@@ -56,7 +56,7 @@ cat "$image/base.cpio" "$work/project.cpio" >"$work/initrd.cpio"
 echo "run_vm: booting $(cut -d' ' -f1,2 "$image/ready") under qemu (TCG), mode $mode"
 start=$(date +%s)
 set +e
-timeout "${PICKET_VM_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg -M pc -cpu max -m 512M -smp 1 \
+timeout "${PICKET_VM_TIMEOUT:-600}" qemu-system-x86_64 -accel tcg -M pc -cpu max -m 1536M -smp 1 \
   -nographic -no-reboot -kernel "$image/vmlinux" -initrd "$work/initrd.cpio" \
   -append "console=ttyS0 panic=-1 quiet picket.mode=$mode" \
   -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >"$work/serial.log" 2>&1 &

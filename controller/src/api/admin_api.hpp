@@ -29,6 +29,7 @@ class AdminApi {
   // their io_context still exists.
   void close() {
     http_.reset();
+    api_.cancel_suspended();
     passwords_.stop();
   }
   // Serves a request inline, Argon2id included (the unix socket).

@@ -88,7 +88,7 @@ std::int64_t steady_ms() {
 }  // namespace
 
 ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authenticate,
-                     ResponseCache* cache, std::optional<auth::PasswordWork>* needs) {
+                     ResponseCache* cache) {
   if (request.body.size() > kMaxRequestBody)
     throw ApiError(413, "body_too_large", "the request body is too large");
   if (is_site_request(request)) return dispatch_site(context, request);
@@ -114,25 +114,12 @@ ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authen
   if (cacheable) {
     if (const auto* hit = cache->find(request.target, steady_ms())) return *hit;
   }
-  // A job that must run elsewhere first: the answer is then a placeholder.
-  auto postpone = [&](auth::PasswordWorkNeeded& work) {
-    if (needs == nullptr) return error_reply(500, "internal", "a password job was not run");
-    *needs = auth::PasswordWork{std::move(work.job), work.priority};
-    // Not an answer: the request runs again once the job is done.
-    ApiResponse placeholder;
-    placeholder.status = 102;
-    return placeholder;
-  };
   // The password check comes before any handler and takes the field out of
   // the body it sees.
   std::optional<ApiRequest> checked;
   if (match.route != nullptr && match.route->access == Access::password) {
-    try {
-      checked = request;
-      checked->body = require_password(context.accounts, request, caller);
-    } catch (auth::PasswordWorkNeeded& work) {
-      return postpone(work);
-    }
+    checked = request;
+    checked->body = require_password(context.accounts, request, caller);
   }
   const ApiRequest& effective = checked ? *checked : request;
   auto response = [&]() -> ApiResponse {
@@ -144,33 +131,18 @@ ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authen
       }
       RouteCall call(effective, context, caller, target, match.params);
       return match.route->handler(call);
-    } catch (auth::PasswordWorkNeeded& work) {
-      return postpone(work);
     } catch (...) {
       return reply_for_current_exception();
     }
   }();
-  if (cacheable && !(needs != nullptr && *needs))
-    cache->store(request.target, response, steady_ms());
+  if (cacheable) cache->store(request.target, response, steady_ms());
   return response;
 }
 
-ApiResponse Api::run(const ApiRequest& request, const auth::PasswordResults* results,
-                     std::optional<auth::PasswordWork>& needs) {
-  struct Defer {
-    auth::Accounts* accounts;
-    Defer(auth::Accounts* deferring, const auth::PasswordResults* results) : accounts(deferring) {
-      if (accounts != nullptr) accounts->defer_password_work(results);
-    }
-    ~Defer() {
-      if (accounts != nullptr) accounts->defer_password_work(nullptr);
-    }
-  } defer(results != nullptr ? context_.accounts : nullptr, results);
+ApiResponse Api::run(const ApiRequest& request) {
   try {
-    return dispatch(context_, request, request.transport != Transport::unix_socket, &cache_,
-                    &needs);
+    return dispatch(context_, request, request.transport != Transport::unix_socket, &cache_);
   } catch (...) {
-    needs.reset();
     return reply_for_current_exception();
   }
 }
@@ -191,47 +163,48 @@ ApiResponse Api::finish(const ApiRequest& request, ApiResponse response,
 
 ApiResponse Api::handle(const ApiRequest& request) {
   const auto started = std::chrono::steady_clock::now();
-  std::optional<auth::PasswordWork> needs;
-  return finish(request, run(request, nullptr, needs), started);
+  return finish(request, run(request), started);
 }
 
-struct Api::Pending {
-  ApiRequest request;
-  Offload offload;
-  Respond respond;
-  std::chrono::steady_clock::time_point started;
-  auth::PasswordResults results;
-  int runs = 0;
-};
+bool Api::may_wait_for_password(const ApiRequest& request) {
+  if (request.transport != Transport::http || is_site_request(request)) return false;
+  try {
+    const auto target = split_target(request.target);
+    if (target.path.size() < 2) return false;
+    const std::span<const std::string> path(target.path.begin() + 2, target.path.end());
+    const auto match = match_route(request.method, path);
+    // Logins, setup and recovery links (open) and every password-checked
+    // change; a route outside these that checks a password runs it inline.
+    return match.route != nullptr &&
+           (match.route->access == Access::open || match.route->access == Access::password);
+  } catch (const std::invalid_argument&) {
+    return false;  // dispatch answers the malformed target
+  }
+}
 
 void Api::handle_async(ApiRequest request, Offload offload, Respond respond) {
-  auto pending = std::make_shared<Pending>(Pending{std::move(request),
-                                                   std::move(offload),
-                                                   std::move(respond),
-                                                   std::chrono::steady_clock::now(),
-                                                   {},
-                                                   0});
-  attempt(pending);
-}
-
-void Api::attempt(const std::shared_ptr<Pending>& pending) {
-  // A request needs one job (login, password confirmation) or one per new
-  // admin; more runs mean the stored hash keeps changing under it, and the
-  // last run then verifies inline rather than chase it.
-  constexpr int kMaxDeferredRuns = 4;
-  ++pending->runs;
-  std::optional<auth::PasswordWork> needs;
-  auto response =
-      run(pending->request, pending->runs < kMaxDeferredRuns ? &pending->results : nullptr, needs);
-  if (!needs) {
-    pending->respond(finish(pending->request, std::move(response), pending->started));
+  const auto started = std::chrono::steady_clock::now();
+  if (!may_wait_for_password(request)) {
+    respond(finish(request, run(request), started));
     return;
   }
-  auto job = std::make_shared<auth::PasswordJob>(std::move(needs->job));
-  pending->offload(*job, needs->priority, [this, pending, job](auth::PasswordResult result) {
-    pending->results.add(std::move(*job), std::move(result));
-    attempt(pending);
+  auto shared = std::make_shared<const ApiRequest>(std::move(request));
+  auto coroutine = RequestCoroutine::start(
+      [this, shared] { return run(*shared); }, std::move(offload),
+      [this, shared, started, respond = std::move(respond)](ApiResponse response) {
+        respond(finish(*shared, std::move(response), started));
+      });
+  std::erase_if(suspended_, [](const auto& weak) {
+    const auto alive = weak.lock();
+    return !alive || alive->done();
   });
+  if (!coroutine->done()) suspended_.push_back(coroutine);
+}
+
+void Api::cancel_suspended() {
+  auto suspended = std::move(suspended_);
+  for (const auto& weak : suspended)
+    if (auto coroutine = weak.lock()) coroutine->cancel();
 }
 
 }  // namespace picket::controller::api

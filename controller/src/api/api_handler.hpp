@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "api/metrics.hpp"
+#include "api/request_coroutine.hpp"
 #include "api/response_cache.hpp"
 #include "api/route_table.hpp"
 #include "auth/password_jobs.hpp"
@@ -28,23 +29,24 @@ class Api {
   ApiResponse handle(const ApiRequest& request);
 
   // The HTTP listeners' way, which never runs Argon2id (0.1-0.4 s) on the
-  // API thread. The handlers stay synchronous functions of the request;
-  // when one needs a password hashed or verified, Accounts stops it with
-  // PasswordWorkNeeded before it has changed anything, `offload` runs the
-  // job elsewhere and hands the result back on the API thread, and the
-  // request is served again from the start with that result at hand. The
-  // second run repeats every check (session, rate limits, setup token) as
-  // it stands then, so what the request does is what it would have done had
-  // it arrived when the result came back. The Store, the Service and
-  // Accounts are only ever touched on the API thread. `respond` is called
-  // once, on the API thread (at once when no password is involved).
+  // API thread. A request that may check a password (logins, setup,
+  // recovery links, password-checked changes) runs as a RequestCoroutine:
+  // where Accounts needs a hash made or checked, `offload` runs the job
+  // elsewhere and the request is suspended until the result is back on the
+  // API thread, then goes on from there (it runs once). The Store, the
+  // Service and Accounts are only ever touched by one thread at a time.
+  // `respond` is called once, on the API thread (at once when no password
+  // is involved).
   using Respond = std::function<void(ApiResponse)>;
   using PasswordDone = std::function<void(auth::PasswordResult)>;
   // `priority` picks the share of the worker's bounded queue; a full share
   // answers at once with PasswordResult::refused_retry_after.
-  using Offload = std::function<void(const auth::PasswordJob& job, auth::JobPriority priority,
-                                     PasswordDone done)>;
+  using Offload = RequestCoroutine::Offload;
   void handle_async(ApiRequest request, Offload offload, Respond respond);
+  // At shutdown, before the worker drops its jobs: every suspended request
+  // goes on with a failed check and its answer is dropped, while Accounts
+  // still exists.
+  void cancel_suspended();
 
   // The resolver's settings routes (unset: 409, picketd runs without it).
   void set_dns(DnsService& dns) { context_.dns = &dns; }
@@ -77,12 +79,10 @@ class Api {
   SeizureHooks seizure_;
   ApiContext context_;
   std::function<void()> failed_change_;
-  struct Pending;
-  // One run of the request; sets `needs` instead of answering when a
-  // password job must run first.
-  ApiResponse run(const ApiRequest& request, const auth::PasswordResults* results,
-                  std::optional<auth::PasswordWork>& needs);
-  void attempt(const std::shared_ptr<Pending>& pending);
+  ApiResponse run(const ApiRequest& request);
+  static bool may_wait_for_password(const ApiRequest& request);
+  // Requests waiting for a password job, for cancel_suspended().
+  std::vector<std::weak_ptr<RequestCoroutine>> suspended_;
   ApiResponse finish(const ApiRequest& request, ApiResponse response,
                      std::chrono::steady_clock::time_point started);
 
@@ -90,11 +90,8 @@ class Api {
   Metrics& metrics_;
 };
 
-// Routing and the handler call, without the HTTP checks (used by both).
-// With `needs`, a handler's PasswordWorkNeeded is caught into it (the
-// answer is then a placeholder, 102, that nobody sends).
+// Routing, the HTTP checks when `authenticate`, and the handler call.
 ApiResponse dispatch(ApiContext& context, const ApiRequest& request, bool authenticate,
-                     ResponseCache* cache = nullptr,
-                     std::optional<auth::PasswordWork>* needs = nullptr);
+                     ResponseCache* cache = nullptr);
 
 }  // namespace picket::controller::api

@@ -14,9 +14,9 @@ namespace picket::controller::api {
 //
 // Throws ApiError 400 password_required (missing or empty), 403
 // password_wrong (the session stays good: the UI must not log out),
-// auth::RateLimited (429) after too many wrong ones, and lets
-// auth::PasswordWorkNeeded through (the Argon2id job runs elsewhere and
-// the request is served again).
+// auth::RateLimited (429) after too many wrong ones. On a request's own
+// thread the Argon2id job runs on the worker while the request waits
+// (RequestCoroutine).
 std::string require_password(auth::Accounts* accounts, const ApiRequest& request,
                              const Caller& caller);
 

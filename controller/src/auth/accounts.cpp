@@ -49,13 +49,12 @@ Accounts::Accounts(Store& store, Clock clock, std::int64_t idle_timeout)
 }
 
 PasswordResult Accounts::password_job(PasswordJob job, JobPriority priority) {
-  if (deferred_ == nullptr) return run_password_job(job);
-  if (auto result = deferred_->find(job)) {
-    if (result->refused_retry_after > 0) throw PasswordWorkBusy(result->refused_retry_after);
-    if (!result->error.empty()) throw std::runtime_error(result->error);
-    return *result;
-  }
-  throw PasswordWorkNeeded(std::move(job), priority);
+  auto* waiter = PasswordWaiter::current();
+  if (waiter == nullptr) return run_password_job(job);
+  auto result = waiter->wait(job, priority);
+  if (result.refused_retry_after > 0) throw PasswordWorkBusy(result.refused_retry_after);
+  if (!result.error.empty()) throw std::runtime_error(result.error);
+  return result;
 }
 
 AdminInfo Accounts::info_of(const AdminRecord& record) {
@@ -72,6 +71,9 @@ Enrollment Accounts::create_admin(const std::string& username, const std::string
   AdminRecord record;
   record.username = username;
   record.password_hash = password_job({PasswordJob::Kind::hash, "", password}).hash;
+  // Another request may have taken the name while the hash was made.
+  if (admins_.by_username(username))
+    throw ConflictError("an admin with this username already exists");
   record.totp_secret = random_bytes(kTotpSecretBytes);
   std::vector<std::vector<std::uint8_t>> hashes;
   for (std::size_t i = 0; i < kRecoveryCodes; ++i) {
@@ -134,11 +136,9 @@ void Accounts::confirm_password(std::int64_t admin_id, const std::string& passwo
   const PasswordJob job{PasswordJob::Kind::verify,
                         admin ? admin->password_hash : dummy_password_hash(), password};
   // Counted before Argon2id, as logins are (admit_login).
-  if (!already_ran(job)) {
-    if (const auto wait = confirms_.blocked_for(key, now))
-      throw RateLimited("too many wrong passwords; try again later", wait);
-    confirms_.record_failure(key, now);
-  }
+  if (const auto wait = confirms_.blocked_for(key, now))
+    throw RateLimited("too many wrong passwords; try again later", wait);
+  confirms_.record_failure(key, now);
   bool verified = false;
   try {
     verified = password_job(job).verified;
@@ -146,6 +146,11 @@ void Accounts::confirm_password(std::int64_t admin_id, const std::string& passwo
     confirms_.forgive(key);
     throw;
   }
+  // The password checked must still be the admin's (removed, or changed
+  // while the check ran: wrong, as it would be now).
+  auto current = admins_.by_id(admin_id);
+  const ForgetTotpSecret forget_current{current};
+  if (!admin || !current || current->password_hash != admin->password_hash) verified = false;
   if (!admin || !verified) throw LoginFailed("the admin password is wrong");
   confirms_.forgive(key);
 }
@@ -191,8 +196,7 @@ LoginResult Accounts::login(const Credentials& credentials) {
   // An unknown username costs the same Argon2id as a known one.
   const PasswordJob job{PasswordJob::Kind::verify,
                         admin ? admin->password_hash : dummy_password_hash(), credentials.password};
-  auto priority = JobPriority::clean;
-  if (!already_ran(job)) priority = admit_login(credentials, admin, now);
+  const auto priority = admit_login(credentials, admin, now);
   bool verified = false;
   try {
     verified = password_job(job, priority).verified;
@@ -202,7 +206,17 @@ LoginResult Accounts::login(const Credentials& credentials) {
     per_source_.forgive(credentials.source);
     throw;
   }
-  if (!admin || !verified || !second_factor_ok(*admin, credentials, now))
+  // As it stands after the check: the admin may have been removed or given
+  // a new password meanwhile, and the second factor is judged against the
+  // last code used now (a concurrent login may have spent this one).
+  if (admin) {
+    const auto id = admin->id;
+    const auto checked_hash = admin->password_hash;
+    sodium_memzero(admin->totp_secret.data(), admin->totp_secret.size());
+    admin = admins_.by_id(id);
+    if (!admin || admin->password_hash != checked_hash) verified = false;
+  }
+  if (!admin || !verified || !second_factor_ok(*admin, credentials, clock_()))
     throw LoginFailed("the username, password or second factor is wrong");
   per_account_.reset(credentials.username);
   per_source_.forgive(credentials.source);

@@ -106,11 +106,13 @@ struct SessionView {
 // (or a one-time recovery code), sessions, logout. Single-threaded, like the
 // Service; the clock is injectable for tests.
 //
-// Argon2id runs inline unless defer_password_work() is given a result set:
-// then each hashing or verification takes its result from that set, and a
-// missing one throws PasswordWorkNeeded. Every method reaches its first
-// Argon2id call before it changes anything (limits, sessions, the
-// database), so the caller can run the job elsewhere and call again.
+// Argon2id runs inline, or, on a request's own thread, through its
+// PasswordWaiter: the request is then suspended and other requests run
+// meanwhile. So whatever a method read before a password job (the admin's
+// record, the pending setup, a recovery link, the limits) may have changed
+// when the job returns, and each method reads it again after (an admin
+// removed or given a new password, a setup finished, a link used: the
+// attempt fails as it would have had it arrived then).
 class Accounts {
  public:
   using Clock = std::function<std::int64_t()>;
@@ -195,10 +197,6 @@ class Accounts {
   // lockout (`picket admin unlock`). Throws NotFoundError.
   void unlock(const std::string& username);
 
-  // Null (the default): Argon2id inline. Otherwise see the class comment;
-  // the set must outlive the calls made until it is reset to null.
-  void defer_password_work(const PasswordResults* results) { deferred_ = results; }
-
  private:
   AdminInfo info_of(const AdminRecord& record);
   // Throws RateLimited when a login may not be tried now; otherwise counts
@@ -218,9 +216,9 @@ class Accounts {
   ResetState& reset_link(const std::string& token, const std::string& source, std::int64_t now);
   LoginResult start_session(const AdminRecord& admin, std::int64_t now);
   PasswordResult password_job(PasswordJob job, JobPriority priority = JobPriority::session);
-  // This request's run of `job` is done (a deferred run's second pass): its
-  // attempt was admitted and counted on the first.
-  bool already_ran(const PasswordJob& job) const { return deferred_ && deferred_->has(job); }
+  // A recovery link as it stands now, or null; counts nothing (the link was
+  // found before a password job, and a request for it may have used it since).
+  ResetState* reset_link_again(const std::string& token, std::int64_t now);
 
   AdminStore admins_;
   Clock clock_;
@@ -240,7 +238,6 @@ class Accounts {
     std::optional<PendingEnrolment> pending;
   };
   std::map<Sha256, ResetState> resets_;  // by the SHA-256 of the link's token
-  const PasswordResults* deferred_ = nullptr;
 };
 
 // Usernames: 1 to 32 of a-z, 0-9, '.', '_', '-', starting with a letter or

@@ -15,6 +15,10 @@ namespace picket::controller::auth {
 
 namespace {
 
+constexpr const char* kLinkGone =
+    "this recovery link is unknown, used or expired; root on the server can make a new one "
+    "with `picket admin reset-totp NAME` or `picket admin reset-password NAME`";
+
 std::vector<std::vector<std::uint8_t>> hashes_of(const std::vector<std::string>& codes) {
   std::vector<std::vector<std::uint8_t>> out;
   for (const auto& code : codes) out.push_back(hash_bytes(code));
@@ -79,11 +83,19 @@ Enrollment Accounts::setup(const std::string& token, const std::string& username
   check_setup_token(token, source, now);
   validate_username(username);
   check_password_strength(password, username);
-  if (setup_pending_ && setup_pending_->username == username &&
-      password_job({PasswordJob::Kind::verify, setup_pending_->password_hash, password}).verified) {
-    return enrollment_of(*setup_pending_, 0);
+  if (setup_pending_ && setup_pending_->username == username) {
+    const auto shown = setup_pending_->password_hash;
+    const bool same = password_job({PasswordJob::Kind::verify, shown, password}).verified;
+    // The same page again (a reload) shows the same secret, if it is still
+    // the one pending after the check.
+    if (same && setup_pending_ && setup_pending_->password_hash == shown) {
+      check_setup_token(token, source, clock_());
+      return enrollment_of(*setup_pending_, 0);
+    }
   }
   auto hash = password_job({PasswordJob::Kind::hash, "", password}).hash;
+  // Setup may have been finished by another request while the hash was made.
+  check_setup_token(token, source, clock_());
   setup_pending_ = new_enrolment(username, std::move(hash));
   return enrollment_of(*setup_pending_, 0);
 }
@@ -122,10 +134,14 @@ std::optional<AdminRecord> Accounts::confirm_setup_by_login(const Credentials& c
                                                             std::int64_t now) {
   if (!setup_pending_ || setup_pending_->username != credentials.username || !credentials.totp)
     return std::nullopt;
-  if (!password_job(
-           {PasswordJob::Kind::verify, setup_pending_->password_hash, credentials.password})
-           .verified)
+  const auto shown = setup_pending_->password_hash;
+  if (!password_job({PasswordJob::Kind::verify, shown, credentials.password}).verified)
     return std::nullopt;
+  // Still the same pending setup after the check (not finished or replaced).
+  if (!setup_token_ || !setup_pending_ || setup_pending_->username != credentials.username ||
+      setup_pending_->password_hash != shown) {
+    return std::nullopt;
+  }
   if (!totp_match(setup_pending_->totp_secret, *credentials.totp, now)) return std::nullopt;
   AdminRecord record;
   record.username = setup_pending_->username;
@@ -161,11 +177,16 @@ Accounts::ResetState& Accounts::reset_link(const std::string& token, const std::
   if (it == resets_.end() || it->second.expires_at <= now || !admins_.by_id(it->second.admin_id)) {
     if (it != resets_.end()) resets_.erase(it);
     setup_per_source_.record_failure(source, now);
-    throw SetupRefused(
-        "this recovery link is unknown, used or expired; root on the server can make a new one "
-        "with `picket admin reset-totp NAME` or `picket admin reset-password NAME`");
+    throw SetupRefused(kLinkGone);
   }
   return it->second;
+}
+
+Accounts::ResetState* Accounts::reset_link_again(const std::string& token, std::int64_t now) {
+  const auto it = resets_.find(sha256(token));
+  if (it == resets_.end() || it->second.expires_at <= now || !admins_.by_id(it->second.admin_id))
+    return nullptr;
+  return &it->second;
 }
 
 ResetLink Accounts::reset_info(const std::string& token, const std::string& source) {
@@ -182,9 +203,12 @@ std::string Accounts::reset_password(const std::string& token, const std::string
         "this recovery link is for the authenticator app, not the password");
   check_password_strength(new_password, link.username);
   const auto hash = password_job({PasswordJob::Kind::hash, "", new_password}).hash;
-  admins_.set_password_hash(link.admin_id, hash);
-  sessions_.remove_admin(link.admin_id);
-  const auto username = link.username;
+  // The link as it stands after the hash: another request may have used it.
+  auto* still = reset_link_again(token, clock_());
+  if (still == nullptr || still->kind != ResetKind::password) throw SetupRefused(kLinkGone);
+  admins_.set_password_hash(still->admin_id, hash);
+  sessions_.remove_admin(still->admin_id);
+  const auto username = still->username;
   resets_.erase(sha256(token));
   return username;
 }
@@ -200,19 +224,25 @@ Enrollment Accounts::start_totp_reset(const std::string& token, const std::strin
   sodium_memzero(admin->totp_secret.data(), admin->totp_secret.size());
   // The password is checked like a login's, counted before Argon2id runs.
   const PasswordJob job{PasswordJob::Kind::verify, admin->password_hash, password};
-  if (!already_ran(job)) {
-    if (const auto wait = std::max(per_account_.blocked_for(admin->username, now),
-                                   per_source_.blocked_for(source, now)))
-      throw RateLimited("too many failed attempts; try again later", wait);
-    per_account_.record_failure(admin->username, now);
-    per_source_.record_failure(source, now);
-  }
-  if (!password_job(job).verified) throw LoginFailed("the password is wrong");
+  if (const auto wait = std::max(per_account_.blocked_for(admin->username, now),
+                                 per_source_.blocked_for(source, now)))
+    throw RateLimited("too many failed attempts; try again later", wait);
+  per_account_.record_failure(admin->username, now);
+  per_source_.record_failure(source, now);
+  const bool verified = password_job(job).verified;
+  // As things stand after the check: the link unused, the password the
+  // admin's own still.
+  auto* still = reset_link_again(token, clock_());
+  if (still == nullptr || still->kind != ResetKind::totp) throw SetupRefused(kLinkGone);
+  auto current = admins_.by_id(still->admin_id);
+  if (current) sodium_memzero(current->totp_secret.data(), current->totp_secret.size());
+  if (!verified || !current || current->password_hash != admin->password_hash)
+    throw LoginFailed("the password is wrong");
   per_account_.reset(admin->username);
   per_source_.forgive(source);
   // The same link again (a reload) shows the same secret.
-  if (!link.pending) link.pending = new_enrolment(admin->username, "");
-  return enrollment_of(*link.pending, admin->id);
+  if (!still->pending) still->pending = new_enrolment(admin->username, "");
+  return enrollment_of(*still->pending, admin->id);
 }
 
 LoginResult Accounts::confirm_totp_reset(const std::string& token, const std::string& totp,

@@ -19,14 +19,20 @@ PasswordResult run_password_job(const PasswordJob& job) {
   return result;
 }
 
-std::optional<PasswordResult> PasswordResults::find(const PasswordJob& job) const {
-  for (const auto& [done, result] : done_)
-    if (done == job) return result;
-  return std::nullopt;
+namespace {
+thread_local PasswordWaiter* this_threads_waiter = nullptr;
+}  // namespace
+
+PasswordWaiter* PasswordWaiter::current() {
+  return this_threads_waiter;
 }
 
-void PasswordResults::add(PasswordJob job, PasswordResult result) {
-  done_.emplace_back(std::move(job), std::move(result));
+PasswordWaiter::Scope::Scope(PasswordWaiter& waiter) : previous_(this_threads_waiter) {
+  this_threads_waiter = &waiter;
+}
+
+PasswordWaiter::Scope::~Scope() {
+  this_threads_waiter = previous_;
 }
 
 }  // namespace picket::controller::auth

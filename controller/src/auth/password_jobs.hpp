@@ -26,9 +26,6 @@ struct PasswordJob {
   PasswordJob& operator=(PasswordJob&&) = default;
   // The password does not outlive the request in freed memory.
   ~PasswordJob();
-  // Not constant-time, and need not be: both sides come from the same
-  // request (its password, and the hash read for it) — see PasswordResults.
-  bool operator==(const PasswordJob&) const = default;
 };
 
 struct PasswordResult {
@@ -61,36 +58,29 @@ class PasswordWorkBusy : public std::runtime_error {
 // Runs the job; safe on any thread (libsodium only).
 PasswordResult run_password_job(const PasswordJob& job);
 
-// A job and the share of the worker's queue it waits in.
-struct PasswordWork {
-  PasswordJob job;
-  JobPriority priority = JobPriority::session;
-};
-
-// Thrown by Accounts, before it has changed anything, when it needs the
-// result of a job it was not given (see PasswordResults).
-class PasswordWorkNeeded : public std::exception {
+// Where a job waits when its request runs on a thread of its own
+// (api::RequestCoroutine): wait() hands the job to the worker and suspends
+// the request until the result is back, while the API thread serves
+// others. A thread without one (the API thread itself: the unix socket,
+// tests) runs the job inline.
+class PasswordWaiter {
  public:
-  PasswordWorkNeeded(PasswordJob needed, JobPriority share)
-      : job(std::move(needed)), priority(share) {}
-  const char* what() const noexcept override { return "a password job must run first"; }
-  PasswordJob job;
-  JobPriority priority;
-};
+  virtual ~PasswordWaiter() = default;
+  virtual PasswordResult wait(const PasswordJob& job, JobPriority priority) = 0;
 
-// Results of password jobs that ran off the io thread for one request. The
-// request is then served again from the start with these results at hand:
-// the same job (same stored hash, same password) takes its result from here
-// instead of computing it, and any other job is asked for again.
-class PasswordResults {
- public:
-  std::optional<PasswordResult> find(const PasswordJob& job) const;
-  bool has(const PasswordJob& job) const { return find(job).has_value(); }
-  void add(PasswordJob job, PasswordResult result);
-  std::size_t size() const { return done_.size(); }
+  // This thread's waiter, or null.
+  static PasswordWaiter* current();
+  // Makes `waiter` this thread's for its lifetime.
+  class Scope {
+   public:
+    explicit Scope(PasswordWaiter& waiter);
+    ~Scope();
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
 
- private:
-  std::vector<std::pair<PasswordJob, PasswordResult>> done_;
+   private:
+    PasswordWaiter* previous_;
+  };
 };
 
 }  // namespace picket::controller::auth

@@ -84,8 +84,7 @@ struct ApiFixture {
   }
 
   // As the HTTP listeners call it (Api::handle_async), with each password
-  // job run at once on this thread, so every request is served the way a
-  // login is: stopped before its Argon2id, then run again with the result.
+  // job run at once (inline, on the request's own thread).
   std::size_t password_jobs = 0;
   ApiResponse call(const ApiRequest& request) {
     std::optional<ApiResponse> answer;
