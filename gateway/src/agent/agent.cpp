@@ -119,6 +119,7 @@ struct Agent::Impl : std::enable_shared_from_this<Agent::Impl> {
     enrolling_now = options.controller.enrolment_secret.has_value() && !try_hello;
     send(follower.connect(enrolling_now ? options.controller.enrolment_secret : std::nullopt));
     next_ping = Clock::now() + ping_every;
+    last_answer = Clock::now();
     info("connected to " + where() + "; sent " +
          (enrolling_now ? "enrol as '" + options.controller.name + "'"
                         : "hello holding " + version_text(follower.applied_version())));
@@ -166,6 +167,7 @@ struct Agent::Impl : std::enable_shared_from_this<Agent::Impl> {
       client->close();
       return;
     }
+    last_answer = Clock::now();
     if (!heard) first_answer();
     switch (step.action) {
       case channel::FollowerStep::Action::apply_state:
@@ -284,7 +286,15 @@ struct Agent::Impl : std::enable_shared_from_this<Agent::Impl> {
   void tick() {
     const auto now = Clock::now();
     if (follower.expired(now)) fail_closed();
-    if (connected && now >= next_ping) {
+    // The lease guards the peers; this guards the connection: after a
+    // lease expiry the follower waits for no one, and a controller that
+    // took the connection but never answers on it would hold the gateway
+    // closed for ever. Dial afresh (hello holding what memory holds).
+    if (connected && now - last_answer >= options.lease) {
+      info("no answer from the controller on this connection for " + seconds_text(options.lease) +
+           "; dialing again");
+      client->close();
+    } else if (connected && now >= next_ping) {
       send(follower.ping());
       next_ping = now + ping_every;
     }
@@ -318,9 +328,6 @@ struct Agent::Impl : std::enable_shared_from_this<Agent::Impl> {
       closed_by_lease = true;
       status("lease expired: no peers until the controller is back");
     }
-    // A controller silent this long on an open connection is stuck: dial
-    // it afresh (hello holding nothing, so the answer is the whole state).
-    if (connected) client->close();
   }
 
   asio::io_context& io;
@@ -334,6 +341,7 @@ struct Agent::Impl : std::enable_shared_from_this<Agent::Impl> {
   milliseconds ping_every{};
   milliseconds tick_every{};
   Clock::time_point next_ping{};
+  Clock::time_point last_answer{};  // connected, or the controller's last frame
   unsigned attempt = 0;
   bool connected = false;
   bool heard = false;          // the controller answered on this connection

@@ -155,6 +155,26 @@ TEST_CASE("agent: a lease that runs out drops every peer until the controller is
   gw->check_logs_clean(s.controller.state);
 }
 
+TEST_CASE("agent: a controller that takes the connection but never answers is dialed again",
+          "[agent]") {
+  Setup s;
+  auto gw = s.gateway(1s);
+  REQUIRE(run_until(s.io, [&] { return s.controller.acknowledged(1); }));
+  s.controller.deaf = true;
+  REQUIRE(run_until(
+      s.io, [&] { return gw->agent->failed_closed(); }, 5s));
+  CHECK(gw->peer_keys().empty());
+  const auto opened = s.controller.opened;
+  // Its hello went unanswered too: after another lease it dials again.
+  REQUIRE(run_until(
+      s.io, [&] { return s.controller.opened >= opened + 1; }, 5s));
+  CHECK(gw->lines_with("no answer from the controller on this connection for 1 s") >= 1);
+  s.controller.deaf = false;
+  REQUIRE(run_until(
+      s.io, [&] { return gw->peer_keys().size() == 3; }, 5s));
+  CHECK_FALSE(gw->agent->failed_closed());
+}
+
 TEST_CASE("agent: a dropped connection resumes with hello holding the version", "[agent]") {
   Setup s;
   auto gw = s.gateway();

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -153,6 +154,7 @@ class FakeController {
   channel::ChangeLog log{1};
   GatewayState state = agent_state(0, 3);
   bool down = false;
+  bool deaf = false;  // takes connections, reads nothing, answers nothing
   // Raw: the gateway's frames are kept as they came and nothing is sent
   // unless the test sends it (for frames a Leader would never make).
   bool raw = false;
@@ -169,6 +171,10 @@ class FakeController {
 
   void on_frame(channel::ConnectionId id, std::string frame) {
     if (down) return;
+    // A connection that lost a frame to deafness stays deaf: its sequence
+    // numbers can never line up again.
+    if (deaf) deafened_.insert(id);
+    if (deafened_.contains(id)) return;
     if (raw) {
       raw_frames.push_back(std::move(frame));
       return;
@@ -209,6 +215,7 @@ class FakeController {
 
   boost::asio::io_context& io_;
   std::map<channel::ConnectionId, Connection> connections_;
+  std::set<channel::ConnectionId> deafened_;
 };
 
 // picket-gateway's core on a FakeBackend node.
