@@ -44,6 +44,19 @@ void check_private(const fs::path& file) {
                 file.string());
 }
 
+// Root runs enrol; the service runs as the directory's owner (picket). A
+// file root leaves behind in a directory picket owns would be unreadable to
+// the service, and systemd only hands over a directory whose top it must
+// change, so each file takes the directory's owner here.
+void give_to_directory_owner(const fs::path& file) {
+  if (::geteuid() != 0) return;
+  struct stat dir {};
+  if (::stat(file.parent_path().c_str(), &dir) != 0 || dir.st_uid == 0) return;
+  if (::lchown(file.c_str(), dir.st_uid, dir.st_gid) != 0)
+    throw Error("cannot give " + file.string() +
+                " to the owner of its directory: " + std::strerror(errno));
+}
+
 void write_all(int fd, std::string_view text, const std::string& name) {
   while (!text.empty()) {
     const ssize_t n = ::write(fd, text.data(), text.size());
@@ -65,6 +78,7 @@ void replace_file(const fs::path& file, std::string_view text) {
   try {
     write_all(fd, text, temporary);
     if (::fsync(fd) != 0) throw Error("cannot sync " + temporary + ": " + std::strerror(errno));
+    give_to_directory_owner(temporary);
   } catch (...) {
     ::close(fd);
     ::unlink(temporary.c_str());
@@ -231,6 +245,7 @@ EnrolResult enrol(const StateDir& dir, std::string_view token_text, const std::s
   std::error_code ignored;
   fs::remove(dir.controller_file(), ignored);
   identity.save(dir.identity_file());
+  give_to_directory_owner(dir.identity_file());
   dir.save_controller(controller);
   return {std::move(controller), identity.pin()};
 }

@@ -210,3 +210,22 @@ TEST_CASE("agent: a used enrolment token is refused and retried with hello", "[a
   CHECK_FALSE(gw.agent->enrolling());
   CHECK(gw.peer_keys().size() == 3);
 }
+
+TEST_CASE("agent enrol: as root, the files take the state directory's owner", "[agent]") {
+  if (::geteuid() != 0) return;  // only root can give files away
+  TempDir tmp;
+  fs::create_directories(tmp.path);
+  const uid_t nobody = 65534;
+  REQUIRE(::chown(tmp.path.c_str(), nobody, nobody) == 0);
+  const agent::StateDir dir(tmp.path);
+  agent::enrol(dir, some_token(), "gw-1", false);
+  struct stat info {};
+  REQUIRE(::stat(dir.identity_file().c_str(), &info) == 0);
+  CHECK(info.st_uid == nobody);
+  REQUIRE(::stat(dir.controller_file().c_str(), &info) == 0);
+  CHECK(info.st_uid == nobody);
+  CHECK(info.st_gid == nobody);
+  dir.forget_enrolment_secret();
+  REQUIRE(::stat(dir.controller_file().c_str(), &info) == 0);
+  CHECK(info.st_uid == nobody);
+}
