@@ -109,12 +109,13 @@ struct Agent::Impl : std::enable_shared_from_this<Agent::Impl> {
   }
 
   void send(std::string frame) {
-    if (client && connected) client->send(std::move(frame));
+    if (client && connected && !closing) client->send(std::move(frame));
   }
 
   void on_connected() {
     if (stopped) return;
     connected = true;
+    closing = false;
     heard = false;
     enrolling_now = options.controller.enrolment_secret.has_value() && !try_hello;
     send(follower.connect(enrolling_now ? options.controller.enrolment_secret : std::nullopt));
@@ -156,7 +157,7 @@ struct Agent::Impl : std::enable_shared_from_this<Agent::Impl> {
   }
 
   void on_frame(const std::string& frame) {
-    if (stopped || !connected) return;
+    if (stopped || !connected || closing) return;
     channel::FollowerStep step;
     try {
       step = follower.receive(frame, Clock::now());
@@ -164,7 +165,7 @@ struct Agent::Impl : std::enable_shared_from_this<Agent::Impl> {
       // Its field names only, never its values: safe to log.
       error(std::string("the controller sent a frame that breaks the protocol (") + e.what() +
             "); reconnecting");
-      client->close();
+      close_connection();
       return;
     }
     last_answer = Clock::now();
@@ -290,11 +291,11 @@ struct Agent::Impl : std::enable_shared_from_this<Agent::Impl> {
     // lease expiry the follower waits for no one, and a controller that
     // took the connection but never answers on it would hold the gateway
     // closed for ever. Dial afresh (hello holding what memory holds).
-    if (connected && now - last_answer >= options.lease) {
+    if (connected && !closing && now - last_answer >= options.lease) {
       info("no answer from the controller on this connection for " + seconds_text(options.lease) +
            "; dialing again");
-      client->close();
-    } else if (connected && now >= next_ping) {
+      close_connection();
+    } else if (connected && !closing && now >= next_ping) {
       send(follower.ping());
       next_ping = now + ping_every;
     }
@@ -305,11 +306,19 @@ struct Agent::Impl : std::enable_shared_from_this<Agent::Impl> {
     });
   }
 
+  // What is still queued or in flight on it is dropped: the follower's
+  // numbering cannot go on with it. The close handshake may take a while
+  // against a controller that hangs; disconnected() redials after it.
+  void close_connection() {
+    closing = true;
+    client->close();
+  }
+
   void fail_closed() {
     follower.closed();
     if (node && held) {
-      error("lease expired: no word from the controller for " + seconds_text(options.lease) +
-            "; every peer dropped (fail closed) until it is back");
+      info("lease expired: no word from the controller for " + seconds_text(options.lease) +
+           "; every peer dropped (fail closed) until it is back");
       // Only the fail-closed state stays in memory: no peer is kept.
       held = channel::fail_closed(std::move(*held));
       try {
@@ -344,6 +353,7 @@ struct Agent::Impl : std::enable_shared_from_this<Agent::Impl> {
   Clock::time_point last_answer{};  // connected, or the controller's last frame
   unsigned attempt = 0;
   bool connected = false;
+  bool closing = false;        // closed by this side, waiting for disconnected()
   bool heard = false;          // the controller answered on this connection
   bool enrolling_now = false;  // this connection opened with enrol
   bool try_hello = false;
