@@ -1,5 +1,6 @@
 #include "picket/gateway/agent/agent.hpp"
 
+#include <algorithm>
 #include <boost/asio/steady_timer.hpp>
 #include <random>
 #include <string>
