@@ -6,6 +6,8 @@
 # absolute destinations because Debian puts them at fixed places, whatever
 # CMAKE_INSTALL_PREFIX says.
 install(FILES ${PROJECT_SOURCE_DIR}/systemd/picketd.service DESTINATION /lib/systemd/system)
+# Installed, not enabled: a gateway host enables it after picket-gateway enrol.
+install(FILES ${PROJECT_SOURCE_DIR}/systemd/picket-gateway.service DESTINATION /lib/systemd/system)
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/picketd.conf DESTINATION /etc/picket)
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/picket-tmpfiles.conf DESTINATION lib/tmpfiles.d
         RENAME picket.conf)

@@ -18,6 +18,7 @@ if grep -Eq "(^|, )wireguard-tools( |,|$)" <<<"$depends"; then fail "Depends has
 
 contents=$(dpkg-deb --contents "$DEB")
 for path in ./usr/sbin/picketd ./usr/sbin/picket ./lib/systemd/system/picketd.service \
+  ./usr/sbin/picket-gateway ./lib/systemd/system/picket-gateway.service \
   ./etc/picket/picketd.conf ./usr/share/doc/picket/README.md ./usr/lib/tmpfiles.d/picket.conf; do
   grep -q " $path\$" <<<"$contents" || fail "the package lacks $path"
 done

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Static checks of the deployment: the playbook's syntax, ansible-lint's
-# production profile, and the unit's systemd-analyze exposure (at most 2.0).
+# production profile, and the units' systemd-analyze exposure (at most 2.0).
 # `systemd-analyze verify` needs the installed binary: playbook_chroot.sh runs it.
 set -euo pipefail
 SOURCE_DIR=$(cd "$(dirname "$0")/../.." && pwd)
@@ -13,11 +13,13 @@ ANSIBLE_NOCOLOR=1 ansible-playbook --syntax-check -i inventory.example.ini site.
 ansible-lint --offline --nocolor --profile production site.yml roles/picket ||
   fail "ansible-lint --profile production"
 
-report=$(systemd-analyze security --offline=true "$SOURCE_DIR/systemd/picketd.service" 2>&1) ||
-  fail "systemd-analyze security: $report"
-exposure=$(sed -n 's/.*Overall exposure level for picketd.service: \([0-9.]*\).*/\1/p' <<<"$report")
-[ -n "$exposure" ] || fail "no exposure figure: $report"
-echo "systemd-analyze security --offline=true: exposure $exposure"
-systemd-analyze security --offline=true --threshold=20 "$SOURCE_DIR/systemd/picketd.service" >/dev/null ||
-  fail "exposure $exposure is above 2.0"
+for unit in picketd picket-gateway; do
+  report=$(systemd-analyze security --offline=true "$SOURCE_DIR/systemd/$unit.service" 2>&1) ||
+    fail "systemd-analyze security $unit: $report"
+  exposure=$(sed -n "s/.*Overall exposure level for $unit.service: \([0-9.]*\).*/\1/p" <<<"$report")
+  [ -n "$exposure" ] || fail "no exposure figure for $unit: $report"
+  echo "systemd-analyze security --offline=true $unit.service: exposure $exposure"
+  systemd-analyze security --offline=true --threshold=20 "$SOURCE_DIR/systemd/$unit.service" >/dev/null ||
+    fail "$unit.service: exposure $exposure is above 2.0"
+done
 echo PASS
