@@ -133,7 +133,7 @@ TEST_CASE("agent state dir: damaged or readable files are refused with what to d
                                                Catch::Contains("enrol --force"));
 }
 
-TEST_CASE("agent: enrols over the channel, then says hello; the disk holds nothing of members",
+TEST_CASE("agent: enrols over the channel then says hello and the disk holds nothing of members",
           "[agent]") {
   boost::asio::io_context io;
   FakeController controller(io);
