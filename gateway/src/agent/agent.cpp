@@ -6,8 +6,8 @@
 #include <string>
 #include <utility>
 
-#include "picket/gateway/agent/held_state.hpp"
 #include "picket/gateway/error.hpp"
+#include "picket/gateway/state_change.hpp"
 
 namespace picket::gateway::agent {
 

@@ -16,11 +16,11 @@
 
 #include "channel_fixtures.hpp"
 #include "picket/gateway/agent/agent.hpp"
-#include "picket/gateway/agent/held_state.hpp"
 #include "picket/gateway/channel/enrolment.hpp"
 #include "picket/gateway/channel/leader.hpp"
 #include "picket/gateway/channel/transport.hpp"
 #include "picket/gateway/fake_backend.hpp"
+#include "picket/gateway/state_change.hpp"
 
 namespace picket::gateway::test {
 
@@ -111,7 +111,7 @@ class FakeController {
 
   // The controller's state moves on by a change; every gateway follows.
   std::uint64_t push(const GatewayChange& change) {
-    state = agent::with_change(state, change);
+    state = gateway::with_change(state, change);
     const auto version = log.append(change);
     catch_up_all();
     return version;

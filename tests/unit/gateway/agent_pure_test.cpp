@@ -4,7 +4,7 @@
 
 #include "channel_fixtures.hpp"
 #include "picket/gateway/agent/backoff.hpp"
-#include "picket/gateway/agent/held_state.hpp"
+#include "picket/gateway/state_change.hpp"
 
 using namespace picket::gateway;
 using namespace picket::gateway::test;
@@ -34,7 +34,7 @@ TEST_CASE("agent held state: a change applied as the node applies it", "[agent]"
   change.put = {replaced, channel_peer(5)};
   change.listen_port = 51000;
   change.member_to_member = false;
-  const GatewayState next = agent::with_change(state, change);
+  const GatewayState next = with_change(state, change);
   REQUIRE(next.peers.size() == 3);
   CHECK(next.peers[0] == replaced);
   CHECK(next.peers[1] == channel_peer(2));
@@ -49,5 +49,5 @@ TEST_CASE("agent held state: a change applied as the node applies it", "[agent]"
   GatewayChange reissue;
   reissue.remove = {channel_peer(2).wireguard.public_key};
   reissue.put = {channel_peer(2)};
-  CHECK(agent::with_change(next, reissue).peers.size() == 3);
+  CHECK(with_change(next, reissue).peers.size() == 3);
 }

@@ -1,8 +1,8 @@
-#include "picket/gateway/agent/held_state.hpp"
+#include "picket/gateway/state_change.hpp"
 
 #include <algorithm>
 
-namespace picket::gateway::agent {
+namespace picket::gateway {
 
 GatewayState with_change(GatewayState state, const GatewayChange& change) {
   auto& peers = state.peers;
@@ -25,4 +25,4 @@ GatewayState with_change(GatewayState state, const GatewayChange& change) {
   return state;
 }
 
-}  // namespace picket::gateway::agent
+}  // namespace picket::gateway

@@ -2,7 +2,7 @@
 
 #include "picket/gateway/state.hpp"
 
-namespace picket::gateway::agent {
+namespace picket::gateway {
 
 // `state` with `change` applied, as GatewayNode applies it: removals before
 // puts, a put replacing the peer with the same public key, unknown removals
@@ -10,4 +10,4 @@ namespace picket::gateway::agent {
 // rebuild the node from; it is never written anywhere. Pure.
 GatewayState with_change(GatewayState state, const GatewayChange& change);
 
-}  // namespace picket::gateway::agent
+}  // namespace picket::gateway

@@ -1,0 +1,228 @@
+#include "daemon/gateway_fleet.hpp"
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+
+#include "picket/gateway/error.hpp"
+#include "picket/gateway/state_change.hpp"
+
+namespace picket::controller {
+
+namespace channel = gateway::channel;
+
+namespace {
+
+void say(const channel::LogFn& log, const std::string& line) {
+  if (log) log(line);
+}
+
+}  // namespace
+
+GatewayFleet::GatewayFleet(FleetOptions options)
+    : identity_(std::move(options.identity)),
+      answer_timeout_(options.answer_timeout),
+      on_enrolled_(std::move(options.on_enrolled)),
+      info_(std::move(options.info)),
+      error_(std::move(options.error)),
+      enrolled_(std::move(options.enrolled)),
+      work_(io_.get_executor()) {
+  channel::ChannelServerHandlers handlers;
+  handlers.accept = [this](const std::string& pin) -> std::optional<std::string> {
+    const std::lock_guard lock(mutex_);
+    if (const auto it = enrolled_.find(pin); it != enrolled_.end()) return it->second;
+    // A key not enrolled yet may only present an enrolment secret.
+    if (book_.any_pending(channel::EnrolmentBook::Clock::now())) return std::string();
+    say(error_, "refused a gateway with an unknown key (pin " + pin + ")");
+    return std::nullopt;
+  };
+  handlers.opened = [this](channel::ConnectionId id, const std::string& name,
+                           const std::string& pin) {
+    const std::lock_guard lock(mutex_);
+    Connection connection;
+    connection.pin = pin;
+    connection.leader = std::make_unique<channel::Leader>(
+        name.empty() ? std::nullopt : std::optional<std::string>(name));
+    connections_[id] = std::move(connection);
+  };
+  handlers.frame = [this](channel::ConnectionId id, std::string frame) { on_frame(id, frame); };
+  handlers.closed = [this](channel::ConnectionId id, const std::string& reason) {
+    const std::lock_guard lock(mutex_);
+    if (const auto it = connections_.find(id); it != connections_.end()) {
+      if (it->second.leader->greeted())
+        say(info_, "gateway " + it->second.leader->name() + " disconnected: " + reason);
+      connections_.erase(it);
+    }
+    answered_.notify_all();
+  };
+  server_ = std::make_unique<channel::ChannelServer>(
+      io_,
+      channel::ChannelServerOptions{identity_, options.address, options.port, {}, 1024, error_},
+      std::move(handlers));
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+GatewayFleet::~GatewayFleet() {
+  // The server goes on its own thread (its handlers lock mutex_), then the
+  // thread ends.
+  boost::asio::post(io_, [this] {
+    server_.reset();
+    work_.reset();
+  });
+  thread_.join();
+}
+
+std::uint16_t GatewayFleet::port() const {
+  return server_->port();
+}
+
+std::uint64_t GatewayFleet::version() const {
+  const std::lock_guard lock(mutex_);
+  return log_.version();
+}
+
+channel::EnrolmentToken GatewayFleet::enrolment_token(const std::string& host,
+                                                      std::chrono::seconds lifetime) {
+  const std::lock_guard lock(mutex_);
+  return book_.issue(host, server_->port(), identity_.pin(),
+                     channel::EnrolmentBook::Clock::now() + lifetime);
+}
+
+std::vector<GatewayAnswer> GatewayFleet::last_answers() const {
+  const std::lock_guard lock(mutex_);
+  return answers_;
+}
+
+void GatewayFleet::on_frame(channel::ConnectionId id, const std::string& frame) {
+  const std::lock_guard lock(mutex_);
+  const auto it = connections_.find(id);
+  if (it == connections_.end()) return;
+  auto& connection = it->second;
+  channel::LeaderEvent event;
+  try {
+    event = connection.leader->receive(frame, channel::Leader::Clock::now());
+  } catch (const std::exception& e) {
+    // Forged, replayed, cut or out of order: nothing of it is used.
+    say(error_, "closed a gateway connection (pin " + connection.pin +
+                    ") that broke the protocol: " + e.what());
+    server_->close(id);
+    return;
+  }
+  if (event.kind == channel::LeaderEvent::Kind::enrol) {
+    const auto check = book_.consume(*event.secret, channel::EnrolmentBook::Clock::now());
+    const bool name_taken = std::any_of(enrolled_.begin(), enrolled_.end(), [&](const auto& entry) {
+      return entry.second == event.name;
+    });
+    if (check != channel::EnrolmentBook::Check::accepted || name_taken) {
+      say(error_, "refused an enrolment as " + event.name + ": " +
+                      (name_taken ? "a gateway with this name is enrolled already"
+                                  : "the token is unknown, used or expired"));
+      server_->close(id);
+      return;
+    }
+    enrolled_[connection.pin] = event.name;
+    if (on_enrolled_) on_enrolled_(event.name, connection.pin);
+    say(info_, "gateway " + event.name + " enrolled (pin " + connection.pin + ")");
+  }
+  if (event.kind == channel::LeaderEvent::Kind::hello)
+    say(info_, "gateway " + event.name + " connected");
+  if (event.kind == channel::LeaderEvent::Kind::failed)
+    say(error_, "gateway " + connection.leader->name() + " could not apply version " +
+                    std::to_string(event.version.value_or(0)) + ": " + event.error.value_or(""));
+  if (event.reply) server_->send(id, *event.reply);
+  catch_up_locked(id, connection);
+  answered_.notify_all();
+}
+
+void GatewayFleet::catch_up_locked(channel::ConnectionId id, Connection& connection) {
+  for (auto& frame : connection.leader->catch_up(
+           log_, [this] { return state_; }, channel::Leader::Clock::now()))
+    server_->send(id, std::move(frame));
+}
+
+void GatewayFleet::drive_locked(std::unique_lock<std::mutex>& lock, std::uint64_t version) {
+  for (auto& [id, connection] : connections_)
+    if (connection.leader->greeted()) catch_up_locked(id, connection);
+  // Every gateway connected now must answer `version` (or go).
+  const auto settled = [&] {
+    for (const auto& [id, connection] : connections_) {
+      const auto& leader = *connection.leader;
+      if (!leader.greeted()) continue;
+      const auto* delivery = leader.delivery(version);
+      if (delivery == nullptr || delivery->outstanding()) return false;
+    }
+    return true;
+  };
+  answered_.wait_for(lock, answer_timeout_, settled);
+
+  answers_.clear();
+  for (const auto& [pin, name] : enrolled_) {
+    GatewayAnswer answer;
+    answer.name = name;
+    for (const auto& [id, connection] : connections_) {
+      if (connection.pin != pin || !connection.leader->greeted()) continue;
+      const auto* delivery = connection.leader->delivery(version);
+      if (delivery == nullptr || delivery->outstanding()) break;
+      answer.took = delivery->round_trip().value_or(std::chrono::milliseconds(0));
+      if (delivery->error) {
+        answer.outcome = GatewayAnswer::Outcome::failed;
+        answer.error = *delivery->error;
+      } else if (!delivery->skipped) {
+        answer.outcome = GatewayAnswer::Outcome::applied;
+      }
+    }
+    answers_.push_back(std::move(answer));
+  }
+}
+
+gateway::NodeReport GatewayFleet::apply(const gateway::GatewayState& state) {
+  std::unique_lock lock(mutex_);
+  if (torn_down_) throw gateway::Error("the gateways were torn down; restart picketd");
+  gateway::NodeReport report;
+  report.peers = state.peers.size();
+  // The drift timer applies the whole state every minute: unchanged, it is
+  // not sent again.
+  const bool same = log_.version() > 0 && state.peers == state_.peers &&
+                    state.private_key == state_.private_key &&
+                    state.listen_port == state_.listen_port && state.link == state_.link &&
+                    state.member_to_member == state_.member_to_member && state.dns == state_.dns;
+  if (same) return report;
+  state_ = state;
+  log_.reset(log_.version() + 1);
+  drive_locked(lock, log_.version());
+  return report;
+}
+
+void GatewayFleet::apply(const gateway::GatewayChange& change) {
+  std::unique_lock lock(mutex_);
+  if (torn_down_) throw gateway::Error("the gateways were torn down; restart picketd");
+  state_ = gateway::with_change(std::move(state_), change);
+  drive_locked(lock, log_.append(change));
+}
+
+void GatewayFleet::rotate_key(const gateway::SecretKey& next) {
+  std::unique_lock lock(mutex_);
+  if (torn_down_) throw gateway::Error("the gateways were torn down; restart picketd");
+  state_.private_key = next;
+  log_.reset(log_.version() + 1);
+  drive_locked(lock, log_.version());
+}
+
+void GatewayFleet::teardown() {
+  std::unique_lock lock(mutex_);
+  if (torn_down_) return;
+  state_.peers.clear();
+  log_.reset(log_.version() + 1);
+  drive_locked(lock, log_.version());
+  torn_down_ = true;
+}
+
+gateway::DeviceSnapshot GatewayFleet::read() {
+  const std::lock_guard lock(mutex_);
+  gateway::DeviceSnapshot snapshot;
+  snapshot.private_key = state_.private_key;
+  snapshot.listen_port = state_.listen_port;
+  for (const auto& peer : state_.peers) snapshot.peers.push_back({peer.wireguard, {}});
+  return snapshot;
+}
+
+}  // namespace picket::controller

@@ -1,0 +1,126 @@
+#pragma once
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "domain/gateway_link.hpp"
+#include "picket/gateway/channel/enrolment.hpp"
+#include "picket/gateway/channel/leader.hpp"
+#include "picket/gateway/channel/tls.hpp"
+#include "picket/gateway/channel/transport.hpp"
+
+namespace picket::controller {
+
+// How one enrolled gateway took the last change or state.
+struct GatewayAnswer {
+  enum class Outcome { applied, failed, unreachable };
+  std::string name;
+  Outcome outcome = Outcome::unreachable;
+  std::chrono::milliseconds took{0};  // applied or failed: from sending to the answer
+  std::string error;                  // failed: the gateway's words (no member data)
+};
+
+struct FleetOptions {
+  gateway::channel::Identity identity = gateway::channel::Identity::generate();
+  std::string address = "0.0.0.0";
+  std::uint16_t port = 0;  // 0: any (see port())
+  // How long a change waits for the connected gateways' answers; one that
+  // has not answered by then is reported unreachable.
+  std::chrono::milliseconds answer_timeout{5000};
+  // Every enrolled gateway: its channel key pin -> its name.
+  std::map<std::string, std::string> enrolled;
+  // A gateway has just enrolled: keep its pin under its name.
+  std::function<void(const std::string& name, const std::string& pin)> on_enrolled;
+  gateway::channel::LogFn info;
+  gateway::channel::LogFn error;
+};
+
+// The data plane as gateways on other hosts: a GatewayLink that holds the
+// whole desired state in memory, numbers every change, and drives each
+// connected gateway (picket-gateway) over the channel: the whole state on
+// connect, then the changes it misses. A change returns once every
+// connected gateway has answered it (or answer_timeout has passed), and
+// last_answers() says per gateway: applied in N ms, failed, or unreachable.
+// A gateway that is not connected catches up when it connects; one cut off
+// for longer than its lease has already dropped every peer.
+//
+// The channel runs on a thread of its own; every method may be called from
+// any one other thread (picketd's API thread).
+class GatewayFleet : public GatewayLink {
+ public:
+  // Throws when it cannot listen.
+  explicit GatewayFleet(FleetOptions options);
+  ~GatewayFleet() override;
+  GatewayFleet(const GatewayFleet&) = delete;
+  GatewayFleet& operator=(const GatewayFleet&) = delete;
+
+  std::uint16_t port() const;
+  const std::string& pin() const { return identity_.pin(); }
+  // A one-time token for `picket-gateway enrol`, naming this controller as
+  // `host` (the address gateways dial) and valid for `lifetime`.
+  gateway::channel::EnrolmentToken enrolment_token(const std::string& host,
+                                                   std::chrono::seconds lifetime);
+  // Every enrolled gateway's answer to the last apply(), by name.
+  std::vector<GatewayAnswer> last_answers() const;
+  // The version the gateways are driven to.
+  std::uint64_t version() const;
+
+  gateway::NodeReport apply(const gateway::GatewayState& state) override;
+  void apply(const gateway::GatewayChange& change) override;
+  void rotate_key(const gateway::SecretKey& next) override;
+  // Every gateway drops every peer now (a wipe, a burn); afterwards apply()
+  // refuses. An ordinary controller stop does not call it: gateways keep
+  // serving until their lease ends.
+  void teardown() override;
+  // The peers as wanted (the gateways report no live counters yet).
+  gateway::DeviceSnapshot read() override;
+  bool has_firewall() const override { return true; }
+  bool has_resolver() const override { return true; }
+  gateway::BlocklistSummary reload_blocklists() override { return {}; }
+  gateway::BlocklistSummary blocklists() const override { return {}; }
+  gateway::dns::ResolverStats dns_stats() const override { return {}; }
+  bool dns_over_tls_available() const override { return false; }
+
+ private:
+  struct Connection {
+    std::string pin;
+    std::unique_ptr<gateway::channel::Leader> leader;
+  };
+  void on_frame(gateway::channel::ConnectionId id, const std::string& frame);
+  void catch_up_locked(gateway::channel::ConnectionId id, Connection& connection);
+  // Sends what each gateway misses and waits for the answers to `version`.
+  void drive_locked(std::unique_lock<std::mutex>& lock, std::uint64_t version);
+
+  gateway::channel::Identity identity_;
+  std::chrono::milliseconds answer_timeout_;
+  std::function<void(const std::string&, const std::string&)> on_enrolled_;
+  gateway::channel::LogFn info_;
+  gateway::channel::LogFn error_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable answered_;
+  std::map<std::string, std::string> enrolled_;  // pin -> name
+  gateway::channel::EnrolmentBook book_;
+  gateway::channel::ChangeLog log_{0};
+  gateway::GatewayState state_;
+  bool torn_down_ = false;
+  std::map<gateway::channel::ConnectionId, Connection> connections_;
+  std::vector<GatewayAnswer> answers_;
+
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  std::unique_ptr<gateway::channel::ChannelServer> server_;
+  std::thread thread_;
+};
+
+}  // namespace picket::controller

@@ -1,0 +1,168 @@
+// GatewayFleet, the controller's link to gateways on other hosts, against
+// real picket-gateway agents (on FakeBackend nodes) over the TLS channel on
+// 127.0.0.1: enrolment, the whole state, a change that returns once every
+// connected gateway has applied it, and a per-gateway answer.
+#include "daemon/gateway_fleet.hpp"
+
+#include <boost/asio/post.hpp>
+#include <future>
+
+#include "agent_fixtures.hpp"
+
+using namespace picket::controller;
+using namespace picket::gateway::test;
+namespace channel = picket::gateway::channel;
+namespace gw = picket::gateway;
+
+namespace {
+
+// The agents' own io thread, as on a gateway host.
+class GatewayHosts {
+ public:
+  GatewayHosts() : work_(io_.get_executor()), thread_([this] { io_.run(); }) {}
+  ~GatewayHosts() {
+    on_io([this] {
+      gateways_.clear();
+      return 0;
+    });
+    work_.reset();
+    io_.stop();
+    thread_.join();
+  }
+  template <typename F>
+  auto on_io(F f) -> decltype(f()) {
+    std::packaged_task<decltype(f())()> task(std::move(f));
+    auto result = task.get_future();
+    boost::asio::post(io_, [&task] { task(); });
+    return result.get();
+  }
+  TestGateway& add(gw::agent::ControllerFile file,
+                   channel::Identity identity = channel::Identity::generate()) {
+    return *on_io([&] {
+      gateways_.push_back(std::make_unique<TestGateway>(io_, std::move(file), std::move(identity)));
+      return gateways_.back().get();
+    });
+  }
+  void remove(TestGateway& gateway) {
+    on_io([&] { std::erase_if(gateways_, [&](const auto& g) { return g.get() == &gateway; }); });
+  }
+  std::optional<std::uint64_t> applied(TestGateway& gateway) {
+    return on_io([&] { return gateway.agent->applied_version(); });
+  }
+  std::vector<std::string> peers(TestGateway& gateway) {
+    return on_io([&] { return gateway.peer_keys(); });
+  }
+  bool wait_applied(TestGateway& gateway, std::uint64_t version) {
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (applied(gateway) == version) return true;
+      std::this_thread::sleep_for(10ms);
+    }
+    return false;
+  }
+
+ private:
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  std::vector<std::unique_ptr<TestGateway>> gateways_;
+  std::thread thread_;
+};
+
+gw::agent::ControllerFile enrolling(GatewayFleet& fleet, const std::string& name) {
+  const auto token = fleet.enrolment_token("127.0.0.1", std::chrono::seconds(300));
+  return {"127.0.0.1", fleet.port(), fleet.pin(), name, token.secret};
+}
+
+FleetOptions fleet_options(std::map<std::string, std::string>* enrolled) {
+  FleetOptions options;
+  options.address = "127.0.0.1";
+  options.answer_timeout = std::chrono::milliseconds(3000);
+  options.on_enrolled = [enrolled](const std::string& name, const std::string& pin) {
+    (*enrolled)[pin] = name;
+  };
+  return options;
+}
+
+const GatewayAnswer& answer_of(const std::vector<GatewayAnswer>& answers, const std::string& name) {
+  for (const auto& answer : answers)
+    if (answer.name == name) return answer;
+  throw std::logic_error("no answer for " + name);
+}
+
+}  // namespace
+
+TEST_CASE("fleet: two gateways enrol, follow the state, and answer each change", "[fleet]") {
+  std::map<std::string, std::string> enrolled;
+  GatewayFleet fleet(fleet_options(&enrolled));
+  const auto state = agent_state(0, 3);
+  fleet.apply(state);
+  GatewayHosts hosts;
+  auto& a = hosts.add(enrolling(fleet, "gw-a"));
+  auto& b = hosts.add(enrolling(fleet, "gw-b"));
+  REQUIRE(hosts.wait_applied(a, fleet.version()));
+  REQUIRE(hosts.wait_applied(b, fleet.version()));
+  CHECK(enrolled.size() == 2);
+  CHECK(hosts.peers(a) == keys_of(state.peers));
+  CHECK(hosts.peers(b) == keys_of(state.peers));
+
+  // A revoke returns once both have removed the peer, and says so per gateway.
+  gw::GatewayChange revoke;
+  revoke.remove = {state.peers[1].wireguard.public_key};
+  fleet.apply(revoke);
+  const auto answers = fleet.last_answers();
+  REQUIRE(answers.size() == 2);
+  for (const auto* name : {"gw-a", "gw-b"}) {
+    INFO(name);
+    CHECK(answer_of(answers, name).outcome == GatewayAnswer::Outcome::applied);
+  }
+  const auto left = keys_of(gw::with_change(state, revoke).peers);
+  CHECK(hosts.peers(a) == left);
+  CHECK(hosts.peers(b) == left);
+
+  // One gateway gone: the next change still returns, and names it unreachable.
+  const auto b_identity = b.identity;
+  hosts.remove(b);
+  gw::GatewayChange add;
+  add.put = {agent_state(3, 1).peers.at(0)};
+  fleet.apply(add);
+  const auto after = fleet.last_answers();
+  CHECK(answer_of(after, "gw-a").outcome == GatewayAnswer::Outcome::applied);
+  CHECK(answer_of(after, "gw-b").outcome == GatewayAnswer::Outcome::unreachable);
+
+  // Back with an empty memory, it gets exactly the controller's state.
+  auto& b_again =
+      hosts.add({"127.0.0.1", fleet.port(), fleet.pin(), "gw-b", std::nullopt}, b_identity);
+  REQUIRE(hosts.wait_applied(b_again, fleet.version()));
+  CHECK(hosts.peers(b_again) ==
+        keys_of(gw::with_change(gw::with_change(state, revoke), add).peers));
+}
+
+TEST_CASE("fleet: an unknown key and a reused token are refused, nothing applied", "[fleet]") {
+  std::map<std::string, std::string> enrolled;
+  GatewayFleet fleet(fleet_options(&enrolled));
+  fleet.apply(agent_state(0, 2));
+  GatewayHosts hosts;
+  const auto file = enrolling(fleet, "gw-a");
+  auto& a = hosts.add(file);
+  REQUIRE(hosts.wait_applied(a, fleet.version()));
+  // The same secret again, from another key: refused.
+  auto reused = file;
+  reused.name = "gw-b";
+  auto& b = hosts.add(reused);
+  // No token pending now: a key nobody enrolled is refused at the handshake.
+  auto& c = hosts.add({"127.0.0.1", fleet.port(), fleet.pin(), "gw-c", std::nullopt});
+  std::this_thread::sleep_for(1500ms);
+  CHECK_FALSE(hosts.applied(b).has_value());
+  CHECK_FALSE(hosts.applied(c).has_value());
+  CHECK(hosts.peers(b).empty());
+  CHECK(hosts.peers(c).empty());
+  CHECK(enrolled.size() == 1);
+  // Only the enrolled gateway is driven and answers.
+  gw::GatewayChange revoke;
+  revoke.remove = {agent_state(0, 1).peers.at(0).wireguard.public_key};
+  fleet.apply(revoke);
+  const auto answers = fleet.last_answers();
+  REQUIRE(answers.size() == 1);
+  CHECK(answers[0].name == "gw-a");
+  CHECK(answers[0].outcome == GatewayAnswer::Outcome::applied);
+}
