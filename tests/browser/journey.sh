@@ -17,9 +17,12 @@
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/../integration/lib.sh"
 # The member's second client (member_hook.sh connect CONF 2) has a control
-# socket of its own; lib.sh's cleanup removes the rest.
-# shellcheck disable=SC2154  # s is assigned inside the trap
-trap 's=$?; rm -f "/var/run/wireguard/${MEM_IF}b.sock"; (exit $s); cleanup' EXIT
+# socket of its own; lib.sh's cleanup removes the rest. A hook, not a trap
+# of our own: under set -e a trap that replays the status with `(exit $s)`
+# ended there, before cleanup, and a failed journey left picketd,
+# wireguard-go and both namespaces behind.
+remove_second_client_socket() { rm -f "/var/run/wireguard/${MEM_IF}b.sock"; }
+CLEANUP_HOOKS+=(remove_second_client_socket)
 
 WEB_DIR="$HERE/../../web-admin"
 ARTIFACTS="$BIN_DIR/tests/browser/artifacts"
