@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   cli::add_firewall_commands(app, context);
   cli::add_status_command(app, context);
   cli::add_dns_commands(app, context);
+  cli::add_gateway_commands(app, context);
   cli::add_admin_commands(app, context);
   cli::add_seizure_commands(app, context);
   cli::add_backup_commands(app, context);

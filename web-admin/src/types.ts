@@ -49,3 +49,16 @@ export interface Settings {
   public_key: string;
   fingerprint: string;
 }
+
+// What a gateway host said about a change (picketd --role controller only).
+export interface GatewayAnswer {
+  name: string;
+  outcome: 'applied' | 'failed' | 'unreachable';
+  ms?: number;
+  error?: string;
+}
+
+export interface RevokeAnswer {
+  revoked: boolean;
+  gateways?: GatewayAnswer[];
+}

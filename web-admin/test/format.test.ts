@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ago, bytes, expiry } from '../src/lib/format';
+import { ago, bytes, expiry, gatewaySummary } from '../src/lib/format';
 
 describe('format', () => {
   const now = 1_700_000_000_000;
@@ -18,5 +18,17 @@ describe('format', () => {
     expect(expiry(null, now)).toBe('never expires');
     expect(expiry(now / 1000 - 1, now)).toBe('expired');
     expect(expiry(now / 1000 + 3 * 86400, now)).toBe('expires in 3 days');
+  });
+  it('says what each gateway host did with a change', () => {
+    expect(gatewaySummary(undefined)).toBe('');
+    expect(
+      gatewaySummary([
+        { name: 'gw-a', outcome: 'applied', ms: 3 },
+        { name: 'gw-b', outcome: 'unreachable' },
+        { name: 'gw-c', outcome: 'failed', ms: 9, error: 'no such device' },
+      ]),
+    ).toBe(
+      'gateway gw-a: done in 3 ms; gateway gw-b: unreachable; it gets the change when it reconnects, and drops every device when its lease ends; gateway gw-c: FAILED (no such device)',
+    );
   });
 });

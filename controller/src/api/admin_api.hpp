@@ -42,6 +42,7 @@ class AdminApi {
   }
   void set_seizure_hooks(SeizureHooks hooks) { api_.set_seizure_hooks(std::move(hooks)); }
   void set_unlock_hooks(UnlockHooks* hooks) { api_.set_unlock_hooks(hooks); }
+  void set_gateway_hooks(GatewayHooks* hooks) { api_.set_gateway_hooks(hooks); }
 
  private:
   // The names a Host header may carry (host_check.hpp): loopback, the

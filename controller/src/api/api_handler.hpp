@@ -70,6 +70,8 @@ class Api {
   }
   // The unlock routes' view of the daemon (unset: they answer 409).
   void set_unlock_hooks(UnlockHooks* hooks) { context_.unlock = hooks; }
+  // The gateway routes' view of a controller (unset: they answer 409).
+  void set_gateway_hooks(GatewayHooks* hooks) { context_.gateways = hooks; }
   void set_seizure_hooks(SeizureHooks hooks) {
     seizure_ = std::move(hooks);
     context_.seizure = &seizure_;

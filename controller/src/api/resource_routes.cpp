@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/access_routes.hpp"
+#include "api/gateway_answers.hpp"
 #include "api/json_codec.hpp"
 #include "api/listing.hpp"
 #include "api/live_stats.hpp"
@@ -170,16 +171,23 @@ ApiResponse show_device(RouteCall& call) {
 }
 
 ApiResponse revoke_device(RouteCall& call) {
+  GatewayAnswersOf gateways(call.service());
   call.service().revoke_device(call.param("member"), call.param("device"));
   call.audit("device.revoke", device_target(call));
-  return reply(200, json{{"revoked", true}});
+  json body{{"revoked", true}};
+  gateways.add_to(body);
+  return reply(200, body);
 }
 
 ApiResponse set_enabled(RouteCall& call, bool enabled) {
   RequestBody body(call.request.body, {});
+  GatewayAnswersOf gateways(call.service());
   call.service().set_enabled(call.param("member"), call.param("device"), enabled);
   call.audit(enabled ? "device.enable" : "device.disable", device_target(call));
-  return show_device(call);
+  auto response = show_device(call);
+  auto answer = json::parse(response.body);
+  gateways.add_to(answer);
+  return reply(response.status, answer);
 }
 
 ApiResponse enable_device(RouteCall& call) {

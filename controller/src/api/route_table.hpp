@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/access.hpp"
+#include "api/gateway_hooks.hpp"
 #include "api/live_stats.hpp"
 #include "api/seizure_hooks.hpp"
 #include "api/target.hpp"
@@ -36,6 +37,7 @@ struct ApiContext {
   SeizureHooks* seizure = nullptr;         // null: wipe and key rotation are unavailable
   DnsService* dns = nullptr;               // null: picketd runs without its resolver (409)
   UnlockHooks* unlock = nullptr;           // null: not started by a daemon that can unlock (409)
+  GatewayHooks* gateways = nullptr;        // null: a single box, no gateway hosts (409)
   std::function<std::string()> metrics{};  // /metrics' Prometheus text; unset: 404
 };
 
@@ -101,6 +103,7 @@ std::span<const Route> member_routes();     // member_routes.cpp
 std::span<const Route> access_routes();     // access_routes.cpp
 std::span<const Route> dns_routes();        // dns_routes.cpp
 std::span<const Route> unlock_routes();     // unlock_routes.cpp
+std::span<const Route> gateway_routes();    // gateway_routes.cpp
 // Every route under /api/v1 (the API that OpenAPI describes).
 const std::vector<Route>& all_routes();
 // The HTTP listeners' paths outside /api/: /metrics and the UI's files

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "api/gateway_answers.hpp"
 #include "api/replies.hpp"
 #include "api/request_body.hpp"
 #include "api/route_table.hpp"
@@ -81,16 +82,17 @@ std::optional<DeviceStatus> callers_device(RouteCall& call) {
 ApiResponse burn(RouteCall& call) {
   require_confirmation(call, kBurnPhrase);
   const auto own = callers_device(call);
+  GatewayAnswersOf gateways(call.service());
   const auto revoked =
       call.service().revoke_all_devices(own ? std::optional(own->device.id) : std::nullopt);
   const auto total = revoked + (own ? 1 : 0);
   call.audit("device.burn", "all devices (" + std::to_string(total) + ")");
-  if (!own) return reply(200, json{{"revoked", total}, {"own_device", nullptr}});
-  auto response = reply(200, json{{"revoked", total},
-                                  {"own_device",
-                                   {{"member", own->member_label},
-                                    {"device", own->device.label},
-                                    {"cut", "after this answer"}}}});
+  json answer{{"revoked", total}, {"own_device", nullptr}};
+  gateways.add_to(answer);
+  if (!own) return reply(200, answer);
+  answer["own_device"] = {
+      {"member", own->member_label}, {"device", own->device.label}, {"cut", "after this answer"}};
+  auto response = reply(200, answer);
   response.after_sent = [&service = call.service(), member = own->member_label,
                          label = own->device.label] {
     try {
@@ -110,10 +112,13 @@ ApiResponse revoke_member_devices(RouteCall& call) {
   RequestBody body(call.request.body, {"confirm"});
   // The confirmation is the member's label, typed again.
   require_confirmation(body, call.param("member"));
+  GatewayAnswersOf gateways(call.service());
   const auto revoked = call.service().revoke_member_devices(call.param("member"));
   call.audit("member.revoke_devices",
              "member " + call.param("member") + " (" + std::to_string(revoked) + " devices)");
-  return reply(200, json{{"revoked", revoked}});
+  json answer{{"revoked", revoked}};
+  gateways.add_to(answer);
+  return reply(200, answer);
 }
 
 ApiResponse rotate_key(RouteCall& call) {

@@ -21,5 +21,10 @@ void add_backup_commands(CLI::App& app, Context& context);
 void add_unlock_command(CLI::App& app, Context& context);
 // After add_device_commands: adds `device access` and `firewall`.
 void add_firewall_commands(CLI::App& app, Context& context);
+// gateway add | list | remove (a controller's gateway hosts).
+void add_gateway_commands(CLI::App& app, Context& context);
+// What each gateway host said about a change ("gateways" in an answer);
+// nothing on a single box.
+void print_gateway_answers(const nlohmann::json& answer);
 
 }  // namespace picket::controller::cli

@@ -88,6 +88,7 @@ void add_device_commands(CLI::App& app, Context& context) {
         std::cout << (name == "revoke" ? "Revoked " + who + ": it is cut off and its key is gone.\n"
                       : name == "disable" ? "Disabled " + who + ": it is cut off.\n"
                                           : "Enabled " + who + ".\n");
+        print_gateway_answers(answer);
       }
     });
   }

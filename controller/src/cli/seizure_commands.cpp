@@ -89,6 +89,7 @@ void add_burn(CLI::App& app, Context& context) {
     } else {
       std::cout << "Burned: " << answer.at("revoked").get<std::size_t>()
                 << " devices revoked and cut off. Members stay; add new devices for them.\n";
+      print_gateway_answers(answer);
     }
   });
 }
@@ -109,6 +110,7 @@ void add_revoke_devices(CLI::App& app, Context& context) {
     } else {
       std::cout << "Revoked " << answer.at("revoked").get<std::size_t>() << " devices of " << label
                 << "; they are cut off.\n";
+      print_gateway_answers(answer);
     }
   });
 }

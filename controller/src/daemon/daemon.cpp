@@ -15,6 +15,7 @@
 #include "api/replies.hpp"
 #include "api/unix_server.hpp"
 #include "common/log.hpp"
+#include "daemon/controller_role.hpp"
 #include "daemon/gateway_setup.hpp"
 #include "daemon/local_gateway_link.hpp"
 #include "daemon/locked_mode.hpp"
@@ -164,7 +165,30 @@ std::unique_ptr<DnsService> make_dns_service(const DnsOptions& options, Store& s
   return dns;
 }
 
-// Everything that serves an open state: the interface, the API, firewall,
+// Where changes go: this host's own interface (a single box), or gateway
+// hosts driven over the channel (--role controller).
+struct DataPlane {
+  std::unique_ptr<gateway::GatewayNode> node;  // single box
+  std::unique_ptr<LocalGatewayLink> local;     // single box
+  std::unique_ptr<ControllerRole> controller;  // controller role
+
+  GatewayLink& link() {
+    return controller ? static_cast<GatewayLink&>(controller->fleet()) : *local;
+  }
+};
+
+DataPlane make_data_plane(const DaemonOptions& options, asio::io_context& io, Store& store) {
+  DataPlane plane;
+  if (options.controller.enabled) {
+    plane.controller = std::make_unique<ControllerRole>(options.controller, io, store);
+  } else {
+    plane.node = make_gateway_node(options, *store.settings());
+    plane.local = std::make_unique<LocalGatewayLink>(*plane.node);
+  }
+  return plane;
+}
+
+// Everything that serves an open state: the data plane, the API, firewall,
 // DNS, timers. Built at start, or in locked mode when `picket unlock`
 // succeeds.
 class Serving {
@@ -172,9 +196,8 @@ class Serving {
   Serving(const DaemonOptions& options, asio::io_context& io, State state, StateSealer* sealer,
           api::UnlockHooks* unlock)
       : state_(std::move(state)),
-        node_(make_gateway_node(options, *state_.store->settings())),
-        link_(*node_),
-        service_(*state_.store, link_, state_.private_key, system_clock_now,
+        plane_(make_data_plane(options, io, *state_.store)),
+        service_(*state_.store, plane_.link(), state_.private_key, system_clock_now,
                  [name = state_.store->settings()->interface_name] {
                    return gateway::prefixes_on_other_interfaces(name);
                  }),
@@ -183,16 +206,24 @@ class Serving {
         admin_api_(*state_.store, service_,
                    {options.api_port, options.api_listen, options.tls_cert, options.tls_key,
                     options.session_idle_timeout}),
-        dns_(make_dns_service(options.dns, *state_.store, link_, service_)),
-        peers_down_first_(service_, *node_),
+        dns_(make_dns_service(options.dns, *state_.store, plane_.link(), service_)),
+        // A controller's stop leaves the gateways serving until their lease
+        // ends; a single box takes its own interface down.
+        peers_down_first_(plane_.node ? std::make_unique<PeersDownFirst>(service_, *plane_.node)
+                                      : nullptr),
         loop_(io, service_, std::chrono::seconds(options.drift_interval_seconds)),
         seizure_(io, service_, *state_.store, options.state_dir, sealer),
         hangup_(io, SIGHUP) {
     const auto report = service_.start();
-    if (dns_) log_info("DNS resolver: " + summary_text(node_->blocklists()));
-    log_info(std::string("using the ") + std::string(node_->backend_kind()) +
-             " WireGuard backend on interface " + node_->interface_name());
-    log_info("interface ready: " + counts(report));
+    if (dns_) log_info("DNS resolver: " + summary_text(plane_.link().blocklists()));
+    if (plane_.node) {
+      log_info(std::string("using the ") + std::string(plane_.node->backend_kind()) +
+               " WireGuard backend on interface " + plane_.node->interface_name());
+      log_info("interface ready: " + counts(report));
+    } else {
+      log_info("controller: the state is ready for the gateways: " + counts(report));
+      admin_api_.set_gateway_hooks(plane_.controller->hooks());
+    }
     if (dns_) admin_api_.set_dns(*dns_);
     // 5xx on a change: the request was valid but applying or storing it failed.
     admin_api_.on_failed_change([this] { loop_.repair_after_failure(); });
@@ -200,13 +231,18 @@ class Serving {
     admin_api_.set_unlock_hooks(unlock);
     // A second connection to the same interface, used only for reading, so
     // that the listings' live figures never hold up the API thread.
-    admin_api_.read_live_stats_with(node_->live_reader(backend_choice(options)));
+    if (plane_.node)
+      admin_api_.read_live_stats_with(plane_.node->live_reader(backend_choice(options)));
     admin_api_.listen(io, [this] { loop_.arm_expiry(); });
     loop_.start();
     // SIGHUP rereads the DNS blocklists; a bad file keeps the old list.
     if (dns_) wait_hangup();
   }
-  ~Serving() { admin_api_.close(); }  // the listeners must go before the io_context
+  ~Serving() {
+    admin_api_.close();  // the listeners must go before the io_context
+    if (plane_.controller)
+      log_info("stopping: the gateways keep serving until their lease ends without us");
+  }
   Serving(const Serving&) = delete;
   Serving& operator=(const Serving&) = delete;
 
@@ -230,13 +266,12 @@ class Serving {
   }
 
   State state_;
-  std::unique_ptr<gateway::GatewayNode> node_;
-  LocalGatewayLink link_;
+  DataPlane plane_;
   Service service_;
   api::AdminApi admin_api_;
   std::unique_ptr<DnsService> dns_;
   // Destroyed before everything it takes down.
-  PeersDownFirst peers_down_first_;
+  std::unique_ptr<PeersDownFirst> peers_down_first_;
   Loop loop_;
   SeizureRuntime seizure_;
   asio::signal_set hangup_;
@@ -286,8 +321,10 @@ int run_daemon(const DaemonOptions& options) {
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code, int) {
-    log_info(serving ? "stopping; the interface and its peers go first, then the firewall table"
-                     : "stopping while locked");
+    log_info(!serving                     ? "stopping while locked"
+             : options.controller.enabled ? "stopping"
+                                          : "stopping; the interface and its peers go first, then "
+                                            "the firewall table");
     // Type=notify: systemd shows the unit as stopping at once, not when it exits.
     sd_notify(0, "STOPPING=1");
     io.stop();

@@ -64,6 +64,33 @@ void add_dns_flags(CLI::App& app, DnsOptions& options) {
       ->group(seed);
 }
 
+void add_controller_flags(CLI::App& app, ControllerRoleOptions& options) {
+  const auto* group = "Controller role (gateway hosts run picket-gateway)";
+  app.add_option_function<std::string>(
+         "--role", [&options](const std::string& role) { options.enabled = role == "controller"; },
+         "single: this host is the gateway (the default); controller: drive gateway hosts "
+         "over the channel, with no interface here")
+      ->check(CLI::IsMember({"single", "controller"}))
+      ->default_str("single")
+      ->group(group);
+  app.add_option("--channel-listen", options.listen, "address gateways dial in on")
+      ->group(group)
+      ->capture_default_str();
+  app.add_option("--channel-port", options.port, "TCP port gateways dial in on")
+      ->check(CLI::Range(1, 65535))
+      ->group(group)
+      ->capture_default_str();
+  app.add_option("--channel-host", options.host,
+                 "the controller as gateways dial it, put in enrolment tokens (default: the "
+                 "endpoint's host)")
+      ->group(group);
+  app.add_option("--gateway-answer-timeout", options.answer_timeout_ms,
+                 "milliseconds a change waits for each connected gateway's answer")
+      ->check(CLI::Range(100u, 60000u))
+      ->group(group)
+      ->capture_default_str();
+}
+
 }  // namespace
 
 void add_daemon_flags(CLI::App& app, DaemonOptions& options) {
@@ -91,6 +118,7 @@ void add_daemon_flags(CLI::App& app, DaemonOptions& options) {
       "once the state directory holds picket.sealed)");
   add_firewall_flags(app, options.firewall);
   add_dns_flags(app, options.dns);
+  add_controller_flags(app, options.controller);
   app.add_option("--api-port", options.api_port,
                  "admin HTTP API port on 127.0.0.1 and the tunnel address (0: no HTTP API)")
       ->capture_default_str();

@@ -1,5 +1,7 @@
 #include "daemon/gateway_fleet.hpp"
 
+#include <sodium.h>
+
 #include <algorithm>
 #include <boost/asio/post.hpp>
 
@@ -16,6 +18,16 @@ void say(const channel::LogFn& log, const std::string& line) {
   if (log) log(line);
 }
 
+// Versions start at a random number, not at 1: a gateway that held
+// version N from an earlier run of the controller must not be taken for
+// one holding this run's version N (it would never get the changes made
+// while it was away). 52 bits: the channel caps counters at 2^53 - 1.
+std::uint64_t first_version() {
+  std::uint64_t random = 0;
+  randombytes_buf(&random, sizeof random);
+  return (random & ((1ull << 52) - 1)) | 1;
+}
+
 }  // namespace
 
 GatewayFleet::GatewayFleet(FleetOptions options)
@@ -25,6 +37,7 @@ GatewayFleet::GatewayFleet(FleetOptions options)
       info_(std::move(options.info)),
       error_(std::move(options.error)),
       enrolled_(std::move(options.enrolled)),
+      log_(first_version()),
       work_(io_.get_executor()) {
   channel::ChannelServerHandlers handlers;
   handlers.accept = [this](const std::string& pin) -> std::optional<std::string> {
@@ -81,14 +94,78 @@ std::uint64_t GatewayFleet::version() const {
 }
 
 channel::EnrolmentToken GatewayFleet::enrolment_token(const std::string& host,
+                                                      const std::string& name,
                                                       std::chrono::seconds lifetime) {
   const std::lock_guard lock(mutex_);
-  return book_.issue(host, server_->port(), identity_.pin(),
-                     channel::EnrolmentBook::Clock::now() + lifetime);
+  const auto now = channel::EnrolmentBook::Clock::now();
+  book_.prune(now);
+  // A promise whose secret expired is dropped with it.
+  std::erase_if(promised_, [&](const auto& entry) {
+    return std::none_of(book_.pending().begin(), book_.pending().end(),
+                        [&](const auto& pending) { return pending.secret == entry.first; });
+  });
+  const bool enrolled = std::any_of(enrolled_.begin(), enrolled_.end(),
+                                    [&](const auto& entry) { return entry.second == name; });
+  if (enrolled)
+    throw gateway::Error("a gateway named " + name +
+                         " is enrolled already; pick another name, or remove it first with "
+                         "`picket gateway remove " +
+                         name + "`");
+  // A second token for a name not yet used replaces the first.
+  std::erase_if(promised_, [&](const auto& entry) { return entry.second == name; });
+  auto token = book_.issue(host, server_->port(), identity_.pin(), now + lifetime);
+  token.name = name;
+  promised_.emplace_back(token.secret, name);
+  return token;
+}
+
+bool GatewayFleet::forget(const std::string& name) {
+  const std::lock_guard lock(mutex_);
+  std::erase_if(promised_, [&](const auto& entry) { return entry.second == name; });
+  const auto it = std::find_if(enrolled_.begin(), enrolled_.end(),
+                               [&](const auto& entry) { return entry.second == name; });
+  if (it == enrolled_.end()) return false;
+  const std::string pin = it->first;
+  enrolled_.erase(it);
+  for (auto& [id, connection] : connections_)
+    if (connection.pin == pin) server_->close(id);
+  say(info_, "gateway " + name + " removed (pin " + pin + "); it can no longer connect");
+  answered_.notify_all();
+  return true;
+}
+
+std::vector<GatewayStatus> GatewayFleet::status() const {
+  const std::lock_guard lock(mutex_);
+  const auto now = channel::Leader::Clock::now();
+  std::vector<GatewayStatus> out;
+  for (const auto& [pin, name] : enrolled_) {
+    GatewayStatus status;
+    status.name = name;
+    status.pin = pin;
+    for (const auto& [id, connection] : connections_) {
+      const auto& leader = *connection.leader;
+      if (connection.pin != pin || !leader.greeted()) continue;
+      status.connected = true;
+      status.applied = leader.applied_version();
+      status.current = leader.applied_version() == log_.version();
+      status.heard_ago =
+          std::chrono::duration_cast<std::chrono::seconds>(now - leader.last_heard());
+    }
+    out.push_back(std::move(status));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return out;
 }
 
 std::vector<GatewayAnswer> GatewayFleet::last_answers() const {
   const std::lock_guard lock(mutex_);
+  return answers_;
+}
+
+std::optional<std::vector<GatewayAnswer>> GatewayFleet::take_answers() {
+  const std::lock_guard lock(mutex_);
+  if (answers_taken_) return std::nullopt;
+  answers_taken_ = true;
   return answers_;
 }
 
@@ -109,19 +186,24 @@ void GatewayFleet::on_frame(channel::ConnectionId id, const std::string& frame) 
   }
   if (event.kind == channel::LeaderEvent::Kind::enrol) {
     const auto check = book_.consume(*event.secret, channel::EnrolmentBook::Clock::now());
-    const bool name_taken = std::any_of(enrolled_.begin(), enrolled_.end(), [&](const auto& entry) {
-      return entry.second == event.name;
+    const auto promise = std::find_if(promised_.begin(), promised_.end(), [&](const auto& entry) {
+      return entry.first == *event.secret;
     });
-    if (check != channel::EnrolmentBook::Check::accepted || name_taken) {
-      say(error_, "refused an enrolment as " + event.name + ": " +
-                      (name_taken ? "a gateway with this name is enrolled already"
-                                  : "the token is unknown, used or expired"));
+    if (check != channel::EnrolmentBook::Check::accepted || promise == promised_.end()) {
+      say(error_, "refused an enrolment (pin " + connection.pin +
+                      "): the token is unknown, used or expired; make a new one with "
+                      "`picket gateway add NAME`");
       server_->close(id);
       return;
     }
-    enrolled_[connection.pin] = event.name;
-    if (on_enrolled_) on_enrolled_(event.name, connection.pin);
-    say(info_, "gateway " + event.name + " enrolled (pin " + connection.pin + ")");
+    const std::string name = promise->second;
+    promised_.erase(promise);
+    if (event.name != name)
+      say(info_, "gateway asking to be " + event.name + " is enrolled as " + name +
+                     ", the name its token was made for");
+    enrolled_[connection.pin] = name;
+    if (on_enrolled_) on_enrolled_(name, connection.pin);
+    say(info_, "gateway " + name + " enrolled (pin " + connection.pin + ")");
   }
   if (event.kind == channel::LeaderEvent::Kind::hello)
     say(info_, "gateway " + event.name + " connected");
@@ -142,11 +224,23 @@ void GatewayFleet::catch_up_locked(channel::ConnectionId id, Connection& connect
 void GatewayFleet::drive_locked(std::unique_lock<std::mutex>& lock, std::uint64_t version) {
   for (auto& [id, connection] : connections_)
     if (connection.leader->greeted()) catch_up_locked(id, connection);
-  // Every gateway connected now must answer `version` (or go).
+  // Every gateway connected now must answer `version` (or go). One that
+  // has left an earlier version unanswered for a whole timeout is not
+  // waited for again (a link that died without a FIN looks connected until
+  // TCP gives up): it is reported unreachable at once, and catches up when
+  // it answers again.
+  const auto started = channel::Leader::Clock::now();
+  const auto stuck = [&](const channel::Leader& leader) {
+    for (const auto& delivery : leader.deliveries())
+      if (delivery.version < version && delivery.outstanding() &&
+          started - delivery.sent_at >= answer_timeout_)
+        return true;
+    return false;
+  };
   const auto settled = [&] {
     for (const auto& [id, connection] : connections_) {
       const auto& leader = *connection.leader;
-      if (!leader.greeted()) continue;
+      if (!leader.greeted() || stuck(leader)) continue;
       const auto* delivery = leader.delivery(version);
       if (delivery == nullptr || delivery->outstanding()) return false;
     }
@@ -155,6 +249,7 @@ void GatewayFleet::drive_locked(std::unique_lock<std::mutex>& lock, std::uint64_
   answered_.wait_for(lock, answer_timeout_, settled);
 
   answers_.clear();
+  answers_taken_ = false;
   for (const auto& [pin, name] : enrolled_) {
     GatewayAnswer answer;
     answer.name = name;

@@ -21,13 +21,14 @@
 
 namespace picket::controller {
 
-// How one enrolled gateway took the last change or state.
-struct GatewayAnswer {
-  enum class Outcome { applied, failed, unreachable };
+// An enrolled gateway as the controller sees it now.
+struct GatewayStatus {
   std::string name;
-  Outcome outcome = Outcome::unreachable;
-  std::chrono::milliseconds took{0};  // applied or failed: from sending to the answer
-  std::string error;                  // failed: the gateway's words (no member data)
+  std::string pin;
+  bool connected = false;                // greeted on a live connection
+  std::optional<std::uint64_t> applied;  // the version it last acknowledged
+  bool current = false;                  // it holds the controller's version
+  std::optional<std::chrono::seconds> heard_ago;
 };
 
 struct FleetOptions {
@@ -39,7 +40,9 @@ struct FleetOptions {
   std::chrono::milliseconds answer_timeout{5000};
   // Every enrolled gateway: its channel key pin -> its name.
   std::map<std::string, std::string> enrolled;
-  // A gateway has just enrolled: keep its pin under its name.
+  // A gateway has just enrolled: keep its pin under its name. Called on
+  // the channel's thread with the fleet's lock held: hand the work to the
+  // thread that owns the store, and call nothing of the fleet.
   std::function<void(const std::string& name, const std::string& pin)> on_enrolled;
   gateway::channel::LogFn info;
   gateway::channel::LogFn error;
@@ -67,11 +70,18 @@ class GatewayFleet : public GatewayLink {
   std::uint16_t port() const;
   const std::string& pin() const { return identity_.pin(); }
   // A one-time token for `picket-gateway enrol`, naming this controller as
-  // `host` (the address gateways dial) and valid for `lifetime`.
-  gateway::channel::EnrolmentToken enrolment_token(const std::string& host,
+  // `host` (the address gateways dial) and valid for `lifetime`; the
+  // gateway that uses it is enrolled as `name`, whatever it asks for.
+  // Throws gateway::Error when the name is enrolled or promised already.
+  gateway::channel::EnrolmentToken enrolment_token(const std::string& host, const std::string& name,
                                                    std::chrono::seconds lifetime);
+  // The gateway with this name may no longer connect (a seized host): its
+  // connection is closed now. False when no gateway has that name.
+  bool forget(const std::string& name);
+  std::vector<GatewayStatus> status() const;
   // Every enrolled gateway's answer to the last apply(), by name.
   std::vector<GatewayAnswer> last_answers() const;
+  std::optional<std::vector<GatewayAnswer>> take_answers() override;
   // The version the gateways are driven to.
   std::uint64_t version() const;
 
@@ -111,11 +121,14 @@ class GatewayFleet : public GatewayLink {
   std::condition_variable answered_;
   std::map<std::string, std::string> enrolled_;  // pin -> name
   gateway::channel::EnrolmentBook book_;
-  gateway::channel::ChangeLog log_{0};
+  // Names promised to tokens not yet used (each with its secret).
+  std::vector<std::pair<gateway::SecretKey, std::string>> promised_;
+  gateway::channel::ChangeLog log_;
   gateway::GatewayState state_;
   bool torn_down_ = false;
   std::map<gateway::channel::ConnectionId, Connection> connections_;
   std::vector<GatewayAnswer> answers_;
+  bool answers_taken_ = true;
 
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;

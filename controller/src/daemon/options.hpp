@@ -13,6 +13,18 @@
 namespace picket::controller {
 
 // The state directory and the first start's seed come from StateSeed.
+// --role controller: picketd drives gateway hosts (picket-gateway) over the
+// channel instead of an interface of its own.
+struct ControllerRoleOptions {
+  bool enabled = false;
+  std::string listen = "0.0.0.0";  // where gateways dial in
+  std::uint16_t port = 51821;
+  // What enrolment tokens tell gateways to dial; empty: the host of the
+  // stored endpoint.
+  std::string host;
+  std::uint32_t answer_timeout_ms = 5000;
+};
+
 struct DaemonOptions : StateSeed {
   std::filesystem::path socket_path = kDefaultSocket;
   std::string backend = "auto";  // auto | userspace
@@ -30,6 +42,7 @@ struct DaemonOptions : StateSeed {
   std::int64_t session_idle_timeout = 30 * 60;  // tests only: may only shorten it
   FirewallOptions firewall;
   DnsOptions dns;
+  ControllerRoleOptions controller;
 };
 
 }  // namespace picket::controller

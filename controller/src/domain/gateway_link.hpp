@@ -1,5 +1,9 @@
 #pragma once
 
+#include <optional>
+#include <vector>
+
+#include "picket/controller/model.hpp"
 #include "picket/gateway/state.hpp"
 
 namespace picket::controller {
@@ -27,6 +31,10 @@ class GatewayLink {
   virtual gateway::dns::ResolverStats dns_stats() const = 0;
   // Whether the resolver can forward over TLS (Debian 12's libunbound cannot).
   virtual bool dns_over_tls_available() const = 0;
+  // Per gateway host, how the changes since the last call went (the last
+  // one's answers), or nullopt when nothing was sent since. A data plane in
+  // this process has none: its apply() worked or threw.
+  virtual std::optional<std::vector<GatewayAnswer>> take_answers() { return std::nullopt; }
 };
 
 }  // namespace picket::controller

@@ -135,12 +135,30 @@ ALTER TABLE dns_settings ADD COLUMN open_directory INTEGER NOT NULL DEFAULT 0
   CHECK (open_directory IN (0, 1));
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations{{
+// Issue 16: gateway hosts that a controller drives. Each is known by the
+// pin of its channel key (not secret) and a name the admin chose; the
+// controller's own channel key is kept here rather than in a file, so that
+// locked mode seals it with everything else.
+constexpr const char* kV6 = R"sql(
+CREATE TABLE gateways (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 32),
+  pin        TEXT NOT NULL UNIQUE CHECK (length(pin) = 43),
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE gateway_channel (
+  id   INTEGER PRIMARY KEY CHECK (id = 1),
+  seed BLOB NOT NULL CHECK (length(seed) = 32)
+);
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations{{
     {1, kV1},
     {2, kV2},
     {3, kV3},
     {4, kV4},
     {5, kV5},
+    {6, kV6},
 }};
 
 }  // namespace

@@ -21,7 +21,8 @@ void add_enrol_flags(CLI::App& command, EnrolOptions& options) {
                   "input")
       ->required();
   command.add_option("--name", options.name,
-                     "this gateway's name at the controller (default: the host name)");
+                     "this gateway's name at the controller (default: the one its token names, "
+                     "else the host name)");
   command.add_option("--state-dir", options.state_dir, "where the channel key is kept")
       ->capture_default_str();
   command.add_flag("--force", options.force,
@@ -69,15 +70,8 @@ int run_enrol(const EnrolOptions& options) {
   std::string token = options.token;
   if (token == "-")
     token.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  std::string name = options.name;
-  if (name.empty()) {
-    const auto from_host = host_gateway_name();
-    if (!from_host)
-      throw Error("this host's name is not a gateway name (a DNS label); pass --name NAME");
-    name = *from_host;
-  }
   const StateDir dir(options.state_dir);
-  const EnrolResult result = enrol(dir, token, name, options.force);
+  const EnrolResult result = enrol(dir, token, options.name, options.force);
   std::cout << "enrolled as '" << result.controller.name << "' with the controller at "
             << result.controller.host << " port " << result.controller.port
             << "\nthis gateway's key pin: " << result.gateway_pin

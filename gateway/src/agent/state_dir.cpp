@@ -221,10 +221,10 @@ std::optional<std::string> host_gateway_name() {
   return name;
 }
 
-EnrolResult enrol(const StateDir& dir, std::string_view token_text, const std::string& name,
+EnrolResult enrol(const StateDir& dir, std::string_view token_text, const std::string& asked,
                   bool force) {
-  if (!channel::is_gateway_name(name))
-    throw Error("'" + name +
+  if (!asked.empty() && !channel::is_gateway_name(asked))
+    throw Error("'" + asked +
                 "' is not a gateway name: 1 to 63 lowercase letters, digits and '-', not "
                 "starting or ending with '-'");
   channel::EnrolmentToken token;
@@ -232,6 +232,20 @@ EnrolResult enrol(const StateDir& dir, std::string_view token_text, const std::s
     token = channel::EnrolmentToken::parse(token_text);
   } catch (const channel::ProtocolError& e) {
     throw Error(std::string("bad enrolment token: ") + e.what());
+  }
+  // The controller enrols the gateway under the name its token was made
+  // for, and expects that name in every hello afterwards.
+  std::string name = token.name;
+  if (!name.empty() && !asked.empty() && asked != name)
+    throw Error("this token was made for gateway '" + name +
+                "'; leave out --name, or make a token for '" + asked +
+                "' on the controller (picket gateway add " + asked + ")");
+  if (name.empty()) name = asked;
+  if (name.empty()) {
+    const auto from_host = host_gateway_name();
+    if (!from_host)
+      throw Error("this host's name is not a gateway name (a DNS label); pass --name NAME");
+    name = *from_host;
   }
   if (dir.enrolled() && !force)
     throw Error(dir.path().string() +

@@ -9,6 +9,7 @@
 #include "channel/base64url.hpp"
 #include "channel/json_reader.hpp"
 #include "picket/gateway/channel/codec.hpp"
+#include "picket/gateway/channel/messages.hpp"
 #include "picket/gateway/channel/tls.hpp"
 #include "picket/gateway/dns/name.hpp"
 #include "picket/gateway/ip.hpp"
@@ -43,6 +44,11 @@ std::string EnrolmentToken::encode() const {
                {"port", port},
                {"pin", controller_pin},
                {"secret", detail::base64url(secret.bytes())}};
+  if (!name.empty()) {
+    if (!is_gateway_name(name))
+      throw ProtocolError("the gateway name in a token must be a DNS label");
+    body["name"] = name;
+  }
   std::string text = body.dump();
   std::string token =
       detail::base64url({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
@@ -73,7 +79,7 @@ EnrolmentToken EnrolmentToken::parse(std::string_view text) {
   sodium_memzero(body->data(), body->size());
 
   const detail::Field root(parsed, "token");
-  root.expect_object({"v", "host", "port", "pin", "secret"});
+  root.expect_object({"v", "host", "port", "pin", "secret", "name"});
   if (root.required("v").unsigned_in(0, UINT32_MAX) != kTokenVersion)
     throw ProtocolError("the enrolment token is of another version; update this gateway's Picket");
   EnrolmentToken token;
@@ -89,6 +95,10 @@ EnrolmentToken EnrolmentToken::parse(std::string_view text) {
   if (!bytes) secret.fail("must be 43 base64url characters");
   token.secret = SecretKey(*bytes);
   sodium_memzero(bytes->data(), bytes->size());
+  if (const auto name = root.optional("name")) {
+    token.name = name->string(63);
+    if (!is_gateway_name(token.name)) name->fail("must be a gateway name (a DNS label)");
+  }
   return token;
 }
 
@@ -98,7 +108,7 @@ EnrolmentToken EnrolmentBook::issue(std::string host, std::uint16_t port,
   if (sodium_init() < 0) throw ProtocolError("libsodium could not be initialised");
   KeyBytes bytes{};
   randombytes_buf(bytes.data(), bytes.size());
-  EnrolmentToken token{std::move(host), port, std::move(controller_pin), SecretKey(bytes)};
+  EnrolmentToken token{std::move(host), port, std::move(controller_pin), SecretKey(bytes), {}};
   sodium_memzero(bytes.data(), bytes.size());
   add(token.secret, expires);
   return token;

@@ -170,6 +170,20 @@ Identity Identity::load(const std::filesystem::path& file) {
   return Identity(std::move(owned));
 }
 
+Identity Identity::from_seed(const std::array<std::uint8_t, kSeedSize>& seed) {
+  EVP_PKEY* key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size());
+  if (key == nullptr) fail("cannot make an Ed25519 key from the stored channel key");
+  return Identity(std::shared_ptr<EVP_PKEY>(key, EVP_PKEY_free));
+}
+
+std::array<std::uint8_t, Identity::kSeedSize> Identity::seed() const {
+  std::array<std::uint8_t, kSeedSize> out{};
+  std::size_t length = out.size();
+  if (EVP_PKEY_get_raw_private_key(key_.get(), out.data(), &length) != 1 || length != out.size())
+    fail("cannot read the channel key's seed");
+  return out;
+}
+
 void Identity::save(const std::filesystem::path& file) const {
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_secmem()), BIO_free);
   if (!bio ||

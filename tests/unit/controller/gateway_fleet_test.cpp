@@ -69,7 +69,7 @@ class GatewayHosts {
 };
 
 gw::agent::ControllerFile enrolling(GatewayFleet& fleet, const std::string& name) {
-  const auto token = fleet.enrolment_token("127.0.0.1", std::chrono::seconds(300));
+  const auto token = fleet.enrolment_token("127.0.0.1", name, std::chrono::seconds(300));
   return {"127.0.0.1", fleet.port(), fleet.pin(), name, token.secret};
 }
 
@@ -165,4 +165,83 @@ TEST_CASE("fleet: an unknown key and a reused token are refused, nothing applied
   REQUIRE(answers.size() == 1);
   CHECK(answers[0].name == "gw-a");
   CHECK(answers[0].outcome == GatewayAnswer::Outcome::applied);
+}
+
+TEST_CASE("fleet: a restarted controller brings a gateway to its own state", "[fleet]") {
+  // Before versions started at random, both runs numbered their first state
+  // 1: the gateway held "1" and was taken to be up to date, so a peer the
+  // controller revoked while the gateway was away stayed on it.
+  const auto identity = channel::Identity::generate();
+  std::map<std::string, std::string> enrolled;
+  GatewayHosts hosts;
+  const auto before = agent_state(0, 3);
+  std::uint16_t port = 0;
+  TestGateway* a = nullptr;
+  {
+    auto options = fleet_options(&enrolled);
+    options.identity = identity;
+    GatewayFleet fleet(std::move(options));
+    fleet.apply(before);
+    port = fleet.port();
+    a = &hosts.add(enrolling(fleet, "gw-a"));
+    REQUIRE(hosts.wait_applied(*a, fleet.version()));
+    REQUIRE(hosts.peers(*a) == keys_of(before.peers));
+  }
+  auto options = fleet_options(&enrolled);
+  options.identity = identity;
+  options.port = port;
+  options.enrolled = enrolled;
+  GatewayFleet again(std::move(options));
+  auto after = before;
+  after.peers.erase(after.peers.begin() + 1);
+  again.apply(after);
+  REQUIRE(hosts.wait_applied(*a, again.version()));
+  CHECK(hosts.peers(*a) == keys_of(after.peers));
+}
+
+TEST_CASE("fleet: a token enrols the name it was made for, once", "[fleet]") {
+  std::map<std::string, std::string> enrolled;
+  GatewayFleet fleet(fleet_options(&enrolled));
+  fleet.apply(agent_state(0, 2));
+  GatewayHosts hosts;
+  // The gateway asks for another name: the token's wins.
+  auto file = enrolling(fleet, "gw-a");
+  file.name = "something-else";
+  auto& a = hosts.add(file);
+  REQUIRE(hosts.wait_applied(a, fleet.version()));
+  REQUIRE(enrolled.size() == 1);
+  CHECK(enrolled.begin()->second == "gw-a");
+  CHECK_THROWS_WITH(fleet.enrolment_token("127.0.0.1", "gw-a", std::chrono::seconds(60)),
+                    Catch::Contains("enrolled already"));
+  // The gateway's acknowledgement reaches the controller a moment after
+  // the gateway applied the state.
+  auto status = fleet.status();
+  for (int i = 0; i < 500 && !(status.size() == 1 && status[0].current); ++i) {
+    std::this_thread::sleep_for(10ms);
+    status = fleet.status();
+  }
+  REQUIRE(status.size() == 1);
+  CHECK(status[0].name == "gw-a");
+  CHECK(status[0].connected);
+  CHECK(status[0].current);
+}
+
+TEST_CASE("fleet: a removed gateway is cut off and cannot come back", "[fleet]") {
+  std::map<std::string, std::string> enrolled;
+  GatewayFleet fleet(fleet_options(&enrolled));
+  fleet.apply(agent_state(0, 2));
+  GatewayHosts hosts;
+  auto& a = hosts.add(enrolling(fleet, "gw-a"));
+  REQUIRE(hosts.wait_applied(a, fleet.version()));
+  CHECK_FALSE(fleet.forget("gw-unknown"));
+  REQUIRE(fleet.forget("gw-a"));
+  CHECK(fleet.status().empty());
+  // Its next change is not sent to it, and nobody is waited for.
+  gw::GatewayChange add;
+  add.put = {agent_state(2, 1).peers.at(0)};
+  fleet.apply(add);
+  CHECK(fleet.last_answers().empty());
+  std::this_thread::sleep_for(1500ms);
+  CHECK(hosts.peers(a).size() == 2);
+  CHECK(fleet.status().empty());
 }

@@ -54,6 +54,23 @@ std::string some_token(const std::string& host = "vpn.example.org", std::uint16_
 
 }  // namespace
 
+TEST_CASE("agent enrol: a token that names the gateway gives it that name", "[agent]") {
+  // The controller expects the token's name in every hello: a gateway
+  // enrolled under its host name was refused at each reconnect.
+  TempDir tmp;
+  const agent::StateDir dir(tmp.path / "state");
+  channel::EnrolmentBook book;
+  auto token = book.issue("vpn.example.org", 7443, channel::Identity::generate().pin(),
+                          std::chrono::system_clock::now() + std::chrono::hours(1));
+  token.name = "gw-west";
+  CHECK(channel::EnrolmentToken::parse(token.encode()).name == "gw-west");
+  CHECK_THROWS_WITH(agent::enrol(dir, token.encode(), "gw-east", false),
+                    Catch::Contains("made for gateway 'gw-west'"));
+  CHECK_FALSE(dir.enrolled());
+  CHECK(agent::enrol(dir, token.encode(), "", false).controller.name == "gw-west");
+  CHECK(agent::enrol(dir, token.encode(), "gw-west", true).controller.name == "gw-west");
+}
+
 TEST_CASE("agent enrol: writes the channel key and the controller file, owner only", "[agent]") {
   TempDir tmp;
   const agent::StateDir dir(tmp.path / "state");

@@ -141,6 +141,16 @@ TEST_CASE("channel identity: pins, and the key file", "[channel]") {
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("channel identity: a seed kept elsewhere gives the same key back", "[channel]") {
+  const Identity one = Identity::generate();
+  auto seed = one.seed();
+  const Identity again = Identity::from_seed(seed);
+  CHECK(again.pin() == one.pin());
+  CHECK(pin_of(again.certificate()) == one.pin());
+  seed[0] ^= 1;
+  CHECK(Identity::from_seed(seed).pin() != one.pin());
+}
+
 TEST_CASE("channel transport: a client pinning the right key exchanges frames", "[channel]") {
   boost::asio::io_context io;
   Gateway gw;

@@ -76,6 +76,11 @@ export const en = {
   },
   format: {
     never: 'never',
+    // What a gateway host said about a change (controller role only).
+    gatewayApplied: (name: string, ms: number) => `gateway ${name}: done in ${ms} ms`,
+    gatewayFailed: (name: string, error: string) => `gateway ${name}: FAILED (${error})`,
+    gatewayUnreachable: (name: string) =>
+      `gateway ${name}: unreachable; it gets the change when it reconnects, and drops every device when its lease ends`,
     secondsAgo: (n: number) => `${n} s ago`,
     minutesAgo: (n: number) => `${n} min ago`,
     hoursAgo: (n: number) => `${n} h ago`,

@@ -78,6 +78,10 @@ export const es: Messages = {
   },
   format: {
     never: 'nunca',
+    gatewayApplied: (name, ms) => `pasarela ${name}: hecho en ${ms} ms`,
+    gatewayFailed: (name, error) => `pasarela ${name}: FALLÓ (${error})`,
+    gatewayUnreachable: (name) =>
+      `pasarela ${name}: inalcanzable; recibe el cambio al reconectarse, y deja fuera a todos los dispositivos cuando vence su concesión`,
     secondsAgo: (n) => `hace ${n} s`,
     minutesAgo: (n) => `hace ${n} min`,
     hoursAgo: (n) => `hace ${n} h`,

@@ -1,6 +1,7 @@
 // Words for numbers a person reads at a glance in the device list, in the
 // page's language.
 import { lang, t } from '../i18n';
+import type { GatewayAnswer } from '../types';
 
 export function ago(unixSeconds: number, nowMs: number = Date.now()): string {
   const f = t.format;
@@ -39,4 +40,18 @@ export function expiry(unixSeconds: number | null, nowMs: number = Date.now()): 
   if (s < 3600) return f.expiresMinutes(Math.ceil(s / 60));
   if (s < 48 * 3600) return f.expiresHours(Math.round(s / 3600));
   return f.expiresDays(Math.round(s / 86400));
+}
+
+// One line per gateway host for a change's answer; '' on a single box.
+export function gatewaySummary(answers: GatewayAnswer[] | undefined): string {
+  const f = t.format;
+  return (answers ?? [])
+    .map((a) =>
+      a.outcome === 'applied'
+        ? f.gatewayApplied(a.name, a.ms ?? 0)
+        : a.outcome === 'failed'
+          ? f.gatewayFailed(a.name, a.error ?? '')
+          : f.gatewayUnreachable(a.name),
+    )
+    .join('; ');
 }

@@ -7,10 +7,10 @@ import { ErrorText, Notice } from '../components/field';
 import { needPassword, PasswordField } from '../components/password_field';
 import { t } from '../i18n';
 import { useAction } from '../lib/action';
-import { dateTime, expiry } from '../lib/format';
+import { dateTime, expiry, gatewaySummary } from '../lib/format';
 import { accessBody, accessMode, checkReissue, parseList, type Access } from '../lib/forms';
 import { generateKeyPair } from '../lib/keys';
-import type { Device, NewDeviceAnswer } from '../types';
+import type { Device, NewDeviceAnswer, RevokeAnswer } from '../types';
 import { useShowConfig } from './show_config';
 
 const path = (d: Device) => `/members/${seg(d.member)}/devices/${seg(d.label)}`;
@@ -28,9 +28,11 @@ export function RevokeDialog({ device, onClose, onDone }: Closing & { device: De
   const m = t.dialogs;
   const revoke = () =>
     run(async () => {
-      await api('DELETE', path(device));
-      // picketd answers only once the interface no longer holds the peer.
-      onDone(m.revoked(device.member, device.label));
+      const answer = await api<RevokeAnswer>('DELETE', path(device));
+      // picketd answers only once the interface (or every connected
+      // gateway host) no longer holds the peer.
+      const gateways = gatewaySummary(answer.gateways);
+      onDone(m.revoked(device.member, device.label) + (gateways ? ` ${gateways}.` : ''));
     });
   return (
     <Dialog title={m.revokeTitle(device.member, device.label)} onClose={onClose}>

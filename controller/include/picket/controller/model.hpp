@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -10,6 +11,16 @@
 #include "picket/gateway/key.hpp"
 
 namespace picket::controller {
+
+// How one gateway host took a change (a controller drives gateways on
+// other hosts; a single box has none to report).
+struct GatewayAnswer {
+  enum class Outcome { applied, failed, unreachable };
+  std::string name;
+  Outcome outcome = Outcome::unreachable;
+  std::chrono::milliseconds took{0};  // applied or failed: from sending to the answer
+  std::string error;                  // failed: the gateway's words (no member data)
+};
 
 // The gateway's settings as stored. The private key lives in its own 0600
 // file next to the database, not in a row.

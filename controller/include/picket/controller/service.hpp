@@ -159,6 +159,10 @@ class Service {
   // and the first step of every stop: no peer may outlive the table. Throws
   // when the peers or the interface could not be removed (the table stays).
   void take_gateway_down();
+  // What each gateway host said about the changes since the last call
+  // (GatewayLink::take_answers); nullopt on a single box or when nothing
+  // was sent.
+  std::optional<std::vector<GatewayAnswer>> take_gateway_answers();
   // Puts a new gateway private key on the interface and its public key in the
   // settings, in one transaction (the caller has already stored the key
   // file). Every client config made before names the old public key and

@@ -69,6 +69,8 @@ struct EnrolResult {
 // already unless `force` (then the old identity is replaced: the
 // controller must enrol this gateway again). Throws Error with what was
 // wrong: a bad token, a bad name, a directory that cannot be written.
+// The name is the one the token names; else `name`; else the host's. A
+// `name` other than the token's is refused.
 EnrolResult enrol(const StateDir& dir, std::string_view token_text, const std::string& name,
                   bool force);
 

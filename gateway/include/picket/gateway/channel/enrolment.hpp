@@ -24,6 +24,9 @@ struct EnrolmentToken {
   std::uint16_t port = 0;
   std::string controller_pin;
   SecretKey secret;  // 32 random bytes (libsodium)
+  // The name the controller enrols the gateway under (is_gateway_name);
+  // empty: the gateway says which.
+  std::string name;
 
   std::string encode() const;
   // Throws ProtocolError saying what is wrong with the token (never quoting

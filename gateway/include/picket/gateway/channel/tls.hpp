@@ -2,7 +2,9 @@
 
 #include <openssl/types.h>
 
+#include <array>
 #include <boost/asio/ssl/context.hpp>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -35,6 +37,13 @@ class Identity {
   // Writes the private key to `file` with mode 0600 (beside it, synced,
   // then renamed into place). Throws Error.
   void save(const std::filesystem::path& file) const;
+  // For a side that keeps its key in a store of its own (picketd's
+  // database, sealed in locked mode) rather than in a file: the 32-byte
+  // Ed25519 seed. The caller wipes what seed() returns. from_seed throws
+  // Error for a seed OpenSSL refuses.
+  static constexpr std::size_t kSeedSize = 32;
+  static Identity from_seed(const std::array<std::uint8_t, kSeedSize>& seed);
+  std::array<std::uint8_t, kSeedSize> seed() const;
 
   // What the other side pins.
   const std::string& pin() const { return pin_; }

@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# picketd --role controller driving two gateway hosts (picket-gateway on the
+# userspace backend), each in a namespace of its own, with a member behind
+# each (wireguard-go). Checks what the README promises for the controller
+# role: a device added on the controller works through each gateway; a
+# revoke has left both gateways before the CLI returns, and says so per
+# gateway; a gateway cut off from its controller keeps serving until its
+# lease ends, then drops every peer, and resyncs to exactly the
+# controller's state when the link is back; a gateway restarted with an
+# empty memory gets everything back; kill -9 of a gateway and of the
+# controller during changes loses no acknowledged change and leaves no
+# gateway with a peer the controller does not want; a gateway's disk and
+# log hold no member label, key, address or endpoint after real traffic.
+# Usage: gateway_fleet.sh BUILD_DIR
+source "$(dirname "$0")/lib.sh"
+
+AGENT="$BIN_DIR/gateway/picket-gateway"
+[ -x "$AGENT" ] || fail "no picket-gateway in $BIN_DIR/gateway"
+CTL_NS="pkt-ctl-$ID"
+CTL_ADDRESS=172.31.252.1
+LEASE=8
+NAMES=(a b)
+declare -A NS GW_IFACE UP_ADDRESS MEMBER_NS MEMBER_IF OUTER MEMBER_OUTER AGENT_PID
+for g in "${NAMES[@]}"; do
+  NS[$g]="pkt-g$g-$ID"
+  GW_IFACE[$g]="p$g$ID"
+  MEMBER_NS[$g]="pkt-m$g-$ID"
+  MEMBER_IF[$g]="m$g$ID"
+  AGENT_PID[$g]=""
+done
+UP_ADDRESS[a]=172.31.251.2
+UP_ADDRESS[b]=172.31.251.6
+OUTER[a]=172.31.253.1
+OUTER[b]=172.31.253.5
+MEMBER_OUTER[a]=172.31.253.2
+MEMBER_OUTER[b]=172.31.253.6
+
+cleanup_fleet() {
+  local g pid ns
+  for g in "${NAMES[@]}"; do
+    [ -n "${AGENT_PID[$g]}" ] && kill -9 "${AGENT_PID[$g]}" 2>/dev/null
+  done
+  for ns in "$CTL_NS" "${NS[@]}" "${MEMBER_NS[@]}"; do
+    if ip netns list | grep_quiet -w "$ns"; then
+      for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
+      ip netns delete "$ns"
+    fi
+  done
+  for g in "${NAMES[@]}"; do
+    rm -f "/var/run/wireguard/${GW_IFACE[$g]}.sock" "/var/run/wireguard/${MEMBER_IF[$g]}.sock"
+  done
+}
+CLEANUP_HOOKS+=(cleanup_fleet)
+
+fail_fleet() {
+  local g
+  for g in "${NAMES[@]}"; do
+    [ -f "$WORK/agent-$g.log" ] && { echo "--- gateway $g log:" >&2; tail -n 20 "$WORK/agent-$g.log" >&2; }
+  done
+  fail "$@"
+}
+
+# The controller's namespace reaches both gateways; each gateway has its
+# member on a link of its own. The controller's address is on its loopback,
+# routed from each gateway over its own link, so one token names it.
+setup_fleet_network() {
+  ip netns add "$CTL_NS"
+  ip -n "$CTL_NS" link set lo up
+  ip -n "$CTL_NS" addr add "$CTL_ADDRESS/32" dev lo
+  local g i=0
+  for g in "${NAMES[@]}"; do
+    ip netns add "${NS[$g]}"
+    ip netns add "${MEMBER_NS[$g]}"
+    ip -n "${NS[$g]}" link set lo up
+    ip -n "${MEMBER_NS[$g]}" link set lo up
+    # controller <-> gateway
+    ip link add "c$g$ID" type veth peer name "u$g$ID"
+    ip link set "c$g$ID" netns "$CTL_NS"
+    ip link set "u$g$ID" netns "${NS[$g]}"
+    local base=$((i * 4))
+    ip -n "$CTL_NS" addr add "172.31.251.$((base + 1))/30" dev "c$g$ID"
+    ip -n "${NS[$g]}" addr add "${UP_ADDRESS[$g]}/30" dev "u$g$ID"
+    ip -n "$CTL_NS" link set "c$g$ID" up
+    ip -n "${NS[$g]}" link set "u$g$ID" up
+    ip -n "${NS[$g]}" route add "$CTL_ADDRESS/32" via "172.31.251.$((base + 1))"
+    # gateway <-> member
+    ip link add "o$g$ID" type veth peer name "i$g$ID"
+    ip link set "o$g$ID" netns "${NS[$g]}"
+    ip link set "i$g$ID" netns "${MEMBER_NS[$g]}"
+    ip -n "${NS[$g]}" addr add "${OUTER[$g]}/30" dev "o$g$ID"
+    ip -n "${MEMBER_NS[$g]}" addr add "${MEMBER_OUTER[$g]}/30" dev "i$g$ID"
+    ip -n "${NS[$g]}" link set "o$g$ID" up
+    ip -n "${MEMBER_NS[$g]}" link set "i$g$ID" up
+    i=$((i + 1))
+  done
+}
+
+start_controller() {
+  ip netns exec "$CTL_NS" "$PICKETD" --state-dir "$WORK/state" --socket "$WORK/picket.sock" \
+    --role controller --channel-host "$CTL_ADDRESS" --channel-port 51821 \
+    --gateway-answer-timeout 3000 --interface "pk$ID" --endpoint "${OUTER[a]}:51820" \
+    --api-port 0 --no-dns --drift-interval 1 >>"$WORK/picketd.log" 2>&1 &
+  PICKETD_PID=$!
+  for _ in $(seq 100); do
+    [ -S "$WORK/picket.sock" ] && picket status >/dev/null 2>&1 && return 0
+    kill -0 "$PICKETD_PID" 2>/dev/null || fail "picketd --role controller exited at start"
+    sleep 0.1
+  done
+  fail "picketd --role controller did not open its socket"
+}
+
+start_agent() {
+  local g=$1
+  ip netns exec "${NS[$g]}" "$AGENT" run --state-dir "$WORK/gw-$g" --interface "${GW_IFACE[$g]}" \
+    --backend userspace --uplink none --no-dns --lease "$LEASE" >>"$WORK/agent-$g.log" 2>&1 &
+  AGENT_PID[$g]=$!
+}
+
+enrol() {
+  local g=$1 token
+  token=$(picket gateway add "gw-$g" 2>/dev/null) || fail "picket gateway add gw-$g failed"
+  mkdir -p "$WORK/gw-$g"
+  printf '%s\n' "$token" | ip netns exec "${NS[$g]}" "$AGENT" enrol - --state-dir "$WORK/gw-$g" \
+    >>"$WORK/agent-$g.log" 2>&1 || fail_fleet "picket-gateway enrol failed on gw-$g"
+  start_agent "$g"
+}
+
+# gateway_keys G: the peers on gateway G's interface, sorted.
+gateway_keys() { ip netns exec "${NS[$1]}" wg show "${GW_IFACE[$1]}" peers 2>/dev/null | sort; }
+# The peers the controller wants: every enabled device's key.
+wanted_keys() {
+  picket --json device list | jq -r '.devices[] | select(.enabled) | .public_key' | sort
+}
+
+# Waits until both gateways are connected and hold the controller's version.
+wait_current() {
+  local what=$1
+  for _ in $(seq 150); do
+    [ "$(picket --json gateway list | jq '[.gateways[] | select(.connected and .current)] | length')" = 2 ] && return 0
+    sleep 0.2
+  done
+  picket gateway list >&2 || true
+  fail_fleet "the gateways did not become current ($what)"
+}
+
+# Each gateway holds exactly the peers the controller wants.
+check_exact() {
+  local what=$1 wanted g
+  wanted=$(wanted_keys)
+  for g in "${NAMES[@]}"; do
+    [ "$(gateway_keys "$g")" = "$wanted" ] ||
+      fail_fleet "gateway $g does not hold exactly the controller's peers ($what)"
+  done
+}
+
+# member_up G CONF: the member behind gateway G dials it with CONF.
+member_up() {
+  local g=$1 conf=$2 ns=${MEMBER_NS[$1]} ifname=${MEMBER_IF[$1]}
+  sed "s/^Endpoint = .*/Endpoint = ${OUTER[$g]}:51820/" "$conf" >"$WORK/member-$g.conf"
+  if ! ip -n "$ns" link show "$ifname" >/dev/null 2>&1; then
+    ip netns exec "$ns" wireguard-go "$ifname" >/dev/null 2>&1 || fail "wireguard-go did not start"
+  fi
+  wg-quick strip "$WORK/member-$g.conf" >"$WORK/member-$g.stripped"
+  ip netns exec "$ns" wg setconf "$ifname" "$WORK/member-$g.stripped"
+  ip -n "$ns" addr flush dev "$ifname"
+  local address
+  for address in $(sed -n 's/^Address = //p' "$WORK/member-$g.conf" | tr ',' ' '); do
+    ip -n "$ns" addr add "$address" dev "$ifname"
+  done
+  ip -n "$ns" link set "$ifname" up
+  ip -n "$ns" route replace 10.77.0.0/24 dev "$ifname"
+}
+member_reaches() {
+  local g=$1 tries=${2:-10}
+  for _ in $(seq "$tries"); do
+    ip netns exec "${MEMBER_NS[$g]}" ping -c1 -W1 10.77.0.1 >/dev/null 2>&1 && return 0
+  done
+  return 1
+}
+member_blocked() { ! ip netns exec "${MEMBER_NS[$1]}" ping -c3 -i0.5 -W1 10.77.0.1 >/dev/null 2>&1; }
+public_key_of() { picket --json device show "$1" "$2" | jq -r .public_key; }
+# What a gateway must never write down about a device: its key and addresses.
+MEMBER_DATA=()
+remember_device() {
+  local shown
+  shown=$(picket --json device show organizer "$1")
+  MEMBER_DATA+=("$(jq -r .public_key <<<"$shown")" "$(jq -r .ipv4 <<<"$shown")" "$(jq -r .ipv6 <<<"$shown")")
+}
+
+setup_fleet_network
+log "controller and two gateways enrol"
+start_controller
+picket gateway list | grep_quiet "No gateway is enrolled" || fail "a new controller lists gateways"
+enrol a
+enrol b
+wait_current "after enrolment"
+# A token is used once: a third host with gw-a's spent token gets nothing.
+ip netns exec "${NS[b]}" "$AGENT" enrol - --state-dir "$WORK/gw-spent" <<<"not a token" >/dev/null 2>&1 &&
+  fail "picket-gateway took a made-up token"
+
+log "a device added on the controller works through each gateway"
+picket member add organizer >/dev/null
+picket device add organizer phone --no-qr --conf "$WORK/phone.conf" >/dev/null
+wait_current "after the device was added"
+check_exact "after the device was added"
+for g in "${NAMES[@]}"; do
+  member_up "$g" "$WORK/phone.conf"
+  member_reaches "$g" 20 || fail_fleet "the member does not reach gateway $g's tunnel address"
+done
+PHONE_KEY=$(public_key_of organizer phone)
+remember_device phone
+
+log "a revoke has left both gateways before the CLI returns"
+answer=$(picket --json device revoke organizer phone)
+for g in "${NAMES[@]}"; do
+  [ "$(jq -r --arg n "gw-$g" '.gateways[] | select(.name == $n) | .outcome' <<<"$answer")" = applied ] ||
+    fail_fleet "the revoke's answer does not say gw-$g applied it: $answer"
+  gateway_keys "$g" | grep_quiet -F "$PHONE_KEY" && fail_fleet "gateway $g still has the revoked peer when the CLI returned"
+done
+for g in "${NAMES[@]}"; do member_blocked "$g" || fail_fleet "the revoked member still reaches gateway $g"; done
+picket device revoke organizer phone >/dev/null 2>&1 && fail "a second revoke of the same device succeeded"
+
+log "a gateway cut off from its controller serves until its lease ends, then drops every peer"
+picket device add organizer laptop --no-qr --conf "$WORK/laptop.conf" >/dev/null
+wait_current "after the laptop was added"
+remember_device laptop
+member_up a "$WORK/laptop.conf"
+member_reaches a 20 || fail_fleet "the laptop does not reach gateway a"
+ip -n "$CTL_NS" link set "ca$ID" down
+cut_at=$(date +%s)
+# While the lease runs, gateway a still serves.
+member_reaches a 3 || fail_fleet "gateway a stopped serving at once when its controller went away"
+picket device add organizer tablet --no-qr --conf "$WORK/tablet.conf" >/dev/null
+remember_device tablet
+answer=$(picket --json device disable organizer laptop)
+[ "$(jq -r '.gateways[] | select(.name == "gw-a") | .outcome' <<<"$answer")" = unreachable ] ||
+  fail_fleet "a change while gw-a is cut off does not say it is unreachable: $answer"
+[ "$(jq -r '.gateways[] | select(.name == "gw-b") | .outcome' <<<"$answer")" = applied ] ||
+  fail_fleet "a change while gw-a is cut off does not say gw-b applied it: $answer"
+for _ in $(seq $((LEASE * 4))); do
+  [ -z "$(gateway_keys a)" ] && break
+  sleep 0.5
+done
+[ -z "$(gateway_keys a)" ] || fail_fleet "gateway a kept its peers after its lease ended"
+[ $(($(date +%s) - cut_at)) -ge $((LEASE - 2)) ] || fail_fleet "gateway a dropped its peers before its lease ended"
+grep_quiet -i "lease" "$WORK/agent-a.log" || fail_fleet "gateway a's log does not say its lease ended"
+log "restored, it resyncs to exactly the controller's state"
+ip -n "$CTL_NS" link set "ca$ID" up
+wait_current "after the link came back"
+check_exact "after the link came back"
+member_up a "$WORK/tablet.conf"
+member_reaches a 20 || fail_fleet "the tablet does not reach gateway a after the resync"
+
+log "a gateway restarted with an empty memory gets everything back"
+kill -9 "${AGENT_PID[b]}"
+wait "${AGENT_PID[b]}" 2>/dev/null || true
+start_agent b
+wait_current "after gateway b restarted"
+check_exact "after gateway b restarted"
+
+log "kill -9 of a gateway and of the controller during changes"
+# What the CLI saw succeed: devices added (1) and revoked (0).
+declare -A acknowledged
+for i in $(seq 1 12); do
+  if picket device add organizer "d$i" --no-qr --conf "$WORK/d$i.conf" >/dev/null 2>&1; then
+    acknowledged[d$i]=1
+  fi
+  if [ "$i" = 4 ]; then kill -9 "${AGENT_PID[a]}"; wait "${AGENT_PID[a]}" 2>/dev/null || true; fi
+  if [ "$i" = 6 ]; then start_agent a; fi
+  if [ "$i" = 8 ]; then
+    kill -9 "$PICKETD_PID"
+    wait "$PICKETD_PID" 2>/dev/null || true
+    PICKETD_PID=""
+    start_controller
+  fi
+  if [ $((i % 3)) = 0 ] && picket device revoke organizer "d$((i - 1))" >/dev/null 2>&1; then
+    acknowledged[d$((i - 1))]=0
+  fi
+done
+wait_current "after the kills"
+check_exact "after the kills"
+for label in "${!acknowledged[@]}"; do
+  if [ "${acknowledged[$label]}" = 1 ]; then
+    picket device show organizer "$label" >/dev/null 2>&1 || fail "acknowledged device $label was lost"
+  else
+    picket device show organizer "$label" >/dev/null 2>&1 && fail "acknowledged revoke of $label was lost"
+  fi
+done
+
+log "nothing about members on a gateway's disk or in its log"
+stop_picketd
+for g in "${NAMES[@]}"; do
+  kill "${AGENT_PID[$g]}"
+  wait "${AGENT_PID[$g]}" 2>/dev/null || true
+  AGENT_PID[$g]=""
+  files=$(find "$WORK/gw-$g" -type f -printf '%f\n' | sort | tr '\n' ' ')
+  [ "$files" = "channel.key controller.json " ] || fail "gateway $g keeps more than its two files: $files"
+done
+secrets=(organizer phone laptop tablet "${MEMBER_DATA[@]}" "${MEMBER_OUTER[a]}" "${MEMBER_OUTER[b]}")
+for conf in "$WORK"/*.conf; do
+  secrets+=("$(sed -n 's/^PrivateKey = //p' "$conf")")
+done
+for g in "${NAMES[@]}"; do
+  for secret in "${secrets[@]}"; do
+    [ -n "$secret" ] || continue
+    if grep -r -F -q -- "$secret" "$WORK/gw-$g" "$WORK/agent-$g.log"; then
+      fail "gateway $g's disk or log holds member data: $secret"
+    fi
+  done
+done
+log "gateway fleet: every check passed"
