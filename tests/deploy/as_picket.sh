@@ -13,6 +13,21 @@ CAP_MASK=$(printf '%016x' $(((1 << 12) | (1 << 10))))
 
 proc_field() { sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status"; }
 
+# start_as_picket ROOT NETNS LOG COMMAND...: COMMAND, chrooted into ROOT, in
+# network namespace NETNS, as user picket with the units' capabilities, in
+# the background (its pid in STARTED_PID; ip, chroot and setpriv exec it, so
+# that is COMMAND's pid), stdout and stderr to LOG.
+STARTED_PID=""
+start_as_picket() {
+  local root=$1 ns=$2 out=$3
+  shift 3
+  ip netns exec "$ns" chroot "$root" setpriv --reuid picket --regid picket --init-groups \
+    --inh-caps "-all,+${CAPS//,/,+}" --ambient-caps "+${CAPS//,/,+}" \
+    --bounding-set "-all,+${CAPS//,/,+}" --no-new-privs \
+    "$@" >"$out" 2>&1 &
+  STARTED_PID=$!
+}
+
 check_picketd_as_picket() {
   log "picketd as user picket with the unit's capabilities"
   NETNS="pkt-deploy-$$"
@@ -20,11 +35,8 @@ check_picketd_as_picket() {
   ip -n "$NETNS" link set lo up
   # RuntimeDirectory=picket wireguard, RuntimeDirectoryMode=0700.
   in_root install -d -o picket -g picket -m 0700 /run/picket /run/wireguard
-  ip netns exec "$NETNS" chroot "$ROOT" setpriv --reuid picket --regid picket --init-groups \
-    --inh-caps "-all,+${CAPS//,/,+}" --ambient-caps "+${CAPS//,/,+}" \
-    --bounding-set "-all,+${CAPS//,/,+}" --no-new-privs \
-    /usr/sbin/picketd --config /etc/picket/picketd.conf >"$WORK/picketd.log" 2>&1 &
-  local pid=$!
+  start_as_picket "$ROOT" "$NETNS" "$WORK/picketd.log" /usr/sbin/picketd --config /etc/picket/picketd.conf
+  local pid=$STARTED_PID
   local up=""
   for _ in $(seq 150); do
     if [ -S "$ROOT/run/picket/picket.sock" ] && in_root picket init >/dev/null 2>&1; then up=1; break; fi

@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2034  # its variables are for the scripts that source it
-# Shared helpers for the deployment tests: a throw-away Debian 12 root made
+# Shared helpers for the deployment tests: throw-away Debian 12 roots made
 # from the cached debootstrap tarball, with the mounts dpkg and apt need.
 # Source it; everything created is undone on exit, also on failure or ^C.
 set -euo pipefail
@@ -16,8 +16,10 @@ CACHE=${PICKET_DEPLOY_CACHE:-/var/cache/picket-test-deploy}
 MIRROR=http://deb.debian.org/debian
 WORK=$(mktemp -d /tmp/picket-deploy.XXXXXX)
 ROOT="$WORK/root"
+ROOTS=()    # every root make_root unpacked, $ROOT among them
 MOUNTS=()
 NETNS=""
+NETNSES=()  # further network namespaces a test made
 
 log() { echo "== $*"; }
 fail() {
@@ -30,12 +32,14 @@ skip() {
   exit 77
 }
 
-# Processes whose root directory is inside $ROOT (a daemon a maintainer
-# script might have started despite policy-rc.d, or a test's picketd).
+# Processes whose root directory is one of the test's roots (a daemon a
+# maintainer script might have started despite policy-rc.d, or a test's
+# picketd or picket-gateway).
 chroot_pids() {
-  local link
+  local link dir
   for link in /proc/[0-9]*/root; do
-    [ "$(readlink "$link" 2>/dev/null)" = "$ROOT" ] && basename "$(dirname "$link")"
+    dir=$(readlink "$link" 2>/dev/null) || continue
+    case "$dir" in "$WORK"/*) basename "$(dirname "$link")" ;; esac
   done
   return 0
 }
@@ -43,10 +47,12 @@ chroot_pids() {
 cleanup() {
   local status=$?
   set +e
-  if [ -n "$NETNS" ] && ip netns list | grep_quiet -w "$NETNS"; then
-    for pid in $(ip netns pids "$NETNS" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
-    ip netns delete "$NETNS"
-  fi
+  local ns
+  for ns in "$NETNS" "${NETNSES[@]}"; do
+    [ -n "$ns" ] && ip netns list | grep_quiet -w "$ns" || continue
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
+    ip netns delete "$ns"
+  done
   for pid in $(chroot_pids); do kill -9 "$pid" 2>/dev/null; done
   local i
   for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
@@ -88,23 +94,38 @@ make_dev() {
   ln -s /proc/self/fd/2 "$dev/stderr"
 }
 
-# A fresh Debian 12 root in $ROOT, as a VPS provider hands it over.
+# A fresh Debian 12 root, as a VPS provider hands it over, in DIR (under
+# $WORK; default $ROOT).
 make_root() {
-  local tarball status=0
+  local root=${1:-$ROOT} tarball status=0
   tarball=$("$DEPLOY_DIR/base_root.sh" "$CACHE") || status=$?
   [ "$status" -ne 77 ] || skip "the Debian 12 base root cannot be built (base_root.sh says why, above)"
   [ "$status" -eq 0 ] || fail "base_root.sh could not build the Debian 12 base root"
-  mkdir -p "$ROOT"
-  tar -C "$ROOT" -xf "$tarball"
-  bind proc "$ROOT/proc" -t proc
-  make_dev "$ROOT/dev"
-  # Downloaded packages survive between runs; the installs stay real.
+  mkdir -p "$root"
+  tar -C "$root" -xf "$tarball"
+  bind proc "$root/proc" -t proc
+  make_dev "$root/dev"
+  # Downloaded packages survive between runs; the installs stay real. The
+  # first root writes the cache; later ones read it through an overlay with
+  # a writable layer of their own, so each has its own
+  # /var/cache/apt/archives/lock: apt in two roots at once (a play on
+  # several hosts) would otherwise fail on the other's lock. What they
+  # download beyond the first root's is not kept.
   mkdir -p "$CACHE/apt-archives/partial"
-  bind "$CACHE/apt-archives" "$ROOT/var/cache/apt/archives" --bind
-  cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+  if [ "${#ROOTS[@]}" -eq 0 ]; then
+    bind "$CACHE/apt-archives" "$root/var/cache/apt/archives" --bind
+  else
+    local layer
+    layer=$(mktemp -d "$WORK/apt-layer.XXXXXX")
+    mkdir "$layer/upper" "$layer/work"
+    bind overlay "$root/var/cache/apt/archives" -t overlay \
+      -o "lowerdir=$CACHE/apt-archives,upperdir=$layer/upper,workdir=$layer/work"
+  fi
+  ROOTS+=("$root")
+  cp /etc/resolv.conf "$root/etc/resolv.conf"
   # There is no init in a chroot: maintainer scripts must not start daemons.
-  printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
-  chmod 755 "$ROOT/usr/sbin/policy-rc.d"
+  printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
+  chmod 755 "$root/usr/sbin/policy-rc.d"
 }
 
 # The package under test: PICKET_DEPLOY_DEB, or one made now with cpack from

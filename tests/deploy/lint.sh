@@ -7,10 +7,13 @@ SOURCE_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 fail() { echo "FAIL: $*" >&2; exit 1; }
 cd "$SOURCE_DIR/ansible"
 
-ANSIBLE_NOCOLOR=1 ansible-playbook --syntax-check -i inventory.example.ini site.yml >/dev/null ||
-  fail "ansible-playbook --syntax-check"
+for inventory in inventory.example.ini inventory.fleet.example.ini; do
+  ANSIBLE_NOCOLOR=1 ansible-playbook --syntax-check -i "$inventory" site.yml >/dev/null ||
+    fail "ansible-playbook --syntax-check -i $inventory"
+done
 # --offline: no collection installs; Debian's ansible-lint makes no other requests.
-ansible-lint --offline --nocolor --profile production site.yml roles/picket ||
+# tests/deploy/enrol.yml: the role's enrolment tasks alone, for playbook_chroot.sh.
+ansible-lint --offline --nocolor --profile production site.yml roles/picket ../tests/deploy/enrol.yml ||
   fail "ansible-lint --profile production"
 
 for unit in picketd picket-gateway; do

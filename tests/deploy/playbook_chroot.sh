@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# The Ansible playbook applied for real to a fresh Debian 12 root (debootstrap,
-# reached through Ansible's chroot connection), twice: the package and its
-# dependencies installed by apt from the Debian archive, the unit enabled and
-# checked with systemd-analyze, sysctls, journal, upgrades and firewall files
-# written, file modes right, and nothing changed by the second run. Then the
-# installed picketd runs as user picket with only the unit's capabilities in
-# a network namespace, and root adds a device through its socket.
+# The Ansible playbook applied for real to fresh Debian 12 roots (debootstrap,
+# reached through Ansible's chroot connection), twice, from one inventory: a
+# single box (group picket), a controller (picket_controller) and two gateway
+# hosts (picket_gateways). The package and its dependencies installed by apt
+# from the Debian archive, the units enabled or not and checked with
+# systemd-analyze, sysctls, journal, upgrades and firewall files written,
+# file modes right, and nothing changed by the second run. Then the single
+# box's installed picketd runs as user picket with only the unit's
+# capabilities in a network namespace, and root adds a device through its
+# socket; and the controller's picketd and both gateways' picket-gateway run
+# likewise in namespaces of their own, the gateways enrolled by the role's
+# enrolment tasks, until the controller lists both connected (fleet_live.sh).
 # Usage: playbook_chroot.sh BUILD_DIR   (root; PICKET_DEPLOY_DEB=file to test a given package)
 # Exit 77 (CTest: skipped, not passed) when the Debian archive cannot be
 # reached or the base root cannot be built, with the reason on stdout.
@@ -25,8 +30,12 @@ log "package"
 make_package "$BUILD_DIR"
 "$DEPLOY_DIR/check_package.sh" "$DEB"
 
-log "fresh Debian 12 root"
+log "fresh Debian 12 roots: a single box, a controller, two gateways"
 make_root
+CTL="$WORK/ctl"
+GATEWAYS=(gw-a gw-b)
+make_root "$CTL"
+for gw in "${GATEWAYS[@]}"; do make_root "$WORK/$gw"; done
 
 # What a plain `apt-get install ./picket_*.deb` (Recommends on) would bring:
 # no kernel image, no DKMS. Only simulated; the playbook installs for real.
@@ -40,27 +49,52 @@ if grep -E '^Inst (linux-image|linux-headers|wireguard-dkms|dkms)' "$WORK/apt-pl
 fi
 echo "   a plain apt-get install would add $(grep -c '^Inst ' "$WORK/apt-plain.log") packages, no kernel"
 
+# The controller and gateways go by short names (the gateways' default
+# picket_gateway_name); ansible_host is the chroot directory.
+# picket_channel_host: the controller's address in fleet_live.sh's namespaces.
 cat >"$WORK/inventory.ini" <<EOF
 [picket]
-$ROOT ansible_connection=community.general.chroot ansible_python_interpreter=/usr/bin/python3
+$ROOT
+
+[picket_controller]
+ctl ansible_host=$CTL picket_channel_host=10.231.0.1
+
+[picket_gateways]
+gw-a ansible_host=$WORK/gw-a
+gw-b ansible_host=$WORK/gw-b
+
+[all:vars]
+ansible_connection=community.general.chroot
+ansible_python_interpreter=/usr/bin/python3
 EOF
+export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ANSIBLE_RETRY_FILES_ENABLED=0
 play() {
-  ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ANSIBLE_RETRY_FILES_ENABLED=0 \
-    ansible-playbook -i "$WORK/inventory.ini" "$SOURCE_DIR/ansible/site.yml" \
+  ansible-playbook -i "$WORK/inventory.ini" "$SOURCE_DIR/ansible/site.yml" \
     -e picket_deb="$DEB" -e picket_live_system=false \
     -e picket_endpoint_host=vpn.test.example -e picket_listen_port=51999 -e picket_api_port=8181
 }
-recap() { grep -A1 '^PLAY RECAP' "$1" | tail -n1; }
+# One line per host: "NAME : ok=.. changed=.. ...".
+recap() { sed -n '/^PLAY RECAP/,/^$/p' "$1" | grep ' : ok='; }
+# Every one of the $2 hosts in the recap of $1 matches the regex $3.
+every_host() {
+  [ "$(recap "$1" | grep -c ' : ok=')" -eq "$2" ] || return 1
+  ! recap "$1" | grep -Ev -- "$3" | grep_quiet .
+}
+show_recap() { recap "$1" | sed "s|^$WORK/||; s/  */ /g; s/^/   /"; }
 
 log "playbook, first run"
+run_start=$SECONDS
 play >"$WORK/run1.log" 2>&1 || { tail -n 40 "$WORK/run1.log" >&2; fail "the first run failed"; }
-echo "   $(recap "$WORK/run1.log")"
+show_recap "$WORK/run1.log"
+echo "   ($((SECONDS - run_start)) s)"
 log "playbook, second run"
+run_start=$SECONDS
 play >"$WORK/run2.log" 2>&1 || { tail -n 40 "$WORK/run2.log" >&2; fail "the second run failed"; }
-echo "   $(recap "$WORK/run2.log")"
-recap "$WORK/run2.log" | grep_quiet ' changed=0 ' ||
+show_recap "$WORK/run2.log"
+echo "   ($((SECONDS - run_start)) s)"
+every_host "$WORK/run2.log" 4 ' changed=0 ' ||
   { grep -B2 '^changed:' "$WORK/run2.log" >&2; fail "the second run changed something"; }
-recap "$WORK/run1.log" | grep -Eq ' changed=[1-9]' || fail "the first run changed nothing: did it run at all?"
+every_host "$WORK/run1.log" 4 ' changed=[1-9]' || fail "the first run changed nothing on some host: did it run at all?"
 
 log "what the playbook left"
 # Inside the root: names must come from its /etc/passwd, not the host's.
@@ -113,8 +147,14 @@ echo "   systemd-analyze security --offline=true: exposure $exposure"
 systemd-analyze security --offline=true --root="$ROOT" --threshold=20 picketd.service >/dev/null ||
   fail "exposure $exposure is above 2.0"
 
+source "$DEPLOY_DIR/fleet_checks.sh"
+check_fleet_files
+
 source "$DEPLOY_DIR/as_picket.sh"
 check_picketd_as_picket
+
+source "$DEPLOY_DIR/fleet_live.sh"
+check_fleet_live
 
 if [ "${PICKET_DEPLOY_VM:-0}" = 1 ]; then
   source "$DEPLOY_DIR/systemd_vm.sh"
