@@ -155,20 +155,9 @@ check_exact() {
 
 # member_up G CONF: the member behind gateway G dials it with CONF.
 member_up() {
-  local g=$1 conf=$2 ns=${MEMBER_NS[$1]} ifname=${MEMBER_IF[$1]}
-  sed "s/^Endpoint = .*/Endpoint = ${OUTER[$g]}:51820/" "$conf" >"$WORK/member-$g.conf"
-  if ! ip -n "$ns" link show "$ifname" >/dev/null 2>&1; then
-    ip netns exec "$ns" wireguard-go "$ifname" >/dev/null 2>&1 || fail "wireguard-go did not start"
-  fi
-  wg-quick strip "$WORK/member-$g.conf" >"$WORK/member-$g.stripped"
-  ip netns exec "$ns" wg setconf "$ifname" "$WORK/member-$g.stripped"
-  ip -n "$ns" addr flush dev "$ifname"
-  local address
-  for address in $(sed -n 's/^Address = //p' "$WORK/member-$g.conf" | tr ',' ' '); do
-    ip -n "$ns" addr add "$address" dev "$ifname"
-  done
-  ip -n "$ns" link set "$ifname" up
-  ip -n "$ns" route replace 10.77.0.0/24 dev "$ifname"
+  local g=$1
+  sed "s/^Endpoint = .*/Endpoint = ${OUTER[$g]}:51820/" "$2" >"$WORK/member-$g.conf"
+  wg_client_up "${MEMBER_NS[$g]}" "${MEMBER_IF[$g]}" "$WORK/member-$g.conf" "$WORK/member-$g.stripped"
 }
 member_reaches() {
   local g=$1 tries=${2:-10}

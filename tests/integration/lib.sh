@@ -137,23 +137,29 @@ qr_to_config() {
   zbarimg --raw -q "$image" 2>/dev/null | sed '${/^$/d}'
 }
 
-# Brings up (or re-configures) the member's wireguard-go interface from a
-# client config exactly as the QR code carries it.
-client_up() {
-  local conf="$WORK/$MEM_IF.conf"
-  cat >"$conf"
-  if ! ip -n "$MEM_NS" link show "$MEM_IF" >/dev/null 2>&1; then
-    ip netns exec "$MEM_NS" wireguard-go "$MEM_IF" >/dev/null 2>&1 || fail "wireguard-go did not start"
+# wg_client_up NS IFNAME CONF STRIPPED: brings up (or re-configures) a
+# wireguard-go client interface in NS from CONF exactly as the QR code
+# carries it; the wg form is kept in STRIPPED (for a rehandshake).
+wg_client_up() {
+  local ns=$1 ifname=$2 conf=$3 stripped=$4
+  if ! ip -n "$ns" link show "$ifname" >/dev/null 2>&1; then
+    ip netns exec "$ns" wireguard-go "$ifname" >/dev/null 2>&1 || fail "wireguard-go did not start"
   fi
-  wg-quick strip "$conf" >"$WORK/stripped.conf"
-  ip netns exec "$MEM_NS" wg setconf "$MEM_IF" "$WORK/stripped.conf"
-  ip -n "$MEM_NS" addr flush dev "$MEM_IF"
+  wg-quick strip "$conf" >"$stripped"
+  ip netns exec "$ns" wg setconf "$ifname" "$stripped"
+  ip -n "$ns" addr flush dev "$ifname"
   local address
   for address in $(sed -n 's/^Address = //p' "$conf" | tr ',' ' '); do
-    ip -n "$MEM_NS" addr add "$address" dev "$MEM_IF"
+    ip -n "$ns" addr add "$address" dev "$ifname"
   done
-  ip -n "$MEM_NS" link set "$MEM_IF" up
-  ip -n "$MEM_NS" route replace 10.77.0.0/24 dev "$MEM_IF"
+  ip -n "$ns" link set "$ifname" up
+  ip -n "$ns" route replace 10.77.0.0/24 dev "$ifname"
+}
+
+# The member's client, from the config on stdin.
+client_up() {
+  cat >"$WORK/$MEM_IF.conf"
+  wg_client_up "$MEM_NS" "$MEM_IF" "$WORK/$MEM_IF.conf" "$WORK/stripped.conf"
 }
 
 # Drops the client's sessions so the next packet starts a fresh handshake
