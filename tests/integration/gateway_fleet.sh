@@ -183,6 +183,7 @@ picket gateway list | grep_quiet "No gateway is enrolled" || fail "a new control
 enrol a
 enrol b
 wait_current "after enrolment"
+picket gateway add gw-a >/dev/null 2>&1 && fail "a second gateway could be promised the name gw-a"
 # A token is used once: a third host with gw-a's spent token gets nothing.
 ip netns exec "${NS[b]}" "$AGENT" enrol - --state-dir "$WORK/gw-spent" <<<"not a token" >/dev/null 2>&1 &&
   fail "picket-gateway took a made-up token"
@@ -275,6 +276,16 @@ for label in "${!acknowledged[@]}"; do
     picket device show organizer "$label" >/dev/null 2>&1 && fail "acknowledged revoke of $label was lost"
   fi
 done
+
+log "a removed gateway (a seized host) is shut out"
+picket gateway remove gw-b >/dev/null || fail "picket gateway remove gw-b failed"
+answer=$(picket --json device revoke organizer laptop)
+[ "$(jq -r '[.gateways[].name] | join(",")' <<<"$answer")" = gw-a ] ||
+  fail_fleet "a change after gw-b was removed still names it: $answer"
+sleep 2
+[ "$(picket --json gateway list | jq -r '[.gateways[].name] | join(",")')" = gw-a ] ||
+  fail_fleet "gw-b came back after it was removed"
+grep_quiet "gateway gw-b removed" "$WORK/picketd.log" || fail "the controller's log does not say gw-b was removed"
 
 log "nothing about members on a gateway's disk or in its log"
 stop_picketd

@@ -89,12 +89,9 @@ ControllerRole::ControllerRole(const ControllerRoleOptions& options, boost::asio
     }
     return out;
   };
+  // The fleet holds every enrolled name (the store's, and those whose
+  // record is still on its way): it alone refuses a taken one.
   hooks_.add = [this, &store](const std::string& name, std::chrono::seconds valid_for) {
-    for (const auto& gateway : list_gateways(store))
-      if (gateway.name == name)
-        throw api::ApiError(409, "gateway_exists",
-                            "a gateway named " + name +
-                                " is enrolled already; pick another name, or remove it first");
     const auto host = dial_host(store);
     channel::EnrolmentToken token;
     try {

@@ -89,6 +89,10 @@ Service::Service(Store& store, GatewayLink& link, gateway::SecretKey gateway_pri
   for (auto index : store_.used_host_indices()) pool_.reserve(index);
 }
 
+std::optional<std::vector<GatewayAnswer>> Service::take_gateway_answers() {
+  return link_.take_answers();
+}
+
 gateway::LinkSettings Service::link_settings() const {
   gateway::LinkSettings link;
   link.mtu = settings_.mtu;

@@ -50,10 +50,6 @@ void Service::take_gateway_down() {
   link_.teardown();
 }
 
-std::optional<std::vector<GatewayAnswer>> Service::take_gateway_answers() {
-  return link_.take_answers();
-}
-
 Settings Service::rotate_key(const gateway::SecretKey& next_private_key) {
   require_up();
   Settings next = settings_;
