@@ -1,5 +1,5 @@
 // JSON shapes of picketd's API (controller/src/api/json_codec.cpp).
-import type { ClientParameters } from './lib/client_config';
+import type { ClientParameters, GatewayEndpoint } from './lib/client_config';
 
 export interface Member {
   id: number;
@@ -48,6 +48,10 @@ export interface Settings {
   mtu: number;
   public_key: string;
   fingerprint: string;
+  // The gateway hosts members dial on a controller; empty on a single box,
+  // where endpoint and fingerprint above are what members use. Optional as
+  // in ClientParameters: an older picketd leaves it out.
+  gateways?: GatewayEndpoint[];
 }
 
 // What a gateway host said about a change (picketd --role controller only).

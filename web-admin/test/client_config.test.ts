@@ -3,6 +3,7 @@ import {
   clientRoutes,
   configFileName,
   MAX_SPLIT_ENTRIES,
+  memberConfigs,
   QR_MAX_BYTES,
   renderClientConfig,
   type ClientParameters,
@@ -98,3 +99,86 @@ describe('client config', () => {
     expect(configFileName('a very long member name', 'x')).toBe('a_very_long_mem.conf');
   });
 });
+
+const KEY_A = 'xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=';
+const KEY_B = 'TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=';
+const gateways = [
+  { name: 'gw-a', endpoint: '203.0.113.7:51820', public_key: KEY_A, fingerprint: 'c5d3 0ee6 0c2d 2a8c 9a4f' },
+  { name: 'gw-b', endpoint: '[2001:db8::9]:443', public_key: KEY_B, fingerprint: '4eb3 2f4a 83f8 d899 0a14' },
+];
+const device = (client: Partial<ClientParameters['client']>) => ({ member: 'alice', label: 'phone', ...answer(client) });
+
+describe('configs to hand out', () => {
+  const { privateKey } = generateKeyPair();
+
+  it('is the one config of today on a single box', () => {
+    for (const params of [device({ gateways: [] }), device({})]) {
+      const configs = memberConfigs(params, privateKey);
+      expect(configs).toEqual([
+        {
+          endpoint: 'vpn.example.org:51820',
+          publicKey: GATEWAY,
+          fingerprint: '6668 7aad f862 bd77 6c8f',
+          text: renderClientConfig(params, privateKey),
+          fileName: 'alice-phone.conf',
+        },
+      ]);
+    }
+  });
+
+  it('is one config per gateway, differing only in Endpoint and PublicKey', () => {
+    const params = device({ gateways });
+    const [a, b] = memberConfigs(params, privateKey);
+    expect(memberConfigs(params, privateKey)).toHaveLength(2);
+    const today = renderClientConfig(params, privateKey);
+    const swap = (key: string, endpoint: string) =>
+      today
+        .replace(`\nPublicKey = ${GATEWAY}\n`, `\nPublicKey = ${key}\n`)
+        .replace('\nEndpoint = vpn.example.org:51820\n', `\nEndpoint = ${endpoint}\n`);
+    expect(a.text).toBe(swap(KEY_A, '203.0.113.7:51820'));
+    expect(b.text).toBe(swap(KEY_B, '[2001:db8::9]:443'));
+    const linesA = a.text.split('\n');
+    const linesB = b.text.split('\n');
+    expect(linesA).toHaveLength(linesB.length);
+    const differing = linesA.filter((line, i) => line !== linesB[i]).map((line) => line.split(' = ')[0]);
+    expect(differing).toEqual(['PublicKey', 'Endpoint']);
+    expect([a.gateway, a.endpoint, a.publicKey, a.fingerprint, a.fileName]).toEqual([
+      'gw-a',
+      '203.0.113.7:51820',
+      KEY_A,
+      'c5d3 0ee6 0c2d 2a8c 9a4f',
+      'alice-phon-gw-a.conf',
+    ]);
+    expect([b.gateway, b.fingerprint, b.fileName]).toEqual(['gw-b', '4eb3 2f4a 83f8 d899 0a14', 'alice-phon-gw-b.conf']);
+  });
+
+  it("writes each gateway's config as the C++ renderer writes that endpoint and key", () => {
+    const params = device({ gateways, allowed_ips: ['10.0.0.0/8'], mtu: 1280 });
+    for (const [i, config] of memberConfigs(params, privateKey).entries()) {
+      const client = { ...params.client, endpoint: gateways[i].endpoint, gateway_public_key: gateways[i].public_key };
+      expect(config.text).toBe(cppRender({ ...params, client: { ...client, gateways: [] } }, privateKey));
+    }
+  });
+
+  it('names each file after its gateway, within the 15 characters the apps allow', () => {
+    expect(configFileName('alice', 'phone')).toBe('alice-phone.conf');
+    expect(configFileName('alice', 'phone', 'gw-a')).toBe('alice-phon-gw-a.conf');
+    expect(configFileName('bo', 'pc', 'gw-a')).toBe('bo-pc-gw-a.conf');
+    expect(configFileName('a very long member name', 'x', 'nl')).toBe('a_very_long_-nl.conf');
+    expect(configFileName('alice', 'phone', 'amsterdam-north-1')).toBe('alice-amsterdam.conf');
+  });
+
+  it('keeps downloads apart when long gateway names share their start', () => {
+    const long = ['amsterdam-north-1', 'amsterdam-north-2', 'gw-c'].map((name, i) => ({ ...gateways[i % 2], name }));
+    const names = memberConfigs(device({ gateways: long }), privateKey).map((c) => c.fileName);
+    expect(names).toEqual(['alic-amsterda+1.conf', 'alic-amsterda+2.conf', 'alice-phon-gw-c.conf']);
+    for (const name of names) expect(name).toMatch(/^[a-zA-Z0-9_=+.-]{1,15}\.conf$/);
+    // A dash dropped at the cut makes the two meet too.
+    const cut = ['amsterdam', 'amsterdam-x'].map((name, i) => ({ ...gateways[i], name }));
+    expect(memberConfigs(device({ gateways: cut }), privateKey).map((c) => c.fileName)).toEqual([
+      'alic-amsterda+1.conf',
+      'alic-amsterda+2.conf',
+    ]);
+  });
+});
+

@@ -3,10 +3,21 @@
 // or a closed tab asks first, and any navigation forgets it too.
 import { useMemo } from 'preact/hooks';
 import { t } from '../i18n';
-import { configFileName, renderClientConfig } from '../lib/client_config';
+import { memberConfigs, type MemberConfig } from '../lib/client_config';
 import { useLeaveWarning } from '../lib/leave_warning';
 import type { NewDeviceAnswer } from '../types';
 import { QrCode } from './qr_code';
+
+function download(config: MemberConfig) {
+  const url = URL.createObjectURL(new Blob([config.text], { type: 'text/plain' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = config.fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
 
 export function ConfigResult({
   answer,
@@ -17,21 +28,13 @@ export function ConfigResult({
   privateKey: string;
   onDone: () => void;
 }) {
-  const config = useMemo(() => renderClientConfig(answer, privateKey), [answer, privateKey]);
+  const configs = useMemo(() => memberConfigs(answer, privateKey), [answer, privateKey]);
   const name = `${answer.member} · ${answer.label}`;
   const m = t.config;
   useLeaveWarning();
-
-  function download() {
-    const url = URL.createObjectURL(new Blob([config], { type: 'text/plain' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = configFileName(answer.member, answer.label);
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-  }
+  // A single box has exactly one config and no gateway names: its page stays
+  // as it always was.
+  const single = configs.length === 1 && configs[0].gateway === undefined;
 
   return (
     <section aria-labelledby="config-title" class="config-result">
@@ -40,22 +43,56 @@ export function ConfigResult({
         {m.shownOnce}
       </p>
       <p>{m.howToScan}</p>
-      <QrCode text={config} label={m.qrLabel(name)} />
-      <p class="fingerprint">
-        {m.fingerprint}{' '}
-        <code data-testid="fingerprint">{answer.client.gateway_fingerprint}</code>
-      </p>
+      {single ? (
+        <>
+          <QrCode text={configs[0].text} label={m.qrLabel(name)} />
+          <p class="fingerprint">
+            {m.fingerprint} <code data-testid="fingerprint">{configs[0].fingerprint}</code>
+          </p>
+        </>
+      ) : (
+        <>
+          <p>{m.perGateway}</p>
+          <div class="gateway-configs">
+            {configs.map((config) => (
+              <GatewayConfig key={config.gateway} config={config} name={name} />
+            ))}
+          </div>
+        </>
+      )}
       <p class="muted">
         {m.address(answer.ipv4)} · {answer.client.allowed_ips.join(', ')}
       </p>
       <div class="button-row">
-        <button type="button" onClick={download}>
-          {m.download(configFileName(answer.member, answer.label))}
-        </button>
+        {single && (
+          <button type="button" onClick={() => download(configs[0])}>
+            {m.download(configs[0].fileName)}
+          </button>
+        )}
         <button type="button" class="primary" onClick={onDone}>
           {m.done}
         </button>
       </div>
+    </section>
+  );
+}
+
+// One gateway host's tunnel: kept short (a smaller code, a short label), as
+// on a phone the sections stack and the admin scrolls through all of them.
+function GatewayConfig({ config, name }: { config: MemberConfig; name: string }) {
+  const gateway = config.gateway!;
+  const m = t.config;
+  const id = `config-gateway-${gateway}`;
+  return (
+    <section aria-labelledby={id} class="gateway-config">
+      <h2 id={id}>{m.gatewayHeading(gateway, config.endpoint)}</h2>
+      <QrCode text={config.text} label={m.qrLabelGateway(name, gateway)} />
+      <p class="fingerprint">
+        {m.keyFingerprint} <code data-testid={`fingerprint-${gateway}`}>{config.fingerprint}</code>
+      </p>
+      <button type="button" onClick={() => download(config)}>
+        {m.download(config.fileName)}
+      </button>
     </section>
   );
 }

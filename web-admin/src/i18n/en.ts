@@ -149,6 +149,11 @@ export const en = {
     howToScan: 'In the WireGuard app: Add tunnel → Scan from QR code.',
     qrLabel: (name: string) => `WireGuard configuration for ${name}`,
     fingerprint: 'Gateway key fingerprint, to compare with the member in person:',
+    perGateway:
+      'Each gateway below is a separate tunnel in the WireGuard app. The member scans the code of every gateway they will use, and switches to another if one is blocked or seized. Compare each key fingerprint with the member in person.',
+    gatewayHeading: (gateway: string, endpoint: string) => `Gateway ${gateway} (${endpoint})`,
+    qrLabelGateway: (name: string, gateway: string) => `WireGuard configuration for ${name} through gateway ${gateway}`,
+    keyFingerprint: 'Key fingerprint:',
     address: (ip: string) => `Address ${ip}`,
     download: (file: string) => `Download ${file}`,
     done: 'Done, forget the key',
@@ -400,6 +405,10 @@ export const en = {
     title: 'Settings',
     gateway: 'Gateway',
     fingerprint: 'Gateway key fingerprint',
+    gatewayHosts: 'Gateway hosts members dial',
+    gatewayHostsText:
+      "Members' configs use these hosts' endpoints and keys, not the endpoint and fingerprint above. Read members the fingerprint of each gateway they use, in person.",
+    keyFingerprint: 'Key fingerprint:',
     interface: 'Interface',
     interfaceValue: (name: string, port: number) => `${name}, UDP port ${port}`,
     subnets: 'Tunnel subnets',

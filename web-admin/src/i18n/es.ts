@@ -151,6 +151,11 @@ export const es: Messages = {
     howToScan: 'En la aplicación WireGuard: Añadir túnel → Escanear código QR.',
     qrLabel: (name) => `Configuración de WireGuard para ${name}`,
     fingerprint: 'Huella de la clave de la pasarela, para comprobarla en persona con el miembro:',
+    perGateway:
+      'Cada pasarela de abajo es un túnel distinto en la aplicación WireGuard. El miembro escanea el código de cada pasarela que vaya a usar y, si bloquean o incautan una, se pasa a otra. Compruebe en persona con el miembro la huella de cada clave.',
+    gatewayHeading: (gateway, endpoint) => `Pasarela ${gateway} (${endpoint})`,
+    qrLabelGateway: (name, gateway) => `Configuración de WireGuard para ${name} a través de la pasarela ${gateway}`,
+    keyFingerprint: 'Huella de la clave:',
     address: (ip) => `Dirección ${ip}`,
     download: (file) => `Descargar ${file}`,
     done: 'Hecho, olvidar la clave',
@@ -404,6 +409,10 @@ export const es: Messages = {
     title: 'Ajustes',
     gateway: 'Pasarela',
     fingerprint: 'Huella de la clave de la pasarela',
+    gatewayHosts: 'Pasarelas a las que se conectan los miembros',
+    gatewayHostsText:
+      'Las configuraciones de los miembros usan la dirección y la clave de estas pasarelas, no la dirección ni la huella de arriba. Lea en persona a cada miembro la huella de cada pasarela que use.',
+    keyFingerprint: 'Huella de la clave:',
     interface: 'Interfaz',
     interfaceValue: (name, port) => `${name}, puerto UDP ${port}`,
     subnets: 'Subredes del túnel',

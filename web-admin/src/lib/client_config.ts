@@ -3,6 +3,16 @@
 // compares the two. Only keys every official app accepts, LF line ends,
 // no byte order mark.
 
+// One gateway host of a controller (picketd --role controller) as members
+// reach it: a member's config for it differs from the others only in
+// Endpoint and the [Peer] PublicKey. Not secret.
+export interface GatewayEndpoint {
+  name: string;
+  endpoint: string;
+  public_key: string;
+  fingerprint: string;
+}
+
 // What the API returns for a new or reissued device: the device fields plus
 // the `client` object (controller/src/api/json_codec.cpp).
 export interface ClientParameters {
@@ -17,6 +27,11 @@ export interface ClientParameters {
     allowed_ips: string[];
     keepalive: number;
     mtu: number;
+    // Empty on a single box. On a controller, endpoint and the gateway key
+    // above belong to no host a member can dial: a config is made for each
+    // of these instead. Optional because a picketd from before controllers
+    // leaves it out (the browser test may serve this page next to one).
+    gateways?: GatewayEndpoint[];
   };
 }
 
@@ -130,8 +145,70 @@ export function renderClientConfig(params: ClientParameters, privateKey: string)
 }
 
 // A file name the apps show as the tunnel name: they allow 15 characters of
-// [a-zA-Z0-9_=+.-].
-export function configFileName(member: string, device: string): string {
-  const name = `${member}-${device}`.replace(/[^a-zA-Z0-9_=+.-]/g, '_').slice(0, 15);
-  return `${name}.conf`;
+// [a-zA-Z0-9_=+.-]. With a gateway its name goes last and whole up to 10
+// characters, since it is what tells the member's tunnels apart; the
+// member and device give way first (alice-phon-gw-a.conf).
+const TUNNEL_NAME = 15;
+const GATEWAY_PART = 10;
+const tunnelChars = (text: string) => text.replace(/[^a-zA-Z0-9_=+.-]/g, '_');
+
+export function configFileName(member: string, device: string, gateway?: string): string {
+  const name = tunnelChars(`${member}-${device}`);
+  if (gateway === undefined) return `${name.slice(0, TUNNEL_NAME)}.conf`;
+  // A name cut at a dash would end in one (amsterdam-north → amsterdam-).
+  const suffix = `-${tunnelChars(gateway).slice(0, GATEWAY_PART).replace(/-+$/, '')}`;
+  return `${name.slice(0, TUNNEL_NAME - suffix.length)}${suffix}.conf`;
+}
+
+// One config to hand out: the only one on a single box (no gateway), or the
+// one for a gateway host of a controller.
+export interface MemberConfig {
+  gateway?: string;
+  endpoint: string;
+  publicKey: string;
+  fingerprint: string;
+  text: string;
+  fileName: string;
+}
+
+// Every config a new or reissued device needs, from picketd's answer: one per
+// gateway host, the same but for Endpoint and PublicKey, or on a single box
+// exactly the one it always had.
+export function memberConfigs(
+  answer: ClientParameters & { member: string; label: string },
+  privateKey: string,
+): MemberConfig[] {
+  const c = answer.client;
+  const gateways = c.gateways ?? [];
+  if (gateways.length === 0) {
+    return [
+      {
+        endpoint: c.endpoint,
+        publicKey: c.gateway_public_key,
+        fingerprint: c.gateway_fingerprint,
+        text: renderClientConfig(answer, privateKey),
+        fileName: configFileName(answer.member, answer.label),
+      },
+    ];
+  }
+  const names = gateways.map((g) => configFileName(answer.member, answer.label, g.name));
+  return gateways.map((g, i) => {
+    const client = { ...c, endpoint: g.endpoint, gateway_public_key: g.public_key };
+    // Two long gateway names can share their first 10 characters; the
+    // position after a '+' (which gateway names never hold) keeps the two
+    // downloads, and the tunnels they name, apart.
+    const clash = names.indexOf(names[i]) !== names.lastIndexOf(names[i]);
+    const place = `+${i + 1}`;
+    const fileName = clash
+      ? configFileName(answer.member, answer.label, g.name.slice(0, GATEWAY_PART - place.length) + place)
+      : names[i];
+    return {
+      gateway: g.name,
+      endpoint: g.endpoint,
+      publicKey: g.public_key,
+      fingerprint: g.fingerprint,
+      text: renderClientConfig({ ...answer, client }, privateKey),
+      fileName,
+    };
+  });
 }

@@ -10,7 +10,7 @@ import { needPassword, PasswordField } from '../components/password_field';
 import { t } from '../i18n';
 import { useAction } from '../lib/action';
 import { configFitsQr, accessBody, parseList as parseRoutes, splitList } from '../lib/forms';
-import { renderClientConfig } from '../lib/client_config';
+import { memberConfigs } from '../lib/client_config';
 import { generateKeyPair } from '../lib/keys';
 import { labelProblem, noteProblem } from '../lib/validate';
 import type { Member, NewDeviceAnswer } from '../types';
@@ -65,9 +65,10 @@ export function AddDevice({ onCancel }: { onCancel: () => void }) {
     if (group !== null) body.group = group;
     const path = `/members/${seg(member.trim())}/devices`;
     const answer = await api<NewDeviceAnswer>('POST', path, body);
-    // Within the limit every config fits; should one not, the device must
-    // not stay on the interface with a config nobody can scan.
-    if (!configFitsQr(renderClientConfig(answer, keys.privateKey))) {
+    // Within the limit every config fits; should one not (on a controller,
+    // the one for any gateway host), the device must not stay on the
+    // interface with a config nobody can scan.
+    if (!memberConfigs(answer, keys.privateKey).every((config) => configFitsQr(config.text))) {
       await api('DELETE', `${path}/${seg(answer.label)}`);
       throw new Error(m.tooLong);
     }

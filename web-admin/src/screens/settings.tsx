@@ -2,7 +2,7 @@
 // members' DNS resolver (upstream, blocklists, block answer, zone), member
 // isolation, cutting off every device (burn), and the panic wipe. Each part
 // saves on its own, so an error in one says which part it is about.
-import type { ComponentChildren } from 'preact';
+import { Fragment, type ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, errorText, isUnknownPath } from '../api';
 import { TypedConfirmDialog } from '../components/dialog';
@@ -10,6 +10,7 @@ import { Choices, ErrorText, Field, Notice, TextArea, VerbatimField } from '../c
 import { needPassword, PasswordField } from '../components/password_field';
 import { t } from '../i18n';
 import { useAction } from '../lib/action';
+import type { GatewayEndpoint } from '../lib/client_config';
 import { BURN_PHRASE, ROTATE_PHRASE, dnsChange, dnsForm, parseList, typedPhrase, WIPE_PHRASE, type DnsForm, type DnsSettings } from '../lib/forms';
 import type { Settings } from '../types';
 
@@ -67,6 +68,7 @@ function GatewaySettings() {
           </dd>
         </dl>
       )}
+      {settings?.gateways && settings.gateways.length > 0 && <GatewayHosts gateways={settings.gateways} />}
       <form onSubmit={save} aria-label={t.settings.gatewayForm}>
         <Field
           id="settings-endpoint"
@@ -90,6 +92,30 @@ function GatewaySettings() {
         </button>
       </form>
     </section>
+  );
+}
+
+// On a controller: the hosts members actually dial, read-only (they enrol
+// on the server), with the fingerprints an admin reads to members in person.
+export function GatewayHosts({ gateways }: { gateways: GatewayEndpoint[] }) {
+  return (
+    <>
+      <h3>{t.settings.gatewayHosts}</h3>
+      <p class="muted">{t.settings.gatewayHostsText}</p>
+      <dl class="details gateway-hosts">
+        {gateways.map((g) => (
+          <Fragment key={g.name}>
+            <dt>{g.name}</dt>
+            <dd>
+              <code>{g.endpoint}</code>
+              <div>
+                {t.settings.keyFingerprint} <code data-testid={`settings-fingerprint-${g.name}`}>{g.fingerprint}</code>
+              </div>
+            </dd>
+          </Fragment>
+        ))}
+      </dl>
+    </>
   );
 }
 
