@@ -144,7 +144,8 @@ int main(int argc, char** argv) {
   fleet.apply(state);
   Hosts hosts;
   const auto enrol = [&](const std::string& name) {
-    const auto token = fleet.enrolment_token("127.0.0.1", name, std::chrono::seconds(60));
+    const auto token = fleet.enrolment_token("127.0.0.1", name, name + ".example.org:51820",
+                                             std::chrono::seconds(60));
     return gw::agent::ControllerFile{"127.0.0.1", fleet.port(), fleet.pin(), name, token.secret};
   };
   start = Clock::now();

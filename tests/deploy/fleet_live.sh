@@ -114,7 +114,7 @@ check_fleet_live() {
   fi
   chroot "$CTL" picket gateway list | sed 's/  pin .*//; s/^/   controller: /'
 
-  local listing left
+  local listing left keys=()
   for gw in "${GATEWAYS[@]}"; do
     root="$WORK/$gw"
     ns="pkt-$gw-$$"
@@ -123,6 +123,20 @@ check_fleet_live() {
     [ "$listing" = "$device_key" ] || fail "$gw: picket0's peers are '$listing', not the member's device"
     [ "$(ip netns exec "$ns" chroot "$root" wg show picket0 listen-port)" = 51999 ] ||
       fail "$gw: picket0 does not listen on the controller's port 51999"
+    # Its own WireGuard key (the controller's listing), and the endpoint
+    # the role passed: its picket_endpoint_host and the listen port.
+    local own want
+    own=$(ip netns exec "$ns" chroot "$root" wg show picket0 public-key)
+    want=$(chroot "$CTL" picket --json gateway list | python3 -c '
+import json, sys
+g = [g for g in json.load(sys.stdin)["gateways"] if g["name"] == sys.argv[1]][0]
+print(g["public_key"], g["endpoint"])' "$gw")
+    [ "${want% *}" = "$own" ] || fail "$gw: picket0's key $own is not the one the controller lists (${want% *})"
+    case "${want#* }" in 10.231.?.2:51999) ;; *) fail "$gw: members would dial '${want#* }'" ;; esac
+    keys+=("$own")
+    grep -rqF "$(ip netns exec "$ns" chroot "$root" wg show picket0 private-key)" \
+      "$root"/{etc,var,root,tmp,run,home,srv,opt} 2>/dev/null &&
+      fail "$gw: its WireGuard private key is on its disk"
     # Admitted: the one-time secret is gone; two files, root-written, the service's.
     grep_quiet enrolment_secret "$root/var/lib/picket-gateway/controller.json" &&
       fail "$gw: controller.json still holds the enrolment secret"
@@ -135,6 +149,9 @@ check_fleet_live() {
     [ -z "$left" ] || fail "$gw: the member's key or label is in $left"
     [ -z "$(chroot "$root" find /var/lib/picket -mindepth 1)" ] || fail "$gw: /var/lib/picket is not empty"
   done
+
+  [ "$(printf '%s\n' "${keys[@]}" | sort -u | wc -l)" = "${#GATEWAYS[@]}" ] ||
+    fail "two gateways share a WireGuard key"
 
   fleet_enrol enrol2.log
   every_host "$WORK/enrol2.log" "${#GATEWAYS[@]}" ' changed=0 ' ||

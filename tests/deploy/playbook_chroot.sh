@@ -51,7 +51,8 @@ echo "   a plain apt-get install would add $(grep -c '^Inst ' "$WORK/apt-plain.l
 
 # The controller and gateways go by short names (the gateways' default
 # picket_gateway_name); ansible_host is the chroot directory.
-# picket_channel_host: the controller's address in fleet_live.sh's namespaces.
+# picket_channel_host: the controller's address in fleet_live.sh's namespaces;
+# each gateway's picket_endpoint_host, its address there.
 cat >"$WORK/inventory.ini" <<EOF
 [picket]
 $ROOT
@@ -60,8 +61,8 @@ $ROOT
 ctl ansible_host=$CTL picket_channel_host=10.231.0.1
 
 [picket_gateways]
-gw-a ansible_host=$WORK/gw-a
-gw-b ansible_host=$WORK/gw-b
+gw-a ansible_host=$WORK/gw-a picket_endpoint_host=10.231.1.2
+gw-b ansible_host=$WORK/gw-b picket_endpoint_host=10.231.2.2
 
 [all:vars]
 ansible_connection=community.general.chroot

@@ -2,7 +2,10 @@
 # picketd --role controller driving two gateway hosts (picket-gateway on the
 # userspace backend), each in a namespace of its own, with a member behind
 # each (wireguard-go). Checks what the README promises for the controller
-# role: a device added on the controller works through each gateway; a
+# role: no device is added while no gateway could take it; a device added
+# on the controller gets one config per gateway (its endpoint, its own
+# WireGuard key, its fingerprint; one gateway's config does not work at
+# another) and works through each gateway; a
 # revoke has left both gateways before the CLI returns, and says so per
 # gateway; a gateway cut off from its controller keeps serving until its
 # lease ends, then drops every peer, and resyncs to exactly the
@@ -118,7 +121,8 @@ start_agent() {
 
 enrol() {
   local g=$1 token
-  token=$(picket gateway add "gw-$g" 2>/dev/null) || fail "picket gateway add gw-$g failed"
+  token=$(picket gateway add "gw-$g" --endpoint "${OUTER[$g]}:51820" 2>/dev/null) ||
+    fail "picket gateway add gw-$g failed"
   mkdir -p "$WORK/gw-$g"
   printf '%s\n' "$token" | ip netns exec "${NS[$g]}" "$AGENT" enrol - --state-dir "$WORK/gw-$g" \
     >>"$WORK/agent-$g.log" 2>&1 || fail_fleet "picket-gateway enrol failed on gw-$g"
@@ -153,12 +157,15 @@ check_exact() {
   done
 }
 
-# member_up G CONF: the member behind gateway G dials it with CONF.
+# member_up G CONF: the member behind gateway G dials it with CONF, as
+# the CLI wrote it (each gateway's config names that gateway's endpoint).
 member_up() {
   local g=$1
-  sed "s/^Endpoint = .*/Endpoint = ${OUTER[$g]}:51820/" "$2" >"$WORK/member-$g.conf"
+  cp "$2" "$WORK/member-$g.conf"
   wg_client_up "${MEMBER_NS[$g]}" "${MEMBER_IF[$g]}" "$WORK/member-$g.conf" "$WORK/member-$g.stripped"
 }
+# gateway_public_key G: the key gateway G's interface answers with.
+gateway_public_key() { ip netns exec "${NS[$1]}" wg show "${GW_IFACE[$1]}" public-key; }
 member_reaches() {
   local g=$1 tries=${2:-10}
   for _ in $(seq "$tries"); do
@@ -180,21 +187,49 @@ setup_fleet_network
 log "controller and two gateways enrol"
 start_controller
 picket gateway list | grep_quiet "No gateway is enrolled" || fail "a new controller lists gateways"
+picket member add organizer >/dev/null
+picket device add organizer early --no-qr --conf "$WORK/early.conf" >"$WORK/early.out" 2>&1 &&
+  fail "a device was added while no gateway could take it"
+grep_quiet "no gateway host is enrolled" "$WORK/early.out" || fail "the refusal does not say why: $(cat "$WORK/early.out")"
+[ "$(picket --json device list | jq '.devices | length')" = 0 ] || fail "the refused device was kept"
 enrol a
 enrol b
 wait_current "after enrolment"
-picket gateway add gw-a >/dev/null 2>&1 && fail "a second gateway could be promised the name gw-a"
+picket gateway add gw-a --endpoint 172.31.253.9:51820 >/dev/null 2>&1 &&
+  fail "a second gateway could be promised the name gw-a"
+picket gateway add gw-c --endpoint 127.0.0.1:51820 >/dev/null 2>&1 &&
+  fail "a gateway could be given an endpoint no phone can dial"
 # A token is used once: a third host with gw-a's spent token gets nothing.
 ip netns exec "${NS[b]}" "$AGENT" enrol - --state-dir "$WORK/gw-spent" <<<"not a token" >/dev/null 2>&1 &&
   fail "picket-gateway took a made-up token"
 
-log "a device added on the controller works through each gateway"
-picket member add organizer >/dev/null
-picket device add organizer phone --no-qr --conf "$WORK/phone.conf" >/dev/null
+log "a device added on the controller gets one config per gateway and works through each"
+picket device add organizer phone --no-qr --conf "$WORK/phone.conf" >"$WORK/phone.out"
 wait_current "after the device was added"
 check_exact "after the device was added"
+[ ! -e "$WORK/phone.conf" ] || fail "a controller wrote a config that names no gateway"
+GATEWAY_SECRETS=()
 for g in "${NAMES[@]}"; do
-  member_up "$g" "$WORK/phone.conf"
+  conf="$WORK/phone-gw-$g.conf"
+  [ -f "$conf" ] || fail "no config for gw-$g: $(ls "$WORK")"
+  grep_quiet -Fx "Endpoint = ${OUTER[$g]}:51820" "$conf" || fail "the config for gw-$g does not dial it"
+  grep_quiet -Fx "PublicKey = $(gateway_public_key "$g")" "$conf" ||
+    fail "the config for gw-$g does not name the key gw-$g answers with"
+  fingerprint=$(picket --json gateway list | jq -r --arg n "gw-$g" '.gateways[] | select(.name == $n) | .fingerprint')
+  grep_quiet -F "Gateway gw-$g: key fingerprint (check it in person) $fingerprint" "$WORK/phone.out" ||
+    fail "the CLI does not give gw-$g's fingerprint"
+  GATEWAY_SECRETS+=("$(ip netns exec "${NS[$g]}" wg show "${GW_IFACE[$g]}" private-key)")
+done
+[ "$(gateway_public_key a)" != "$(gateway_public_key b)" ] || fail "the two gateways share a WireGuard key"
+# The configs differ in Endpoint and PublicKey only.
+[ "$(diff "$WORK/phone-gw-a.conf" "$WORK/phone-gw-b.conf" | grep -c '^[<>]')" = 4 ] ||
+  fail "the two configs differ in more than Endpoint and PublicKey"
+# gw-b's config, pointed at gw-a, names a key gw-a does not hold: no tunnel.
+sed "s/^Endpoint = .*/Endpoint = ${OUTER[a]}:51820/" "$WORK/phone-gw-b.conf" >"$WORK/crossed.conf"
+member_up a "$WORK/crossed.conf"
+member_reaches a 3 && fail_fleet "gw-b's config works at gw-a: the gateways do not have keys of their own"
+for g in "${NAMES[@]}"; do
+  member_up "$g" "$WORK/phone-gw-$g.conf"
   member_reaches "$g" 20 || fail_fleet "the member does not reach gateway $g's tunnel address"
 done
 PHONE_KEY=$(public_key_of organizer phone)
@@ -214,7 +249,7 @@ log "a gateway cut off from its controller serves until its lease ends, then dro
 picket device add organizer laptop --no-qr --conf "$WORK/laptop.conf" >/dev/null
 wait_current "after the laptop was added"
 remember_device laptop
-member_up a "$WORK/laptop.conf"
+member_up a "$WORK/laptop-gw-a.conf"
 member_reaches a 20 || fail_fleet "the laptop does not reach gateway a"
 ip -n "$CTL_NS" link set "ca$ID" down
 cut_at=$(date +%s)
@@ -238,7 +273,7 @@ log "restored, it resyncs to exactly the controller's state"
 ip -n "$CTL_NS" link set "ca$ID" up
 wait_current "after the link came back"
 check_exact "after the link came back"
-member_up a "$WORK/tablet.conf"
+member_up a "$WORK/tablet-gw-a.conf"
 member_reaches a 20 || fail_fleet "the tablet does not reach gateway a after the resync"
 
 log "a gateway restarted with an empty memory gets everything back"
@@ -296,7 +331,9 @@ for g in "${NAMES[@]}"; do
   files=$(find "$WORK/gw-$g" -type f -printf '%f\n' | sort | tr '\n' ' ')
   [ "$files" = "channel.key controller.json " ] || fail "gateway $g keeps more than its two files: $files"
 done
-secrets=(organizer phone laptop tablet "${MEMBER_DATA[@]}" "${MEMBER_OUTER[a]}" "${MEMBER_OUTER[b]}")
+# ...nor its own WireGuard key: the controller pushes it at each connect.
+secrets=(organizer phone laptop tablet "${MEMBER_DATA[@]}" "${MEMBER_OUTER[a]}" "${MEMBER_OUTER[b]}"
+  "${GATEWAY_SECRETS[@]}")
 for conf in "$WORK"/*.conf; do
   secrets+=("$(sed -n 's/^PrivateKey = //p' "$conf")")
 done

@@ -15,7 +15,10 @@ namespace picket::controller::api {
 struct GatewayHooks {
   struct Entry {
     std::string name;
-    std::string pin;  // of the gateway's channel key: not secret
+    std::string pin;          // of the gateway's channel key: not secret
+    std::string endpoint;     // where members dial it
+    std::string public_key;   // its WireGuard key, base64
+    std::string fingerprint;  // of that key, for checking in person
     std::int64_t created_at = 0;
     bool connected = false;
     bool current = false;  // it holds the controller's version
@@ -30,7 +33,9 @@ struct GatewayHooks {
   };
   std::function<std::vector<Entry>()> list;
   // Throws ApiError (409 gateway_exists) when the name is taken.
-  std::function<Token(const std::string& name, std::chrono::seconds valid_for)> add;
+  std::function<Token(const std::string& name, const std::string& endpoint,
+                      std::chrono::seconds valid_for)>
+      add;
   // False when no gateway has that name.
   std::function<bool(const std::string& name)> remove;
 };

@@ -3,10 +3,11 @@
 // over the unix socket: a token is a credential until used, and removing a
 // gateway is what an admin does on the controller when a gateway host is
 // seized.
-//   GET    /gateways         -> {"gateways": [{name, pin, created_at,
-//                                connected, current, applied, heard_seconds_ago}]}
-//   POST   /gateways {"name", "valid_for"?} -> 201 {name, token, expires_at,
-//                                controller_pin, controller}
+//   GET    /gateways         -> {"gateways": [{name, pin, endpoint, public_key,
+//                                fingerprint, created_at, connected, current,
+//                                applied, heard_seconds_ago}]}
+//   POST   /gateways {"name", "endpoint", "valid_for"?} -> 201 {name, endpoint,
+//                                token, expires_at, controller_pin, controller}
 //   DELETE /gateways/{gateway} -> {"removed": true}; 404 gateway_not_found
 #include <regex>
 
@@ -14,6 +15,7 @@
 #include "api/replies.hpp"
 #include "api/request_body.hpp"
 #include "api/route_table.hpp"
+#include "picket/controller/validate.hpp"
 
 namespace picket::controller::api {
 
@@ -46,6 +48,9 @@ ApiResponse list_gateways(RouteCall& call) {
   for (const auto& entry : hooks(call).list()) {
     json item{{"name", entry.name},
               {"pin", entry.pin},
+              {"endpoint", entry.endpoint},
+              {"public_key", entry.public_key},
+              {"fingerprint", entry.fingerprint},
               {"created_at", entry.created_at},
               {"connected", entry.connected},
               {"current", entry.current},
@@ -60,14 +65,17 @@ ApiResponse list_gateways(RouteCall& call) {
 
 ApiResponse add_gateway(RouteCall& call) {
   auto& gateway_hooks = hooks(call);
-  RequestBody body(call.request.body, {"name", "valid_for"});
+  RequestBody body(call.request.body, {"name", "endpoint", "valid_for"});
   const auto name = body.required_string("name");
   check_name(name);
+  // Members dial it there: the same rules as the settings' endpoint.
+  const auto endpoint = validate_endpoint(body.required_string("endpoint"));
   const auto valid_for =
       body.optional_integer("valid_for", 60, kMaxValidFor).value_or(kDefaultValidFor);
-  const auto token = gateway_hooks.add(name, std::chrono::seconds(valid_for));
+  const auto token = gateway_hooks.add(name, endpoint, std::chrono::seconds(valid_for));
   call.audit("gateway.add", "gateway " + name);
   return reply(201, json{{"name", name},
+                         {"endpoint", endpoint},
                          {"token", token.text},
                          {"expires_at", token.expires_at},
                          {"controller_pin", token.controller_pin},

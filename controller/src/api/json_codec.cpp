@@ -47,7 +47,25 @@ json to_json(const Member& member) {
           {"created_at", member.created_at}};
 }
 
-json to_json(const Settings& settings, const std::vector<gateway::IpAddress>& dns) {
+json to_json(const GatewayEndpoint& gateway) {
+  return {{"name", gateway.name},
+          {"endpoint", gateway.endpoint},
+          {"public_key", gateway.public_key.base64()},
+          {"fingerprint", key_fingerprint(gateway.public_key)}};
+}
+
+namespace {
+
+json gateway_list(const std::vector<GatewayEndpoint>& gateways) {
+  json out = json::array();
+  for (const auto& gateway : gateways) out.push_back(to_json(gateway));
+  return out;
+}
+
+}  // namespace
+
+json to_json(const Settings& settings, const std::vector<gateway::IpAddress>& dns,
+             const std::vector<GatewayEndpoint>& gateways) {
   return {
       {"interface_name", settings.interface_name},
       {"listen_port", settings.listen_port},
@@ -58,6 +76,7 @@ json to_json(const Settings& settings, const std::vector<gateway::IpAddress>& dn
       {"mtu", settings.mtu},
       {"public_key", settings.public_key.base64()},
       {"fingerprint", key_fingerprint(settings.public_key)},
+      {"gateways", gateway_list(gateways)},
   };
 }
 
@@ -84,6 +103,9 @@ json to_json(const ClientParameters& params) {
       {"allowed_ips", prefixes(client_routes(params.device.client_allowed_ips, params.dns))},
       {"keepalive", params.device.keepalive},
       {"mtu", params.device.mtu},
+      // On a controller: one config per gateway host, each with its own
+      // endpoint and key instead of the two above.
+      {"gateways", gateway_list(params.gateways)},
   };
   return out;
 }

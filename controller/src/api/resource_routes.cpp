@@ -42,7 +42,8 @@ std::string device_target(RouteCall& call) {
 
 ApiResponse get_settings(RouteCall& call) {
   Query(call.target.query, {});
-  return reply(200, to_json(call.service().settings(), call.service().effective_dns()));
+  return reply(200, to_json(call.service().settings(), call.service().effective_dns(),
+                            call.service().gateway_endpoints()));
 }
 
 ApiResponse patch_settings(RouteCall& call) {
@@ -62,7 +63,8 @@ ApiResponse patch_settings(RouteCall& call) {
   }
   const auto& settings = call.service().change_settings(change);
   call.audit("settings.change", "settings");
-  return reply(200, to_json(settings, call.service().effective_dns()));
+  return reply(
+      200, to_json(settings, call.service().effective_dns(), call.service().gateway_endpoints()));
 }
 
 ApiResponse list_members(RouteCall& call) {

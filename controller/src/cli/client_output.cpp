@@ -63,6 +63,7 @@ json client_object(const json& settings, const json& split, const std::string& i
       {"allowed_ips", texts(client_routes(cidrs(split), addresses(settings.at("dns"))))},
       {"keepalive", keepalive},
       {"mtu", mtu},
+      {"gateways", settings.value("gateways", json::array())},
   };
 }
 
@@ -175,12 +176,22 @@ std::string handover_text(const json& answer, const ClientOutput& output, bool t
 }
 
 std::string public_key_text(const json& answer) {
-  return "Device " + answer.at("member").get<std::string>() + "/" +
-         answer.at("label").get<std::string>() + " uses the public key you supplied.\n" +
-         "Its config needs your private key plus: address " + answer.at("ipv4").get<std::string>() +
-         "/32, " + answer.at("ipv6").get<std::string>() + "/128; see --json for every field.\n" +
-         "Gateway key fingerprint (check it in person): " +
-         answer.at("client").at("gateway_fingerprint").get<std::string>() + "\n";
+  std::string text =
+      "Device " + answer.at("member").get<std::string>() + "/" +
+      answer.at("label").get<std::string>() + " uses the public key you supplied.\n" +
+      "Its config needs your private key plus: address " + answer.at("ipv4").get<std::string>() +
+      "/32, " + answer.at("ipv6").get<std::string>() + "/128; see --json for every field.\n";
+  const auto gateways = answer.at("client").value("gateways", json::array());
+  if (gateways.empty())
+    return text + "Gateway key fingerprint (check it in person): " +
+           answer.at("client").at("gateway_fingerprint").get<std::string>() + "\n";
+  text += "One config per gateway, each with its Endpoint and PublicKey:\n";
+  for (const auto& gateway : gateways)
+    text += "  " + gateway.at("name").get<std::string>() + ": Endpoint " +
+            gateway.at("endpoint").get<std::string>() + ", PublicKey " +
+            gateway.at("public_key").get<std::string>() + " (fingerprint " +
+            gateway.at("fingerprint").get<std::string>() + ")\n";
+  return text;
 }
 
 void write_stdout(const std::string& text) {

@@ -11,9 +11,11 @@
 
 #include <csignal>
 #include <ctime>
+#include <memory>
 #include <optional>
 
 #include "cli/client_output.hpp"
+#include "cli/gateway_configs.hpp"
 #include "cli/output_files.hpp"
 #include "cli/when.hpp"
 #include "picket/controller/service.hpp"
@@ -96,6 +98,52 @@ json split_list(const std::vector<std::string>& entries) {
   return out;
 }
 
+// The --conf and --svg files of every config: one set per gateway host
+// (named after it, see file_for), made before picketd is asked anything.
+class Files {
+ public:
+  // `listing` is the settings or a device answer: its gateways name the
+  // files.
+  Files(const ClientOutput& output, const json& listing) {
+    const auto& gateways = listing.contains("client")
+                               ? listing.at("client").value("gateways", json::array())
+                               : listing.value("gateways", json::array());
+    if (gateways.empty()) {
+      sets_.push_back(std::make_unique<OutputFiles>(output.conf_file, output.svg_file));
+      return;
+    }
+    for (const auto& gateway : gateways) {
+      const auto files = output_for(output, gateway.at("name").get<std::string>());
+      names_.push_back(gateway.at("name").get<std::string>());
+      sets_.push_back(std::make_unique<OutputFiles>(files.conf_file, files.svg_file));
+    }
+  }
+  // Throws CliError when the configs are not for the gateways the files
+  // were made for (one was enrolled or removed meanwhile).
+  void write(const std::vector<IssuedConfig>& configs) {
+    if (configs.size() != sets_.size())
+      throw CliError("the gateways changed while the config was made; run the command again");
+    for (std::size_t i = 0; i < configs.size(); ++i) {
+      if (!names_.empty() && names_[i] != configs[i].gateway)
+        throw CliError("the gateways changed while the config was made; run the command again");
+      sets_[i]->write(configs[i].text);
+    }
+  }
+  void commit() {
+    for (auto& set : sets_) set->commit();
+  }
+
+ private:
+  std::vector<std::string> names_;
+  std::vector<std::unique_ptr<OutputFiles>> sets_;
+};
+
+std::vector<std::string> texts_of(const std::vector<IssuedConfig>& configs) {
+  std::vector<std::string> out;
+  for (const auto& config : configs) out.push_back(config.text);
+  return out;
+}
+
 [[noreturn]] void undo_add(Context& context, const IssueArgs& args, const std::string& why) {
   try {
     context.call("DELETE", args.device.path());
@@ -122,19 +170,18 @@ void add_command(Context& context, IssueArgs& args, const json& request_body) {
   body["public_key"] = gateway::public_key_of(private_key).base64();
   const int columns = terminal_columns();
   const auto settings = context.call("GET", "/api/v1/settings");
-  const bool terminal =
-      plan_terminal_qr(args.output,
-                       render_client_config(config_from(answer_for_add(settings, body), private_key,
-                                                        args.output.dns)),
-                       columns);
-  OutputFiles files(args.output.conf_file, args.output.svg_file);
+  const bool terminal = plan_terminal_qrs(
+      args.output, issued_configs(answer_for_add(settings, body), private_key, args.output.dns),
+      columns);
+  Files files(args.output, settings);
 
   const auto answer = context.call("POST", path, body);
   try {
-    const auto config = render_client_config(config_from(answer, private_key, args.output.dns));
-    files.write(config);
-    write_stdout(config_text(answer, config, args.output, terminal, columns) +
-                 handover_text(answer, args.output, terminal, "Device " + args.who()));
+    const auto configs = issued_configs(answer, private_key, args.output.dns);
+    files.write(configs);
+    write_stdout(
+        configs_text(answer, configs, args.output, terminal, columns) +
+        configs_handover_text(answer, configs, args.output, terminal, "Device " + args.who()));
     files.commit();
   } catch (const std::exception& e) {
     undo_add(context, args, e.what());
@@ -166,15 +213,15 @@ void reissue_command(Context& context, IssueArgs& args) {
   const auto private_key = gateway::generate_private_key();
   const auto preshared_key = gateway::generate_preshared_key();
   const auto planned = answer_for_reissue(device, settings, preshared_key.base64());
-  const auto config = render_client_config(config_from(planned, private_key, args.output.dns));
+  const auto configs = issued_configs(planned, private_key, args.output.dns);
   const int columns = terminal_columns();
-  const bool terminal = plan_terminal_qr(args.output, config, columns);
+  const bool terminal = plan_terminal_qrs(args.output, configs, columns);
 
   // Handed out in full before the swap: a failure up to here changes nothing.
-  OutputFiles files(args.output.conf_file, args.output.svg_file);
+  Files files(args.output, settings);
   try {
-    files.write(config);
-    write_stdout(config_text(planned, config, args.output, terminal, columns));
+    files.write(configs);
+    write_stdout(configs_text(planned, configs, args.output, terminal, columns));
   } catch (const CliError& e) {
     throw CliError(std::string(e.what()) +
                    "; the device was not reissued: its old key still works, nothing was changed");
@@ -190,20 +237,25 @@ void reissue_command(Context& context, IssueArgs& args) {
                    "; the device was NOT reissued: its old key still works, and the new config " +
                    (terminal || args.output.json_output ? "shown above " : "") + "is void");
   }
-  // Settings changed by someone else since they were read make picketd's
-  // answer differ from what was handed out: hand out the right one.
-  const auto final_config = render_client_config(config_from(answer, private_key, args.output.dns));
-  if (final_config != config) {
-    files.write(final_config);
+  // Settings (or gateways) changed by someone else since they were read
+  // make picketd's answer differ from what was handed out: hand out the
+  // right one.
+  const auto final_configs = issued_configs(answer, private_key, args.output.dns);
+  if (texts_of(final_configs) != texts_of(configs)) {
+    Files final_files(args.output, answer);
+    final_files.write(final_configs);
+    final_files.commit();
     write_stdout((args.output.json_output
                       ? ""
                       : "The gateway's settings changed meanwhile: this code replaces "
                         "the one above.\n") +
-                 config_text(answer, final_config, args.output, terminal, columns));
+                 configs_text(answer, final_configs, args.output, terminal, columns));
+  } else {
+    files.commit();
   }
-  files.commit();
-  write_stdout(handover_text(answer, args.output, terminal,
-                             "Device " + args.who() + " reissued, its old key no longer works"));
+  write_stdout(
+      configs_handover_text(answer, final_configs, args.output, terminal,
+                            "Device " + args.who() + " reissued, its old key no longer works"));
 }
 
 }  // namespace

@@ -39,15 +39,20 @@ void add_gateway_commands(CLI::App& app, Context& context) {
 
   auto* add = gateway->add_subcommand(
       "add", "print a one-time token that enrols a new gateway host under NAME");
-  static std::string add_name;
+  static std::string add_name, add_endpoint;
   static std::int64_t valid_minutes = 60;
   add->add_option("name", add_name, "the gateway's name (a-z, 0-9, '-')")->required();
+  add->add_option("--endpoint", add_endpoint,
+                  "HOST:PORT members' apps dial this gateway at (its public address and "
+                  "WireGuard port)")
+      ->required();
   add->add_option("--valid", valid_minutes, "minutes the token may be used in")
       ->check(CLI::Range(1, 7 * 24 * 60))
       ->capture_default_str();
   add->callback([&context] {
-    const auto answer = context.call("POST", "/api/v1/gateways",
-                                     json{{"name", add_name}, {"valid_for", valid_minutes * 60}});
+    const auto answer = context.call(
+        "POST", "/api/v1/gateways",
+        json{{"name", add_name}, {"endpoint", add_endpoint}, {"valid_for", valid_minutes * 60}});
     if (context.json_output) {
       std::cout << answer.dump(2) << "\n";
       return;
@@ -59,7 +64,10 @@ void add_gateway_commands(CLI::App& app, Context& context) {
               << " minutes, run:\n  picket-gateway enrol TOKEN\n"
               << "It will dial " << answer.at("controller").get<std::string>()
               << " and pin this controller's key " << answer.at("controller_pin").get<std::string>()
-              << ".\nThe token is a secret until it is used: pass it over SSH, not chat.\n";
+              << ".\nThe token is a secret until it is used: pass it over SSH, not chat.\n"
+              << "Devices added from now on get a config for it (members dial "
+              << answer.at("endpoint").get<std::string>()
+              << "); devices added before need `picket device reissue` to use it.\n";
   });
 
   auto* list =
@@ -83,7 +91,9 @@ void add_gateway_commands(CLI::App& app, Context& context) {
         std::cout << (entry.at("current").get<bool>() ? "connected, current"
                                                       : "connected, catching up")
                   << ", heard " << entry.at("heard_seconds_ago").get<std::int64_t>() << " s ago";
-      std::cout << "  pin " << entry.at("pin").get<std::string>() << "\n";
+      std::cout << "  members dial " << entry.at("endpoint").get<std::string>()
+                << "  key fingerprint " << entry.at("fingerprint").get<std::string>() << "  pin "
+                << entry.at("pin").get<std::string>() << "\n";
     }
   });
 

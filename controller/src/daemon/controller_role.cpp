@@ -6,6 +6,7 @@
 
 #include "api/replies.hpp"
 #include "common/log.hpp"
+#include "picket/controller/render.hpp"
 #include "picket/gateway/error.hpp"
 #include "store/clock.hpp"
 #include "store/gateway_store.hpp"
@@ -38,14 +39,29 @@ FleetOptions fleet_options(const ControllerRoleOptions& options, boost::asio::io
   fleet.address = options.listen;
   fleet.port = options.port;
   fleet.answer_timeout = std::chrono::milliseconds(options.answer_timeout_ms);
-  for (const auto& gateway : list_gateways(store)) fleet.enrolled[gateway.pin] = gateway.name;
-  fleet.on_enrolled = [&io, &store, alive](const std::string& name, const std::string& pin) {
-    boost::asio::post(io, [&store, alive, name, pin] {
+  for (auto& gateway : list_gateways(store)) {
+    if (gateway.wireguard_key.is_zero()) {
+      // Enrolled before gateways had keys of their own (schema 6).
+      gateway.wireguard_key = gateway::generate_private_key();
+      set_gateway_wireguard_key(store, gateway.name, gateway.wireguard_key);
+      log_info("controller: gateway " + gateway.name +
+               " now has a WireGuard key of its own; reissue the devices that use it");
+    }
+    if (gateway.endpoint.empty())
+      log_error("controller: gateway " + gateway.name +
+                " has no endpoint, so no member config names it; remove it and enrol it "
+                "again with `picket gateway add " +
+                gateway.name + " --endpoint HOST:PORT`");
+    fleet.enrolled[gateway.pin] = {gateway.name, gateway.endpoint, gateway.wireguard_key};
+  }
+  fleet.on_enrolled = [&io, &store, alive](const std::string& pin, const EnrolledGateway& gateway) {
+    boost::asio::post(io, [&store, alive, pin, gateway] {
       if (!*alive) return;
       try {
-        insert_gateway(store, {name, pin, unix_now()});
+        insert_gateway(store,
+                       {gateway.name, pin, unix_now(), gateway.endpoint, gateway.wireguard_key});
       } catch (const std::exception& e) {
-        log_error("controller: gateway " + name + " enrolled but could not be recorded (" +
+        log_error("controller: gateway " + gateway.name + " enrolled but could not be recorded (" +
                   e.what() + "); after a restart it must enrol again");
       }
     });
@@ -80,6 +96,9 @@ ControllerRole::ControllerRole(const ControllerRoleOptions& options, boost::asio
       api::GatewayHooks::Entry entry;
       entry.name = status.name;
       entry.pin = status.pin;
+      entry.endpoint = status.endpoint;
+      entry.public_key = status.public_key.base64();
+      entry.fingerprint = key_fingerprint(status.public_key);
       entry.created_at = created.count(status.name) ? created[status.name] : 0;
       entry.connected = status.connected;
       entry.current = status.current;
@@ -91,11 +110,12 @@ ControllerRole::ControllerRole(const ControllerRoleOptions& options, boost::asio
   };
   // The fleet holds every enrolled name (the store's, and those whose
   // record is still on its way): it alone refuses a taken one.
-  hooks_.add = [this, &store](const std::string& name, std::chrono::seconds valid_for) {
+  hooks_.add = [this, &store](const std::string& name, const std::string& endpoint,
+                              std::chrono::seconds valid_for) {
     const auto host = dial_host(store);
     channel::EnrolmentToken token;
     try {
-      token = fleet_->enrolment_token(host, name, valid_for);
+      token = fleet_->enrolment_token(host, name, endpoint, valid_for);
     } catch (const gateway::Error& e) {
       throw api::ApiError(409, "gateway_exists", e.what());
     } catch (const std::exception& e) {

@@ -42,7 +42,7 @@ GatewayFleet::GatewayFleet(FleetOptions options)
   channel::ChannelServerHandlers handlers;
   handlers.accept = [this](const std::string& pin) -> std::optional<std::string> {
     const std::lock_guard lock(mutex_);
-    if (const auto it = enrolled_.find(pin); it != enrolled_.end()) return it->second;
+    if (const auto it = enrolled_.find(pin); it != enrolled_.end()) return it->second.name;
     // A key not enrolled yet may only present an enrolment secret.
     if (book_.any_pending(channel::EnrolmentBook::Clock::now())) return std::string();
     say(error_, "refused a gateway with an unknown key (pin " + pin + ")");
@@ -95,6 +95,7 @@ std::uint64_t GatewayFleet::version() const {
 
 channel::EnrolmentToken GatewayFleet::enrolment_token(const std::string& host,
                                                       const std::string& name,
+                                                      const std::string& endpoint,
                                                       std::chrono::seconds lifetime) {
   const std::lock_guard lock(mutex_);
   const auto now = channel::EnrolmentBook::Clock::now();
@@ -105,25 +106,26 @@ channel::EnrolmentToken GatewayFleet::enrolment_token(const std::string& host,
                         [&](const auto& pending) { return pending.secret == entry.first; });
   });
   const bool enrolled = std::any_of(enrolled_.begin(), enrolled_.end(),
-                                    [&](const auto& entry) { return entry.second == name; });
+                                    [&](const auto& entry) { return entry.second.name == name; });
   if (enrolled)
     throw gateway::Error("a gateway named " + name +
                          " is enrolled already; pick another name, or remove it first with "
                          "`picket gateway remove " +
                          name + "`");
   // A second token for a name not yet used replaces the first.
-  std::erase_if(promised_, [&](const auto& entry) { return entry.second == name; });
+  std::erase_if(promised_, [&](const auto& entry) { return entry.second.name == name; });
   auto token = book_.issue(host, server_->port(), identity_.pin(), now + lifetime);
   token.name = name;
-  promised_.emplace_back(token.secret, name);
+  promised_.emplace_back(token.secret,
+                         EnrolledGateway{name, endpoint, gateway::generate_private_key()});
   return token;
 }
 
 bool GatewayFleet::forget(const std::string& name) {
   const std::lock_guard lock(mutex_);
-  std::erase_if(promised_, [&](const auto& entry) { return entry.second == name; });
+  std::erase_if(promised_, [&](const auto& entry) { return entry.second.name == name; });
   const auto it = std::find_if(enrolled_.begin(), enrolled_.end(),
-                               [&](const auto& entry) { return entry.second == name; });
+                               [&](const auto& entry) { return entry.second.name == name; });
   if (it == enrolled_.end()) return false;
   const std::string pin = it->first;
   enrolled_.erase(it);
@@ -138,10 +140,12 @@ std::vector<GatewayStatus> GatewayFleet::status() const {
   const std::lock_guard lock(mutex_);
   const auto now = channel::Leader::Clock::now();
   std::vector<GatewayStatus> out;
-  for (const auto& [pin, name] : enrolled_) {
+  for (const auto& [pin, gateway] : enrolled_) {
     GatewayStatus status;
-    status.name = name;
+    status.name = gateway.name;
     status.pin = pin;
+    status.endpoint = gateway.endpoint;
+    status.public_key = gateway::public_key_of(gateway.wireguard_key);
     for (const auto& [id, connection] : connections_) {
       const auto& leader = *connection.leader;
       if (connection.pin != pin || !leader.greeted()) continue;
@@ -196,13 +200,14 @@ void GatewayFleet::on_frame(channel::ConnectionId id, const std::string& frame) 
       server_->close(id);
       return;
     }
-    const std::string name = promise->second;
+    const EnrolledGateway gateway = promise->second;
+    const std::string& name = gateway.name;
     promised_.erase(promise);
     if (event.name != name)
       say(info_, "gateway asking to be " + event.name + " is enrolled as " + name +
                      ", the name its token was made for");
-    enrolled_[connection.pin] = name;
-    if (on_enrolled_) on_enrolled_(name, connection.pin);
+    enrolled_[connection.pin] = gateway;
+    if (on_enrolled_) on_enrolled_(connection.pin, gateway);
     say(info_, "gateway " + name + " enrolled (pin " + connection.pin + ")");
   }
   if (event.kind == channel::LeaderEvent::Kind::hello)
@@ -216,8 +221,14 @@ void GatewayFleet::on_frame(channel::ConnectionId id, const std::string& frame) 
 }
 
 void GatewayFleet::catch_up_locked(channel::ConnectionId id, Connection& connection) {
-  for (auto& frame : connection.leader->catch_up(
-           log_, [this] { return state_; }, channel::Leader::Clock::now()))
+  // The whole state carries this gateway's own key, not the controller's.
+  const auto whole_state = [&] {
+    auto state = state_;
+    if (const auto it = enrolled_.find(connection.pin); it != enrolled_.end())
+      state.private_key = it->second.wireguard_key;
+    return state;
+  };
+  for (auto& frame : connection.leader->catch_up(log_, whole_state, channel::Leader::Clock::now()))
     server_->send(id, std::move(frame));
 }
 
@@ -250,9 +261,9 @@ void GatewayFleet::drive_locked(std::unique_lock<std::mutex>& lock, std::uint64_
 
   answers_.clear();
   answers_taken_ = false;
-  for (const auto& [pin, name] : enrolled_) {
+  for (const auto& [pin, gateway] : enrolled_) {
     GatewayAnswer answer;
-    answer.name = name;
+    answer.name = gateway.name;
     for (const auto& [id, connection] : connections_) {
       if (connection.pin != pin || !connection.leader->greeted()) continue;
       const auto* delivery = connection.leader->delivery(version);
@@ -294,12 +305,21 @@ void GatewayFleet::apply(const gateway::GatewayChange& change) {
   drive_locked(lock, log_.append(change));
 }
 
-void GatewayFleet::rotate_key(const gateway::SecretKey& next) {
-  std::unique_lock lock(mutex_);
-  if (torn_down_) throw gateway::Error("the gateways were torn down; restart picketd");
-  state_.private_key = next;
-  log_.reset(log_.version() + 1);
-  drive_locked(lock, log_.version());
+void GatewayFleet::rotate_key(const gateway::SecretKey&) {
+  throw gateway::Error(
+      "each gateway host has a WireGuard key of its own: to give one a new key, remove it "
+      "(`picket gateway remove NAME`), enrol it again and reissue the devices that use it");
+}
+
+std::optional<std::vector<GatewayEndpoint>> GatewayFleet::client_endpoints() const {
+  const std::lock_guard lock(mutex_);
+  std::vector<GatewayEndpoint> out;
+  for (const auto& [pin, gateway] : enrolled_)
+    if (!gateway.endpoint.empty())
+      out.push_back(
+          {gateway.name, gateway.endpoint, gateway::public_key_of(gateway.wireguard_key)});
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return out;
 }
 
 void GatewayFleet::teardown() {

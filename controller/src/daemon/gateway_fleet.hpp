@@ -21,10 +21,21 @@
 
 namespace picket::controller {
 
+// An enrolled gateway host: its name, where members dial it, and its own
+// WireGuard key, which it gets in every whole state and keeps in memory
+// only (a seized gateway gives away its own key, no other).
+struct EnrolledGateway {
+  std::string name;
+  std::string endpoint;  // host:port; empty: enrolled before it had one
+  gateway::SecretKey wireguard_key;
+};
+
 // An enrolled gateway as the controller sees it now.
 struct GatewayStatus {
   std::string name;
   std::string pin;
+  std::string endpoint;
+  gateway::Key public_key;
   bool connected = false;                // greeted on a live connection
   std::optional<std::uint64_t> applied;  // the version it last acknowledged
   bool current = false;                  // it holds the controller's version
@@ -38,12 +49,12 @@ struct FleetOptions {
   // How long a change waits for the connected gateways' answers; one that
   // has not answered by then is reported unreachable.
   std::chrono::milliseconds answer_timeout{5000};
-  // Every enrolled gateway: its channel key pin -> its name.
-  std::map<std::string, std::string> enrolled;
-  // A gateway has just enrolled: keep its pin under its name. Called on
-  // the channel's thread with the fleet's lock held: hand the work to the
+  // Every enrolled gateway, by the pin of its channel key.
+  std::map<std::string, EnrolledGateway> enrolled;
+  // A gateway has just enrolled: keep it under its pin. Called on the
+  // channel's thread with the fleet's lock held: hand the work to the
   // thread that owns the store, and call nothing of the fleet.
-  std::function<void(const std::string& name, const std::string& pin)> on_enrolled;
+  std::function<void(const std::string& pin, const EnrolledGateway& gateway)> on_enrolled;
   gateway::channel::LogFn info;
   gateway::channel::LogFn error;
 };
@@ -71,9 +82,11 @@ class GatewayFleet : public GatewayLink {
   const std::string& pin() const { return identity_.pin(); }
   // A one-time token for `picket-gateway enrol`, naming this controller as
   // `host` (the address gateways dial) and valid for `lifetime`; the
-  // gateway that uses it is enrolled as `name`, whatever it asks for.
-  // Throws gateway::Error when the name is enrolled or promised already.
+  // gateway that uses it is enrolled as `name`, whatever it asks for, with
+  // `endpoint` for members to dial and a WireGuard key made now.
+  // Throws gateway::Error when the name is enrolled already.
   gateway::channel::EnrolmentToken enrolment_token(const std::string& host, const std::string& name,
+                                                   const std::string& endpoint,
                                                    std::chrono::seconds lifetime);
   // The gateway with this name may no longer connect (a seized host): its
   // connection is closed now. False when no gateway has that name.
@@ -87,6 +100,8 @@ class GatewayFleet : public GatewayLink {
 
   gateway::NodeReport apply(const gateway::GatewayState& state) override;
   void apply(const gateway::GatewayChange& change) override;
+  // Refuses: each gateway has a key of its own (remove and enrol one again
+  // for a new key).
   void rotate_key(const gateway::SecretKey& next) override;
   // Every gateway drops every peer now (a wipe, a burn); afterwards apply()
   // refuses. An ordinary controller stop does not call it: gateways keep
@@ -100,6 +115,8 @@ class GatewayFleet : public GatewayLink {
   gateway::BlocklistSummary blocklists() const override { return {}; }
   gateway::dns::ResolverStats dns_stats() const override { return {}; }
   bool dns_over_tls_available() const override { return false; }
+  // The enrolled gateways that have an endpoint, by name.
+  std::optional<std::vector<GatewayEndpoint>> client_endpoints() const override;
 
  private:
   struct Connection {
@@ -113,16 +130,16 @@ class GatewayFleet : public GatewayLink {
 
   gateway::channel::Identity identity_;
   std::chrono::milliseconds answer_timeout_;
-  std::function<void(const std::string&, const std::string&)> on_enrolled_;
+  std::function<void(const std::string&, const EnrolledGateway&)> on_enrolled_;
   gateway::channel::LogFn info_;
   gateway::channel::LogFn error_;
 
   mutable std::mutex mutex_;
   std::condition_variable answered_;
-  std::map<std::string, std::string> enrolled_;  // pin -> name
+  std::map<std::string, EnrolledGateway> enrolled_;  // by pin
   gateway::channel::EnrolmentBook book_;
-  // Names promised to tokens not yet used (each with its secret).
-  std::vector<std::pair<gateway::SecretKey, std::string>> promised_;
+  // What tokens not yet used promise, each under its secret.
+  std::vector<std::pair<gateway::SecretKey, EnrolledGateway>> promised_;
   gateway::channel::ChangeLog log_;
   gateway::GatewayState state_;
   bool torn_down_ = false;

@@ -35,6 +35,12 @@ class GatewayLink {
   // one's answers), or nullopt when nothing was sent since. A data plane in
   // this process has none: its apply() worked or threw.
   virtual std::optional<std::vector<GatewayAnswer>> take_answers() { return std::nullopt; }
+  // The gateway hosts members dial, each with its own endpoint and key, by
+  // name (empty: none enrolled yet). A data plane in this process has none
+  // (nullopt): the settings say it.
+  virtual std::optional<std::vector<GatewayEndpoint>> client_endpoints() const {
+    return std::nullopt;
+  }
 };
 
 }  // namespace picket::controller

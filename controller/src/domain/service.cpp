@@ -93,6 +93,23 @@ std::optional<std::vector<GatewayAnswer>> Service::take_gateway_answers() {
   return link_.take_answers();
 }
 
+std::vector<GatewayEndpoint> Service::gateway_endpoints() const {
+  return link_.client_endpoints().value_or(std::vector<GatewayEndpoint>{});
+}
+
+void Service::check_somewhere_to_dial() const {
+  // A controller's members dial its gateway hosts, each at its own
+  // endpoint; a single box's, the settings' endpoint.
+  const auto endpoints = link_.client_endpoints();
+  if (endpoints && endpoints->empty())
+    throw ConflictError(
+        "no gateway host is enrolled, so the device would have nowhere to connect: enrol one "
+        "first (`picket gateway add NAME --endpoint HOST:PORT` on this controller)");
+  if (!endpoints && settings_.endpoint.empty())
+    throw std::invalid_argument(
+        "the gateway has no public endpoint yet; set it with `picket init --endpoint HOST:PORT`");
+}
+
 gateway::LinkSettings Service::link_settings() const {
   gateway::LinkSettings link;
   link.mtu = settings_.mtu;
@@ -302,10 +319,7 @@ void Service::remove_member(const std::string& label) {
 }
 
 ClientParameters Service::add_device(const std::string& member_label, const NewDevice& request) {
-  if (settings_.endpoint.empty()) {
-    throw std::invalid_argument(
-        "the gateway has no public endpoint yet; set it with `picket init --endpoint HOST:PORT`");
-  }
+  check_somewhere_to_dial();
   // A member to be created with this device is checked now and inserted in
   // the device's transaction below.
   auto member = request.new_member_note
@@ -390,8 +404,14 @@ ClientParameters Service::add_device(const std::string& member_label, const NewD
 
 ClientParameters Service::client_parameters(const Device& device,
                                             const std::string& member_label) const {
-  return ClientParameters{device, member_label, settings_, effective_dns(),
-                          key_fingerprint(settings_.public_key)};
+  ClientParameters params;
+  params.device = device;
+  params.member_label = member_label;
+  params.settings = settings_;
+  params.dns = effective_dns();
+  params.fingerprint = key_fingerprint(settings_.public_key);
+  params.gateways = gateway_endpoints();
+  return params;
 }
 
 std::vector<DeviceStatus> Service::list_devices(const std::optional<std::string>& member) {
@@ -455,6 +475,7 @@ ClientParameters Service::reissue_device(const std::string& member_label, const 
                                          const gateway::Key& new_public_key,
                                          const std::optional<gateway::SecretKey>& preshared_key) {
   gateway::validate_public_key(new_public_key);
+  if (link_.client_endpoints()) check_somewhere_to_dial();
   if (preshared_key && preshared_key->is_zero()) {
     throw std::invalid_argument(
         "the preshared key is all zeros, which WireGuard reads as none; send 32 random bytes or "

@@ -152,13 +152,28 @@ CREATE TABLE gateway_channel (
 );
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations{{
+// Issue 16: each gateway host has its own WireGuard key and the endpoint
+// members dial it at, so a config names one gateway and a seized gateway's
+// memory gives away its own key only. The key stays here, on the
+// controller (sealed with everything else in locked mode); the gateway
+// gets it over the channel at each connect and never writes it down. A
+// gateway enrolled before this migration has none: the controller makes
+// it one at its next start.
+constexpr const char* kV7 = R"sql(
+ALTER TABLE gateways ADD COLUMN endpoint TEXT NOT NULL DEFAULT ''
+  CHECK (length(endpoint) <= 300);
+ALTER TABLE gateways ADD COLUMN wireguard_key BLOB
+  CHECK (wireguard_key IS NULL OR length(wireguard_key) = 32);
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations{{
     {1, kV1},
     {2, kV2},
     {3, kV3},
     {4, kV4},
     {5, kV5},
     {6, kV6},
+    {7, kV7},
 }};
 
 }  // namespace

@@ -52,6 +52,13 @@ class GatewayHosts {
   std::vector<std::string> peers(TestGateway& gateway) {
     return on_io([&] { return gateway.peer_keys(); });
   }
+  // The WireGuard key its interface holds (none before a whole state).
+  std::optional<gw::SecretKey> wireguard_key(TestGateway& gateway) {
+    return on_io([&]() -> std::optional<gw::SecretKey> {
+      if (gateway.fake == nullptr) return std::nullopt;
+      return gateway.fake->state().private_key;
+    });
+  }
   bool wait_applied(TestGateway& gateway, std::uint64_t version) {
     const auto deadline = std::chrono::steady_clock::now() + 20s;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -69,16 +76,19 @@ class GatewayHosts {
 };
 
 gw::agent::ControllerFile enrolling(GatewayFleet& fleet, const std::string& name) {
-  const auto token = fleet.enrolment_token("127.0.0.1", name, std::chrono::seconds(300));
+  const auto token = fleet.enrolment_token("127.0.0.1", name, name + ".example.org:51820",
+                                           std::chrono::seconds(300));
   return {"127.0.0.1", fleet.port(), fleet.pin(), name, token.secret};
 }
 
-FleetOptions fleet_options(std::map<std::string, std::string>* enrolled) {
+using Enrolled = std::map<std::string, EnrolledGateway>;
+
+FleetOptions fleet_options(Enrolled* enrolled) {
   FleetOptions options;
   options.address = "127.0.0.1";
   options.answer_timeout = std::chrono::milliseconds(3000);
-  options.on_enrolled = [enrolled](const std::string& name, const std::string& pin) {
-    (*enrolled)[pin] = name;
+  options.on_enrolled = [enrolled](const std::string& pin, const EnrolledGateway& gateway) {
+    (*enrolled)[pin] = gateway;
   };
   return options;
 }
@@ -92,7 +102,7 @@ const GatewayAnswer& answer_of(const std::vector<GatewayAnswer>& answers, const 
 }  // namespace
 
 TEST_CASE("fleet: two gateways enrol, follow the state, and answer each change", "[fleet]") {
-  std::map<std::string, std::string> enrolled;
+  Enrolled enrolled;
   GatewayFleet fleet(fleet_options(&enrolled));
   const auto state = agent_state(0, 3);
   fleet.apply(state);
@@ -138,7 +148,7 @@ TEST_CASE("fleet: two gateways enrol, follow the state, and answer each change",
 }
 
 TEST_CASE("fleet: an unknown key and a reused token are refused, nothing applied", "[fleet]") {
-  std::map<std::string, std::string> enrolled;
+  Enrolled enrolled;
   GatewayFleet fleet(fleet_options(&enrolled));
   fleet.apply(agent_state(0, 2));
   GatewayHosts hosts;
@@ -172,7 +182,7 @@ TEST_CASE("fleet: a restarted controller brings a gateway to its own state", "[f
   // 1: the gateway held "1" and was taken to be up to date, so a peer the
   // controller revoked while the gateway was away stayed on it.
   const auto identity = channel::Identity::generate();
-  std::map<std::string, std::string> enrolled;
+  Enrolled enrolled;
   GatewayHosts hosts;
   const auto before = agent_state(0, 3);
   std::uint16_t port = 0;
@@ -200,7 +210,7 @@ TEST_CASE("fleet: a restarted controller brings a gateway to its own state", "[f
 }
 
 TEST_CASE("fleet: a token enrols the name it was made for, once", "[fleet]") {
-  std::map<std::string, std::string> enrolled;
+  Enrolled enrolled;
   GatewayFleet fleet(fleet_options(&enrolled));
   fleet.apply(agent_state(0, 2));
   GatewayHosts hosts;
@@ -210,8 +220,9 @@ TEST_CASE("fleet: a token enrols the name it was made for, once", "[fleet]") {
   auto& a = hosts.add(file);
   REQUIRE(hosts.wait_applied(a, fleet.version()));
   REQUIRE(enrolled.size() == 1);
-  CHECK(enrolled.begin()->second == "gw-a");
-  CHECK_THROWS_WITH(fleet.enrolment_token("127.0.0.1", "gw-a", std::chrono::seconds(60)),
+  CHECK(enrolled.begin()->second.name == "gw-a");
+  CHECK_THROWS_WITH(fleet.enrolment_token("127.0.0.1", "gw-a", "gw-a.example.org:51820",
+                                          std::chrono::seconds(60)),
                     Catch::Contains("enrolled already"));
   // The gateway's acknowledgement reaches the controller a moment after
   // the gateway applied the state.
@@ -227,7 +238,7 @@ TEST_CASE("fleet: a token enrols the name it was made for, once", "[fleet]") {
 }
 
 TEST_CASE("fleet: a removed gateway is cut off and cannot come back", "[fleet]") {
-  std::map<std::string, std::string> enrolled;
+  Enrolled enrolled;
   GatewayFleet fleet(fleet_options(&enrolled));
   fleet.apply(agent_state(0, 2));
   GatewayHosts hosts;
@@ -244,4 +255,58 @@ TEST_CASE("fleet: a removed gateway is cut off and cannot come back", "[fleet]")
   std::this_thread::sleep_for(1500ms);
   CHECK(hosts.peers(a).size() == 2);
   CHECK(fleet.status().empty());
+}
+
+TEST_CASE("fleet: each gateway gets a WireGuard key of its own", "[fleet]") {
+  // Before, every gateway got the controller's one key: a seized gateway's
+  // memory gave away the key members use at every other gateway.
+  Enrolled enrolled;
+  GatewayFleet fleet(fleet_options(&enrolled));
+  const auto state = agent_state(0, 2);
+  fleet.apply(state);
+  REQUIRE(fleet.client_endpoints().has_value());
+  CHECK(fleet.client_endpoints()->empty());
+  GatewayHosts hosts;
+  auto& a = hosts.add(enrolling(fleet, "gw-a"));
+  auto& b = hosts.add(enrolling(fleet, "gw-b"));
+  REQUIRE(hosts.wait_applied(a, fleet.version()));
+  REQUIRE(hosts.wait_applied(b, fleet.version()));
+  const auto key_a = hosts.wireguard_key(a);
+  const auto key_b = hosts.wireguard_key(b);
+  REQUIRE(key_a.has_value());
+  REQUIRE(key_b.has_value());
+  CHECK_FALSE(*key_a == state.private_key);
+  CHECK_FALSE(*key_b == state.private_key);
+  CHECK_FALSE(*key_a == *key_b);
+
+  // What members are told: each gateway's endpoint and the public half of
+  // the key it holds, by name.
+  const auto endpoints = fleet.client_endpoints();
+  REQUIRE(endpoints.has_value());
+  REQUIRE(endpoints->size() == 2);
+  CHECK((*endpoints)[0].name == "gw-a");
+  CHECK((*endpoints)[0].endpoint == "gw-a.example.org:51820");
+  CHECK((*endpoints)[0].public_key == gw::public_key_of(*key_a));
+  CHECK((*endpoints)[1].name == "gw-b");
+  CHECK((*endpoints)[1].public_key == gw::public_key_of(*key_b));
+
+  // The store gets the key with the record; a restarted controller hands
+  // the same key back to a gateway that comes back with an empty memory.
+  REQUIRE(enrolled.size() == 2);
+  for (const auto& [pin, gateway] : enrolled)
+    CHECK(gw::public_key_of(gateway.wireguard_key) ==
+          gw::public_key_of(gateway.name == "gw-a" ? *key_a : *key_b));
+  const auto a_identity = a.identity;
+  hosts.remove(a);
+  auto& a_again =
+      hosts.add({"127.0.0.1", fleet.port(), fleet.pin(), "gw-a", std::nullopt}, a_identity);
+  REQUIRE(hosts.wait_applied(a_again, fleet.version()));
+  const auto key_again = hosts.wireguard_key(a_again);
+  REQUIRE(key_again.has_value());
+  CHECK(*key_again == *key_a);
+
+  // Rotating "the" key means nothing here: refused, nothing changes.
+  CHECK_THROWS_WITH(fleet.rotate_key(gw::generate_private_key()),
+                    Catch::Contains("a WireGuard key of its own"));
+  CHECK(hosts.wireguard_key(b) == key_b);
 }

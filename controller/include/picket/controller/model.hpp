@@ -22,6 +22,17 @@ struct GatewayAnswer {
   std::string error;                  // failed: the gateway's words (no member data)
 };
 
+// Where members reach one gateway host of a controller (picketd --role
+// controller) and the WireGuard key it answers with: a member's config for
+// that gateway differs from the others only in these two. Not secret.
+struct GatewayEndpoint {
+  std::string name;
+  std::string endpoint;  // host:port
+  gateway::Key public_key;
+
+  bool operator==(const GatewayEndpoint&) const = default;
+};
+
 // The gateway's settings as stored. The private key lives in its own 0600
 // file next to the database, not in a row.
 struct Settings {

@@ -61,6 +61,9 @@ struct ClientParameters {
   Settings settings;
   std::vector<gateway::IpAddress> dns;  // effective
   std::string fingerprint;
+  // A controller's gateway hosts: one config each, with the gateway's
+  // endpoint and key instead of the settings'. Empty on a single box.
+  std::vector<GatewayEndpoint> gateways;
   bool member_created = false;  // add_device created the member (NewDevice::new_member_note)
 };
 
@@ -163,6 +166,9 @@ class Service {
   // (GatewayLink::take_answers); nullopt on a single box or when nothing
   // was sent.
   std::optional<std::vector<GatewayAnswer>> take_gateway_answers();
+  // The gateway hosts members dial (GatewayLink::client_endpoints); empty
+  // on a single box.
+  std::vector<GatewayEndpoint> gateway_endpoints() const;
   // Puts a new gateway private key on the interface and its public key in the
   // settings, in one transaction (the caller has already stored the key
   // file). Every client config made before names the old public key and
@@ -183,6 +189,9 @@ class Service {
   void track_expiry(const Device& device);
   void untrack_expiry(const Device& device);
   gateway::LinkSettings link_settings() const;
+  // Throws ConflictError on a controller with no gateway host to hand a
+  // config for: a device added then could reach nothing.
+  void check_somewhere_to_dial() const;
   // Sends `change` inside the open transaction `tx` and commits only when
   // the gateway took it: a refusal leaves both as they were.
   void apply_then_commit(Store::Transaction& tx, const gateway::GatewayChange& change,
