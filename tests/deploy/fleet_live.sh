@@ -62,11 +62,10 @@ check_fleet_live() {
   [ -n "$up" ] || { cat "$WORK/ctl-picketd.log" >&2; fail "picketd --role controller did not start"; }
   ip netns exec "$ctl_ns" ss -Hltn "sport = :51821" | grep_quiet '0.0.0.0:51821' ||
     fail "the controller does not listen on TCP 51821"
-  # A member's device before any gateway: it must reach the gateways' memory only.
+  # No gateway yet: a device would reach nothing, so none is added.
   chroot "$CTL" picket member add "$FLEET_MEMBER" >/dev/null
-  chroot "$CTL" picket device add "$FLEET_MEMBER" phone >/dev/null || fail "the controller could not add a device"
-  local device_key
-  device_key=$(chroot "$CTL" picket --json device list | python3 -c 'import json,sys; print(json.load(sys.stdin)["devices"][0]["public_key"])')
+  chroot "$CTL" picket device add "$FLEET_MEMBER" phone >/dev/null 2>&1 &&
+    fail "the controller added a device while no gateway could take it"
 
   fleet_enrol enrol1.log
   local secret name
@@ -112,6 +111,20 @@ check_fleet_live() {
     tail -n 20 "$WORK/ctl-picketd.log" "$WORK"/gw-*-gateway.log >&2
     fail "the controller does not list every gateway connected and current"
   fi
+  # A member's device: it must reach the gateways' memory only.
+  chroot "$CTL" picket device add "$FLEET_MEMBER" phone --no-qr --conf /root/phone.conf >/dev/null ||
+    fail "the controller could not add a device"
+  local device_key
+  device_key=$(chroot "$CTL" picket --json device list | python3 -c 'import json,sys; print(json.load(sys.stdin)["devices"][0]["public_key"])')
+  for gw in "${GATEWAYS[@]}"; do
+    [ -f "$CTL/root/phone-$gw.conf" ] || fail "the controller wrote no config for $gw"
+  done
+  up=""
+  for _ in $(seq 60); do
+    if fleet_gateways_up; then up=1; break; fi
+    sleep 0.5
+  done
+  [ -n "$up" ] || fail "the gateways did not take the new device"
   chroot "$CTL" picket gateway list | sed 's/  pin .*//; s/^/   controller: /'
 
   local listing left keys=()

@@ -21,7 +21,8 @@ namespace {
 void check_round_trip(const Message& message) {
   MessageWriter writer;
   MessageReader reader(std::holds_alternative<StateMessage>(message) ||
-                               std::holds_alternative<ChangeMessage>(message)
+                               std::holds_alternative<ChangeMessage>(message) ||
+                               std::holds_alternative<StatsRequest>(message)
                            ? Sender::controller
                            : Sender::gateway);
   const std::string once = writer.write(message);

@@ -5,7 +5,8 @@
 # role: no device is added while no gateway could take it; a device added
 # on the controller gets one config per gateway (its endpoint, its own
 # WireGuard key, its fingerprint; one gateway's config does not work at
-# another) and works through each gateway; a
+# another) and works through each gateway, and `picket status` shows its
+# live handshake on each gateway without its address; a
 # revoke has left both gateways before the CLI returns, and says so per
 # gateway; a gateway cut off from its controller keeps serving until its
 # lease ends, then drops every peer, and resyncs to exactly the
@@ -232,6 +233,19 @@ for g in "${NAMES[@]}"; do
   member_up "$g" "$WORK/phone-gw-$g.conf"
   member_reaches "$g" 20 || fail_fleet "the member does not reach gateway $g's tunnel address"
 done
+
+log "status shows the live handshake on each gateway, and no member address"
+status=$(picket --json status)
+for g in "${NAMES[@]}"; do
+  [ "$(jq -r --arg n "gw-$g" '.devices[] | select(.label == "phone") | .gateways[] | select(.name == $n) | .last_handshake > 0' <<<"$status")" = true ] ||
+    fail_fleet "picket status shows no handshake of the phone on gw-$g: $status"
+done
+[ "$(jq '.devices[] | select(.label == "phone") | .last_handshake > 0 and .rx_bytes > 0' <<<"$status")" = true ] ||
+  fail_fleet "picket status has no live figures for the phone: $status"
+picket status | grep_quiet -E "phone .*gw-[ab] .*, gw-[ab] " || fail "picket status names no gateway per device"
+for address in "${MEMBER_OUTER[@]}"; do
+  grep_quiet -F "$address" <<<"$status" && fail "picket status gives a member's address"
+done
 PHONE_KEY=$(public_key_of organizer phone)
 remember_device phone
 
@@ -323,6 +337,13 @@ sleep 2
 grep_quiet "gateway gw-b removed" "$WORK/picketd.log" || fail "the controller's log does not say gw-b was removed"
 
 log "nothing about members on a gateway's disk or in its log"
+# The controller asked the gateways for figures: their endpoints went
+# nowhere, not even to the controller's log or state.
+for address in "${MEMBER_OUTER[@]}"; do
+  if grep -r -F -q -- "$address" "$WORK/state" "$WORK/picketd.log"; then
+    fail "the controller's state or log holds a member's address: $address"
+  fi
+done
 stop_picketd
 for g in "${NAMES[@]}"; do
   kill "${AGENT_PID[$g]}"

@@ -86,6 +86,15 @@ json to_json(const DeviceStatus& status) {
   out["last_handshake"] = status.stats.last_handshake_unix;
   out["rx_bytes"] = status.stats.rx_bytes;
   out["tx_bytes"] = status.stats.tx_bytes;
+  // A controller's: which gateway hosts the device is talking to.
+  if (!status.gateways.empty()) {
+    auto& gateways = out["gateways"] = json::array();
+    for (const auto& live : status.gateways)
+      gateways.push_back({{"name", live.gateway},
+                          {"last_handshake", live.last_handshake_unix},
+                          {"rx_bytes", live.rx_bytes},
+                          {"tx_bytes", live.tx_bytes}});
+  }
   return out;
 }
 

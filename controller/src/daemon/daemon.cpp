@@ -231,8 +231,13 @@ class Serving {
     admin_api_.set_unlock_hooks(unlock);
     // A second connection to the same interface, used only for reading, so
     // that the listings' live figures never hold up the API thread.
+    // On a controller the listings' figures come from the gateways, asked
+    // on LiveStats' thread too (the fleet takes calls from any thread).
     if (plane_.node)
       admin_api_.read_live_stats_with(plane_.node->live_reader(backend_choice(options)));
+    else
+      admin_api_.read_live_stats_with(
+          [fleet = &plane_.controller->fleet()] { return fleet->read(); });
     admin_api_.listen(io, [this] { loop_.arm_expiry(); });
     loop_.start();
     // SIGHUP rereads the DNS blocklists; a bad file keeps the old list.

@@ -212,6 +212,8 @@ void GatewayFleet::on_frame(channel::ConnectionId id, const std::string& frame) 
   }
   if (event.kind == channel::LeaderEvent::Kind::hello)
     say(info_, "gateway " + event.name + " connected");
+  if (event.kind == channel::LeaderEvent::Kind::stats && event.stats->id == stats_round_)
+    live_[connection.pin] = std::move(event.stats->peers);
   if (event.kind == channel::LeaderEvent::Kind::failed)
     say(error_, "gateway " + connection.leader->name() + " could not apply version " +
                     std::to_string(event.version.value_or(0)) + ": " + event.error.value_or(""));
@@ -332,12 +334,61 @@ void GatewayFleet::teardown() {
 }
 
 gateway::DeviceSnapshot GatewayFleet::read() {
-  const std::lock_guard lock(mutex_);
+  const std::lock_guard one_read(read_mutex_);
+  std::unique_lock lock(mutex_);
+  const auto round = ++stats_round_;
+  live_.clear();
+  std::map<std::string, std::string> asked;  // pin -> name
+  for (auto& [id, connection] : connections_) {
+    if (!connection.leader->greeted()) continue;
+    server_->send(id, connection.leader->ask_stats(round));
+    asked[connection.pin] = connection.leader->name();
+  }
+  const auto connected = [&](const std::string& pin) {
+    return std::any_of(connections_.begin(), connections_.end(), [&](const auto& entry) {
+      return entry.second.pin == pin && entry.second.leader->greeted();
+    });
+  };
+  answered_.wait_for(lock, std::min(answer_timeout_, kStatsWait), [&] {
+    return std::all_of(asked.begin(), asked.end(), [&](const auto& entry) {
+      return live_.count(entry.first) > 0 || !connected(entry.first);
+    });
+  });
+
+  // Only peers the controller wants count: a gateway cannot make up devices.
+  std::map<gateway::Key, gateway::PeerStats> merged;
+  for (const auto& peer : state_.peers) merged[peer.wireguard.public_key];
+  by_gateway_.clear();
+  for (const auto& [pin, peers] : live_) {
+    const auto name = asked.count(pin) ? asked.at(pin) : std::string();
+    for (const auto& peer : peers) {
+      const auto it = merged.find(peer.public_key);
+      if (it == merged.end()) continue;
+      auto& stats = it->second;
+      stats.last_handshake_unix = std::max(stats.last_handshake_unix, peer.last_handshake_unix);
+      stats.rx_bytes += peer.rx_bytes;
+      stats.tx_bytes += peer.tx_bytes;
+      by_gateway_[peer.public_key].push_back(
+          {name, peer.last_handshake_unix, peer.rx_bytes, peer.tx_bytes});
+    }
+  }
+  for (auto& [key, gateways] : by_gateway_)
+    std::sort(gateways.begin(), gateways.end(), [](const auto& a, const auto& b) {
+      return a.last_handshake_unix > b.last_handshake_unix;
+    });
+  live_.clear();
+
   gateway::DeviceSnapshot snapshot;
   snapshot.private_key = state_.private_key;
   snapshot.listen_port = state_.listen_port;
-  for (const auto& peer : state_.peers) snapshot.peers.push_back({peer.wireguard, {}});
+  for (const auto& peer : state_.peers)
+    snapshot.peers.push_back({peer.wireguard, merged[peer.wireguard.public_key]});
   return snapshot;
+}
+
+std::map<gateway::Key, std::vector<GatewayPeerStats>> GatewayFleet::read_by_gateway() {
+  const std::lock_guard lock(mutex_);
+  return by_gateway_;
 }
 
 }  // namespace picket::controller

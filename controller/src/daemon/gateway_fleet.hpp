@@ -107,8 +107,13 @@ class GatewayFleet : public GatewayLink {
   // refuses. An ordinary controller stop does not call it: gateways keep
   // serving until their lease ends.
   void teardown() override;
-  // The peers as wanted (the gateways report no live counters yet).
+  // The peers as wanted, with the live figures the connected gateways
+  // report when asked now (each waited for up to kStatsWait; one that does
+  // not answer adds nothing): a device's latest handshake on any gateway
+  // and its counters summed over them. Held in memory until the next read.
   gateway::DeviceSnapshot read() override;
+  std::map<gateway::Key, std::vector<GatewayPeerStats>> read_by_gateway() override;
+  static constexpr std::chrono::milliseconds kStatsWait{1500};
   bool has_firewall() const override { return true; }
   bool has_resolver() const override { return true; }
   gateway::BlocklistSummary reload_blocklists() override { return {}; }
@@ -146,6 +151,11 @@ class GatewayFleet : public GatewayLink {
   std::map<gateway::channel::ConnectionId, Connection> connections_;
   std::vector<GatewayAnswer> answers_;
   bool answers_taken_ = true;
+  // One read() at a time; the answers of the current round, by pin.
+  std::mutex read_mutex_;
+  std::uint64_t stats_round_ = 0;
+  std::map<std::string, std::vector<gateway::channel::PeerLive>> live_;
+  std::map<gateway::Key, std::vector<GatewayPeerStats>> by_gateway_;
 
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;

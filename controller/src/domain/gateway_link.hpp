@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -23,6 +24,9 @@ class GatewayLink {
   virtual void teardown() = 0;
   // Live peers and counters (never stored).
   virtual gateway::DeviceSnapshot read() = 0;
+  // The figures of the last read() per gateway host, by device key, the
+  // latest handshake first. A data plane in this process has none.
+  virtual std::map<gateway::Key, std::vector<GatewayPeerStats>> read_by_gateway() { return {}; }
 
   virtual bool has_firewall() const = 0;
   virtual bool has_resolver() const = 0;

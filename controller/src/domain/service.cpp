@@ -528,6 +528,7 @@ Device Service::set_expiry(const std::string& member_label, const std::string& l
 
 std::vector<DeviceStatus> Service::status() {
   auto snapshot = link_.read();
+  auto by_gateway = link_.read_by_gateway();
   std::map<gateway::Key, gateway::PeerStats> live;
   for (auto& peer : snapshot.peers) live.emplace(peer.config.public_key, std::move(peer.stats));
   auto devices = list_devices(std::nullopt);
@@ -536,6 +537,8 @@ std::vector<DeviceStatus> Service::status() {
     status.active = it != live.end();
     if (status.active) status.stats = it->second;
     status.stats.endpoint.reset();  // members' addresses stay out of every answer
+    if (auto gateways = by_gateway.find(status.device.public_key); gateways != by_gateway.end())
+      status.gateways = std::move(gateways->second);
   }
   return devices;
 }

@@ -187,9 +187,27 @@ struct Agent::Impl : std::enable_shared_from_this<Agent::Impl> {
       case channel::FollowerStep::Action::pong:
         send(std::move(*step.reply));
         break;
+      case channel::FollowerStep::Action::report_stats:
+        report_stats(step.stats_id);
+        break;
       case channel::FollowerStep::Action::none:
         break;
     }
+  }
+
+  // Handshake times and counters for the controller's status, read live
+  // from the interface; endpoints are left out (live_peers). Nothing yet
+  // (no node, or a read that failed) answers with no peers.
+  void report_stats(std::uint64_t id) {
+    std::vector<channel::PeerLive> peers;
+    if (node) {
+      try {
+        peers = channel::live_peers(node->read());
+      } catch (const std::exception& e) {
+        error(std::string("could not read the interface's figures: ") + e.what());
+      }
+    }
+    send(follower.stats(id, std::move(peers)));
   }
 
   // The controller answered on this connection: it knows this key.

@@ -343,4 +343,42 @@ GatewayChange decode_change(const json& json_value, std::string_view where) {
   return change;
 }
 
+std::vector<PeerLive> live_peers(const DeviceSnapshot& snapshot) {
+  std::vector<PeerLive> out;
+  for (const auto& peer : snapshot.peers)
+    if (peer.stats.last_handshake_unix > 0)
+      out.push_back({peer.config.public_key, peer.stats.last_handshake_unix, peer.stats.rx_bytes,
+                     peer.stats.tx_bytes});
+  return out;
+}
+
+json encode_live(const std::vector<PeerLive>& peers) {
+  json out = json::array();
+  for (const auto& peer : peers)
+    out.push_back({{"key", peer.public_key.base64()},
+                   {"handshake", peer.last_handshake_unix},
+                   {"rx", std::min<std::uint64_t>(peer.rx_bytes, kMaxCounter)},
+                   {"tx", std::min<std::uint64_t>(peer.tx_bytes, kMaxCounter)}});
+  return out;
+}
+
+std::vector<PeerLive> decode_live(const json& json_value, std::string_view where) {
+  const Field root(json_value, where);
+  std::vector<PeerLive> out;
+  root.array(kMaxPeers, [&](const Field& item) {
+    item.expect_object({"key", "handshake", "rx", "tx"});
+    PeerLive peer;
+    const Field key = item.required("key");
+    const auto parsed = Key::try_base64(key.string(64));
+    if (!parsed) key.fail("must be a public key as 44 base64 characters ending in '='");
+    peer.public_key = *parsed;
+    peer.last_handshake_unix =
+        static_cast<std::int64_t>(item.required("handshake").unsigned_in(1, kMaxCounter));
+    peer.rx_bytes = item.required("rx").unsigned_in(0, kMaxCounter);
+    peer.tx_bytes = item.required("tx").unsigned_in(0, kMaxCounter);
+    out.push_back(peer);
+  });
+  return out;
+}
+
 }  // namespace picket::gateway::channel

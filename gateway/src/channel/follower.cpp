@@ -82,6 +82,9 @@ FollowerStep Follower::handle(Message message, Clock::time_point now) {
   } else if (std::holds_alternative<Ping>(message)) {
     step.action = FollowerStep::Action::pong;
     step.reply = writer_.write(Pong{});
+  } else if (const auto* request = std::get_if<StatsRequest>(&message)) {
+    step.action = FollowerStep::Action::report_stats;
+    step.stats_id = request->id;
   }
   if (update) pending_ = step.version;
   return step;
@@ -122,6 +125,10 @@ void Follower::closed() {
 
 std::string Follower::ping() {
   return writer_.write(Ping{});
+}
+
+std::string Follower::stats(std::uint64_t id, std::vector<PeerLive> peers) {
+  return writer_.write(Stats{id, std::move(peers)});
 }
 
 GatewayState fail_closed(GatewayState last) {

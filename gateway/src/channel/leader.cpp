@@ -114,6 +114,15 @@ LeaderEvent Leader::receive(std::string_view frame, Clock::time_point now) {
   } else if (std::holds_alternative<Ping>(message)) {
     event.kind = LeaderEvent::Kind::ping;
     event.reply = writer_.write(Pong{});
+  } else if (auto* stats = std::get_if<Stats>(&message)) {
+    // Only what was asked, each answer once: a gateway cannot fill the
+    // controller's memory with figures nobody wanted.
+    if (stats->id > stats_asked_ || stats->id <= stats_answered_)
+      throw ProtocolError("the gateway sent figures for request " + std::to_string(stats->id) +
+                          ", which was not asked on this connection or was answered already");
+    stats_answered_ = stats->id;
+    event.kind = LeaderEvent::Kind::stats;
+    event.stats = std::move(*stats);
   } else {
     event.kind = LeaderEvent::Kind::pong;
   }
@@ -155,6 +164,14 @@ std::vector<std::string> Leader::catch_up(const ChangeLog& log,
 
 std::string Leader::ping() {
   return writer_.write(Ping{});
+}
+
+std::string Leader::ask_stats(std::uint64_t id) {
+  if (id <= stats_asked_)
+    throw std::logic_error("stats request ids must grow (" + std::to_string(id) + " after " +
+                           std::to_string(stats_asked_) + ")");
+  stats_asked_ = id;
+  return writer_.write(StatsRequest{id});
 }
 
 std::vector<std::uint64_t> Leader::outstanding() const {

@@ -53,6 +53,12 @@ json encode_body(const Message& message) {
           },
           [](const Ping&) { return json::object(); },
           [](const Pong&) { return json::object(); },
+          [](const StatsRequest& m) {
+            return json{{"id", m.id}};
+          },
+          [](const Stats& m) {
+            return json{{"id", m.id}, {"peers", encode_live(m.peers)}};
+          },
       },
       message);
 }
@@ -72,10 +78,12 @@ std::optional<std::uint64_t> read_applied(const Field& root) {
 
 bool sent_by(const Message& message, Sender from) {
   const bool controller = std::holds_alternative<StateMessage>(message) ||
-                          std::holds_alternative<ChangeMessage>(message);
+                          std::holds_alternative<ChangeMessage>(message) ||
+                          std::holds_alternative<StatsRequest>(message);
   const bool gateway =
       std::holds_alternative<Hello>(message) || std::holds_alternative<Enrol>(message) ||
-      std::holds_alternative<Applied>(message) || std::holds_alternative<Resync>(message);
+      std::holds_alternative<Applied>(message) || std::holds_alternative<Resync>(message) ||
+      std::holds_alternative<Stats>(message);
   return from == Sender::controller ? !gateway : !controller;
 }
 
@@ -130,14 +138,24 @@ Message decode_body(const Field& root, std::string_view type) {
     root.expect_object({"type", "seq"});
     return Pong{};
   }
+  if (type == "stats_request") {
+    root.expect_object({"type", "seq", "id"});
+    return StatsRequest{root.required("id").unsigned_in(1, kMaxCounter)};
+  }
+  if (type == "stats") {
+    root.expect_object({"type", "seq", "id", "peers"});
+    return Stats{root.required("id").unsigned_in(1, kMaxCounter),
+                 decode_live(root.required("peers").json(), "peers")};
+  }
   root.required("type").fail("names no message type this version knows");
 }
 
 }  // namespace
 
 std::string_view type_name(const Message& message) {
-  static constexpr std::string_view kNames[] = {"hello",   "enrol",  "state", "change",
-                                                "applied", "resync", "ping",  "pong"};
+  static constexpr std::string_view kNames[] = {"hello",         "enrol",  "state", "change",
+                                                "applied",       "resync", "ping",  "pong",
+                                                "stats_request", "stats"};
   static_assert(std::size(kNames) == std::variant_size_v<Message>);
   return kNames[message.index()];
 }
@@ -161,7 +179,7 @@ Message MessageReader::read(std::string_view frame) {
   const json parsed = parse_json(frame);
   const Field root(parsed, "message");
   root.expect_object({"type", "seq", "name", "applied", "secret", "version", "state", "base",
-                      "change", "millis", "error"});
+                      "change", "millis", "error", "id", "peers"});
   const std::string type = root.required("type").string(16);
   const Field seq = root.required("seq");
   const std::uint64_t number = seq.unsigned_in(1, kMaxCounter);

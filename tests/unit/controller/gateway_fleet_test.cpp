@@ -310,3 +310,59 @@ TEST_CASE("fleet: each gateway gets a WireGuard key of its own", "[fleet]") {
                     Catch::Contains("a WireGuard key of its own"));
   CHECK(hosts.wireguard_key(b) == key_b);
 }
+
+TEST_CASE("fleet: live handshakes are asked of each gateway, no endpoint kept", "[fleet]") {
+  Enrolled enrolled;
+  GatewayFleet fleet(fleet_options(&enrolled));
+  const auto state = agent_state(0, 3);
+  fleet.apply(state);
+  GatewayHosts hosts;
+  auto& a = hosts.add(enrolling(fleet, "gw-a"));
+  auto& b = hosts.add(enrolling(fleet, "gw-b"));
+  REQUIRE(hosts.wait_applied(a, fleet.version()));
+  REQUIRE(hosts.wait_applied(b, fleet.version()));
+  const auto key0 = state.peers[0].wireguard.public_key;
+  const auto key1 = state.peers[1].wireguard.public_key;
+  // The first device talks to both gateways, the second to gw-b only; each
+  // interface also knows where the device is (which must go nowhere).
+  hosts.on_io([&] {
+    for (auto* gateway : {&a, &b}) {
+      for (auto& peer : gateway->fake->state().peers) {
+        const bool talks =
+            peer.config.public_key == key0 || (gateway == &b && peer.config.public_key == key1);
+        if (!talks) continue;
+        peer.stats.endpoint = "198.51.100.7:41000";
+        peer.stats.last_handshake_unix = gateway == &a ? 1'800'000'100 : 1'800'000'000;
+        peer.stats.rx_bytes = 100;
+        peer.stats.tx_bytes = 50;
+      }
+    }
+    return 0;
+  });
+
+  const auto snapshot = fleet.read();
+  REQUIRE(snapshot.peers.size() == 3);
+  std::map<gw::Key, gw::PeerStats> by_key;
+  for (const auto& peer : snapshot.peers) by_key[peer.config.public_key] = peer.stats;
+  CHECK(by_key[key0].last_handshake_unix == 1'800'000'100);  // the latest
+  CHECK(by_key[key0].rx_bytes == 200);                       // summed
+  CHECK_FALSE(by_key[key0].endpoint.has_value());
+  CHECK(by_key[key1].last_handshake_unix == 1'800'000'000);
+  CHECK(by_key[state.peers[2].wireguard.public_key].last_handshake_unix == 0);
+
+  const auto per_gateway = fleet.read_by_gateway();
+  REQUIRE(per_gateway.count(key0) == 1);
+  REQUIRE(per_gateway.at(key0).size() == 2);
+  CHECK(per_gateway.at(key0)[0].gateway == "gw-a");
+  CHECK(per_gateway.at(key0)[1].gateway == "gw-b");
+  REQUIRE(per_gateway.at(key1).size() == 1);
+  CHECK(per_gateway.at(key1)[0].gateway == "gw-b");
+  CHECK(per_gateway.count(state.peers[2].wireguard.public_key) == 0);
+
+  // A gateway gone: the read still returns, with the other's figures.
+  hosts.remove(a);
+  const auto later = fleet.read();
+  std::map<gw::Key, gw::PeerStats> later_by_key;
+  for (const auto& peer : later.peers) later_by_key[peer.config.public_key] = peer.stats;
+  CHECK(later_by_key[key0].last_handshake_unix == 1'800'000'000);
+}

@@ -57,6 +57,11 @@ TEST_CASE("channel messages: every message round-trips", "[channel]") {
   CHECK(ok.millis == 12);
   CHECK_FALSE(ok.error);
   CHECK(read_one<Applied>(Sender::gateway, Applied{8, 0, "nft said no"}).error == "nft said no");
+  CHECK(read_one<StatsRequest>(Sender::controller, StatsRequest{4}).id == 4);
+  const PeerLive live{channel_state(1).peers.at(0).wireguard.public_key, 1'800'000'000, 7, 9};
+  const auto stats = read_one<Stats>(Sender::gateway, Stats{4, {live}});
+  CHECK(stats.id == 4);
+  CHECK(stats.peers == std::vector<PeerLive>{live});
 
   CHECK(read_one<Resync>(Sender::gateway, Resync{5}).applied == 5u);
   CHECK_FALSE(read_one<Resync>(Sender::gateway, Resync{}).applied);
@@ -101,7 +106,14 @@ TEST_CASE("channel messages: malformed frames are refused", "[channel]") {
       R"({"type":"applied","seq":1,"version":0,"millis":1})",
       R"({"type":"applied","seq":1,"version":2,"millis":1,"error":""})",
       R"({"type":"enrol","seq":1,"name":"gw","secret":"c2hvcnQ"})",
-      R"({"type":"ping","seq":1,"type":"pong"})",  // a repeated key
+      R"({"type":"ping","seq":1,"type":"pong"})",       // a repeated key
+      R"({"type":"stats","seq":1,"id":0,"peers":[]})",  // ids start at 1
+      R"({"type":"stats","seq":1,"id":1})",             // no peers
+      R"({"type":"stats","seq":1,"id":1,"peers":[{"key":"nope","handshake":1,"rx":0,"tx":0}]})",
+      R"({"type":"stats","seq":1,"id":1,"peers":[{"key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",)"
+      R"("handshake":0,"rx":0,"tx":0}]})",  // no handshake: not reported
+      R"({"type":"stats","seq":1,"id":1,"peers":[{"key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",)"
+      R"("handshake":1,"rx":0,"tx":0,"endpoint":"198.51.100.7:1"}]})",  // no endpoint, ever
   };
   for (const std::string& frame : cases) {
     INFO(frame);
@@ -123,6 +135,12 @@ TEST_CASE("channel messages: each side may send only its own messages", "[channe
   MessageWriter other;
   CHECK_THAT(refusal(Sender::gateway, other.write(StateMessage{1, channel_state(0)})),
              Catch::Contains("may not come from the gateway"));
+  MessageWriter third;
+  CHECK_THAT(refusal(Sender::gateway, third.write(StatsRequest{1})),
+             Catch::Contains("may not come from the gateway"));
+  MessageWriter fourth;
+  CHECK_THAT(refusal(Sender::controller, fourth.write(Stats{1, {}})),
+             Catch::Contains("may not come from the controller"));
 }
 
 TEST_CASE("channel messages: gateway names", "[channel]") {

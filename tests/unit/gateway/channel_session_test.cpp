@@ -361,3 +361,50 @@ TEST_CASE("channel leader: pings are answered, pongs are heard", "[channel]") {
   CHECK(step.action == Action::pong);
   CHECK(leader.receive(gw.write(Pong{}), t0).kind == LeaderEvent::Kind::pong);
 }
+
+TEST_CASE("channel stats: asked by the controller, answered once by the gateway", "[channel]") {
+  Leader leader(std::string("gw-1"));
+  Follower gateway = follower(3);
+  (void)leader.receive(gateway.connect(), t0);
+
+  const FollowerStep step = gateway.receive(leader.ask_stats(1), t0 + 1s);
+  REQUIRE(step.action == Action::report_stats);
+  CHECK(step.stats_id == 1);
+  const PeerLive live{channel_state(1).peers.at(0).wireguard.public_key, 1'800'000'000, 10, 20};
+  const LeaderEvent event = leader.receive(gateway.stats(1, {live}), t0 + 1s);
+  REQUIRE(event.kind == LeaderEvent::Kind::stats);
+  REQUIRE(event.stats);
+  CHECK(event.stats->id == 1);
+  CHECK(event.stats->peers == std::vector<PeerLive>{live});
+  // The request also tells the gateway its controller is there.
+  CHECK_FALSE(gateway.expired(t0 + 1s + kDefaultLease - 1ms));
+
+  // Figures nobody asked for, or the same answer again, break the protocol:
+  // a gateway cannot fill the controller's memory with them.
+  CHECK_THROWS_AS(leader.receive(gateway.stats(1, {live}), t0 + 2s), ProtocolError);
+  Leader other(std::string("gw-1"));
+  Follower other_gateway = follower(3);
+  (void)other.receive(other_gateway.connect(), t0);
+  CHECK_THROWS_AS(other.receive(other_gateway.stats(5, {}), t0), ProtocolError);
+  // Request ids only grow.
+  CHECK_THROWS_AS(leader.ask_stats(1), std::logic_error);
+}
+
+TEST_CASE("channel stats: only peers with a handshake, never an endpoint", "[channel]") {
+  DeviceSnapshot snapshot;
+  const auto state = channel_state(2);
+  PeerState talking{state.peers.at(0).wireguard, {}};
+  talking.stats.endpoint = "198.51.100.7:41000";
+  talking.stats.last_handshake_unix = 1'800'000'000;
+  talking.stats.rx_bytes = 5;
+  PeerState silent{state.peers.at(1).wireguard, {}};
+  snapshot.peers = {talking, silent};
+  const auto live = live_peers(snapshot);
+  REQUIRE(live.size() == 1);
+  CHECK(live[0].public_key == talking.config.public_key);
+  CHECK(live[0].rx_bytes == 5);
+  MessageWriter writer;
+  const auto frame = writer.write(Stats{1, live});
+  CHECK(frame.find("198.51.100.7") == std::string::npos);
+  CHECK(frame.find("endpoint") == std::string::npos);
+}

@@ -33,6 +33,18 @@ struct GatewayEndpoint {
   bool operator==(const GatewayEndpoint&) const = default;
 };
 
+// One device's live figures on one gateway host of a controller, for
+// `picket status`: read from the gateway when asked, held in memory only,
+// never stored, and without the device's endpoint address.
+struct GatewayPeerStats {
+  std::string gateway;
+  std::int64_t last_handshake_unix = 0;
+  std::uint64_t rx_bytes = 0;
+  std::uint64_t tx_bytes = 0;
+
+  bool operator==(const GatewayPeerStats&) const = default;
+};
+
 // The gateway's settings as stored. The private key lives in its own 0600
 // file next to the database, not in a row.
 struct Settings {

@@ -72,6 +72,10 @@ struct DeviceStatus {
   std::string member_label;
   bool active = false;       // the peer is on the interface
   gateway::PeerStats stats;  // read live, never stored
+  // On a controller, each gateway host the device has had a handshake
+  // with, the latest first (`stats` then holds the latest handshake and
+  // the counters' sums). Empty on a single box.
+  std::vector<GatewayPeerStats> gateways;
 };
 
 struct ReconcileReport {

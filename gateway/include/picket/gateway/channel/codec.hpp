@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string_view>
+#include <vector>
 
 #include "picket/gateway/state.hpp"
 
@@ -33,6 +34,9 @@ inline constexpr std::size_t kMaxLinkAddresses = 16;
 inline constexpr std::size_t kMaxDnsServers = 16;
 inline constexpr std::size_t kMaxBlocklistFiles = 256;
 inline constexpr std::size_t kMaxPathBytes = 4096;
+// Versions, sequence numbers and counters stay below 2^53, so that any JSON
+// reader holds them exactly.
+inline constexpr std::uint64_t kMaxCounter = (1ull << 53) - 1;
 // Deeper nesting than any message of the protocol needs.
 inline constexpr std::size_t kMaxJsonDepth = 16;
 
@@ -41,12 +45,29 @@ inline constexpr std::size_t kMaxJsonDepth = 16;
 // value wins, so the controller and a check could read different things).
 nlohmann::json parse_json(std::string_view text);
 
+// Live figures of one peer that has had a handshake, as a gateway reports
+// them to its controller for `picket status` (held in the controller's
+// memory only). Never the peer's endpoint address: it does not travel.
+struct PeerLive {
+  Key public_key;
+  std::int64_t last_handshake_unix = 0;  // seconds since the epoch, > 0
+  std::uint64_t rx_bytes = 0;
+  std::uint64_t tx_bytes = 0;
+
+  bool operator==(const PeerLive&) const = default;
+};
+
+// The peers of a snapshot that have had a handshake, without endpoints.
+std::vector<PeerLive> live_peers(const DeviceSnapshot& snapshot);
+
 nlohmann::json encode_state(const GatewayState& state);
+nlohmann::json encode_live(const std::vector<PeerLive>& peers);
 nlohmann::json encode_change(const GatewayChange& change);
 
 // Throw ProtocolError naming the first bad field. `where` prefixes the field
 // names in messages ("state" gives "state.peers[0].public_key").
 GatewayState decode_state(const nlohmann::json& json, std::string_view where = "state");
 GatewayChange decode_change(const nlohmann::json& json, std::string_view where = "change");
+std::vector<PeerLive> decode_live(const nlohmann::json& json, std::string_view where = "peers");
 
 }  // namespace picket::gateway::channel

@@ -25,12 +25,14 @@ struct FollowerStep {
     apply_change,  // apply `change`, then call Follower::applied / failed
     resync,        // send `reply`: the change did not follow what this gateway holds
     pong,          // send `reply`
+    report_stats,  // send Follower::stats(stats_id, the node's live peers)
   };
   Action action = Action::none;
   std::uint64_t version = 0;  // of the state or change
   std::optional<GatewayState> state;
   std::optional<GatewayChange> change;
   std::optional<std::string> reply;  // a frame to send now
+  std::uint64_t stats_id = 0;        // report_stats: the request's id
 };
 
 struct FollowerOptions {
@@ -76,6 +78,8 @@ class Follower {
   void closed();
 
   std::string ping();
+  // The answer to a stats request: the peers that have had a handshake.
+  std::string stats(std::uint64_t id, std::vector<PeerLive> peers);
   std::optional<std::uint64_t> applied_version() const { return applied_; }
   std::optional<std::uint64_t> pending_version() const { return pending_; }
   const std::string& name() const { return options_.name; }

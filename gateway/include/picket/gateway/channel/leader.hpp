@@ -67,7 +67,7 @@ struct Delivery {
 };
 
 struct LeaderEvent {
-  enum class Kind { hello, enrol, applied, failed, resync, ping, pong };
+  enum class Kind { hello, enrol, applied, failed, resync, ping, pong, stats };
   Kind kind = Kind::pong;
   std::optional<std::uint64_t>
       version;                       // hello/resync: what the gateway holds; applied/failed: which
@@ -76,6 +76,7 @@ struct LeaderEvent {
   std::optional<std::string> error;  // failed
   std::optional<Delivery> delivery;  // applied, failed: the delivery as now answered
   std::optional<std::string> reply;  // a frame to send now (pong)
+  std::optional<Stats> stats;        // stats: the gateway's live figures
 };
 
 // What catch_up sends.
@@ -113,6 +114,9 @@ class Leader {
                                     Clock::time_point now);
 
   std::string ping();
+  // Asks for the peers' live figures; the answer comes as a stats event
+  // with this id. Ids must grow from one request to the next.
+  std::string ask_stats(std::uint64_t id);
 
   bool greeted() const { return greeted_; }
   const std::string& name() const { return name_; }
@@ -140,6 +144,8 @@ class Leader {
   std::optional<std::uint64_t> sent_;
   std::deque<Delivery> deliveries_;
   Clock::time_point last_heard_{};
+  std::uint64_t stats_asked_ = 0;     // the last request's id
+  std::uint64_t stats_answered_ = 0;  // the last answer's id
   MessageReader reader_{Sender::gateway};
   MessageWriter writer_;
 };

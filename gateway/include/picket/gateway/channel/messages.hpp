@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "picket/gateway/channel/codec.hpp"
 #include "picket/gateway/key.hpp"
@@ -23,6 +24,9 @@
 //   {"type":"applied",…,"error":"…"}     {"type":"ping","seq":n}
 //   {"type":"resync","seq":3,            {"type":"pong","seq":n}
 //    "applied":7}
+//   {"type":"stats","seq":4,"id":2,      {"type":"stats_request","seq":3,"id":2}
+//    "peers":[{"key":"…","handshake":…,
+//              "rx":…,"tx":…}]}
 //
 // "seq" counts the frames of one direction of one connection from 1; a
 // reader refuses any other number than the next (a replayed, dropped or
@@ -30,7 +34,6 @@
 // any JSON reader holds them exactly. An absent "applied" means none.
 namespace picket::gateway::channel {
 
-inline constexpr std::uint64_t kMaxCounter = (1ull << 53) - 1;
 inline constexpr std::size_t kMaxGatewayName = 63;
 inline constexpr std::size_t kMaxErrorBytes = 1024;
 
@@ -78,8 +81,21 @@ struct Resync {
 struct Ping {};
 struct Pong {};
 
-using Message =
-    std::variant<Hello, Enrol, StateMessage, ChangeMessage, Applied, Resync, Ping, Pong>;
+// The controller asks for the peers' live figures (`picket status`); the
+// gateway answers with Stats carrying the same id, so an answer to an
+// earlier request is told apart.
+struct StatsRequest {
+  std::uint64_t id = 0;
+};
+// The peers that have had a handshake, with its time and the transfer
+// counters; never an endpoint address.
+struct Stats {
+  std::uint64_t id = 0;
+  std::vector<PeerLive> peers;
+};
+
+using Message = std::variant<Hello, Enrol, StateMessage, ChangeMessage, Applied, Resync, Ping, Pong,
+                             StatsRequest, Stats>;
 
 enum class Sender { controller, gateway };
 
