@@ -52,7 +52,9 @@ echo "   a plain apt-get install would add $(grep -c '^Inst ' "$WORK/apt-plain.l
 # The controller and gateways go by short names (the gateways' default
 # picket_gateway_name); ansible_host is the chroot directory.
 # picket_channel_host: the controller's address in fleet_live.sh's namespaces;
-# each gateway's picket_endpoint_host, its address there.
+# each gateway's picket_endpoint_host, its address there. The listen port
+# is the whole fleet's ([all:vars], as README advises): the gateways'
+# firewalls and the endpoints their enrolment passes both name it.
 cat >"$WORK/inventory.ini" <<EOF
 [picket]
 $ROOT
@@ -65,6 +67,7 @@ gw-a ansible_host=$WORK/gw-a picket_endpoint_host=10.231.1.2
 gw-b ansible_host=$WORK/gw-b picket_endpoint_host=10.231.2.2
 
 [all:vars]
+picket_listen_port=51999
 ansible_connection=community.general.chroot
 ansible_python_interpreter=/usr/bin/python3
 EOF
@@ -72,7 +75,7 @@ export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ANSIBLE_RETRY_FILES_ENABLED=0
 play() {
   ansible-playbook -i "$WORK/inventory.ini" "$SOURCE_DIR/ansible/site.yml" \
     -e picket_deb="$DEB" -e picket_live_system=false \
-    -e picket_endpoint_host=vpn.test.example -e picket_listen_port=51999 -e picket_api_port=8181
+    -e picket_endpoint_host=vpn.test.example -e picket_api_port=8181
 }
 # One line per host: "NAME : ok=.. changed=.. ...".
 recap() { sed -n '/^PLAY RECAP/,/^$/p' "$1" | grep ' : ok='; }
