@@ -68,12 +68,22 @@ class UnboundResolver final : public Resolver {
 UnboundResolver::UnboundResolver(const ResolverConfig& config) {
   impl_->engine = std::make_unique<Engine>(impl_->io, config);
   for (const auto& address : config.listen) {
-    impl_->udp.push_back(
-        std::make_unique<UdpListener>(impl_->io, *impl_->engine, address, config.port));
-    // With port 0 the TCP socket takes the port the UDP one got.
-    const auto port = config.port ? config.port : impl_->udp.back()->port();
-    impl_->tcp.push_back(
-        std::make_unique<TcpListener>(impl_->io, *impl_->engine, address, port, config));
+    // With port 0 the TCP socket takes the port the UDP one got; that port
+    // may already be someone's TCP port, so a few fresh UDP ports are tried.
+    constexpr int kTries = 20;
+    for (int attempt = 1;; ++attempt) {
+      auto udp = std::make_unique<UdpListener>(impl_->io, *impl_->engine, address, config.port);
+      const auto port = config.port ? config.port : udp->port();
+      try {
+        impl_->tcp.push_back(
+            std::make_unique<TcpListener>(impl_->io, *impl_->engine, address, port, config));
+      } catch (const Error&) {
+        if (config.port != 0 || attempt == kTries) throw;
+        continue;
+      }
+      impl_->udp.push_back(std::move(udp));
+      break;
+    }
   }
   impl_->thread = std::thread([io = &impl_->io] { io->run(); });
 }
