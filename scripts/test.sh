@@ -9,4 +9,6 @@ scripts/deps.sh --test
 echo "picket: building the test build (sanitizers on)"
 BUILD_DIR=${BUILD_DIR:-build-test} BUILD_TYPE=Debug scripts/build.sh -DPICKET_SANITIZE=ON
 cd "${BUILD_DIR:-build-test}"
-ctest --output-on-failure --timeout 600 "$@"
+# Unit tests run side by side, one per core; every test that uses network
+# namespaces, wireguard-go, a VM or a browser is RUN_SERIAL and runs alone.
+ctest --output-on-failure --timeout 600 -j "$(nproc)" "$@"

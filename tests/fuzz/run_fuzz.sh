@@ -7,13 +7,14 @@
 # Usage: run_fuzz.sh SOURCE_DIR BUILD_DIR SECONDS [TARGET...]
 set -euo pipefail
 SRC=$(cd "$1" && pwd)
-BUILD=$2
+mkdir -p "$2"
+# Absolute: each fuzzer runs from a work directory of its own.
+BUILD=$(cd "$2" && pwd)
 SECONDS_EACH=${3:-20}
 shift 3 || true
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(picket_uapi_decode_fuzz picket_blocklist_fuzz
-  picket_netlink_dump_fuzz picket_request_body_fuzz)
-mkdir -p "$BUILD"
+  picket_netlink_dump_fuzz picket_request_body_fuzz picket_channel_decode_fuzz)
 cmake -S "$SRC" -B "$BUILD" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DPICKET_BUILD_TESTS=OFF -DPICKET_FUZZ=ON \
   -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" >/dev/null
