@@ -66,3 +66,14 @@ export interface RevokeAnswer {
   revoked: boolean;
   gateways?: GatewayAnswer[];
 }
+
+// GET/PUT /members/M/devices/D/assigned-gateways (controller only): null is
+// every gateway, also ones enrolled later; [] is none.
+export interface AssignedGateways {
+  assigned_gateways: string[] | null;
+}
+
+// PUT's answer adds what each gateway host said about the change.
+export interface AssignedGatewaysChange extends AssignedGateways {
+  gateways?: GatewayAnswer[];
+}

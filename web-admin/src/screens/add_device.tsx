@@ -6,11 +6,14 @@ import { api, seg } from '../api';
 import { AccessFields, type AccessState } from '../components/access_fields';
 import { ExpiryPicker, useExpiry } from '../components/expiry_picker';
 import { Choices, ErrorText, Field, TextArea } from '../components/field';
+import { GatewayFields } from '../components/gateway_fields';
 import { needPassword, PasswordField } from '../components/password_field';
 import { t } from '../i18n';
 import { useAction } from '../lib/action';
+import { EVERY_GATEWAY, newDeviceAssignment } from '../lib/assigned_gateways';
 import { configFitsQr, accessBody, parseList as parseRoutes, splitList } from '../lib/forms';
 import { memberConfigs } from '../lib/client_config';
+import { useGatewayHosts } from '../lib/gateway_hosts';
 import { generateKeyPair } from '../lib/keys';
 import { labelProblem, noteProblem } from '../lib/validate';
 import type { Member, NewDeviceAnswer } from '../types';
@@ -30,6 +33,9 @@ export function AddDevice({ onCancel }: { onCancel: () => void }) {
   const [access, setAccess] = useState<AccessState>({ mode: 'anywhere', networks: '', group: '' });
   const [members, setMembers] = useState<Member[]>([]);
   const [password, setPassword] = useState('');
+  // Empty on a single box: then no gateway choice is shown or sent.
+  const gateways = useGatewayHosts();
+  const [placement, setPlacement] = useState(EVERY_GATEWAY);
   const { busy, error, submit } = useAction();
   const expiryState = useExpiry();
   const showConfig = useShowConfig();
@@ -55,6 +61,7 @@ export function AddDevice({ onCancel }: { onCancel: () => void }) {
     if (access.mode === 'only' && parseRoutes(access.networks).length === 0) throw new Error(t.access.needNetwork);
     // Sent only when it differs from the default, so picketd's plain add is used otherwise.
     const { restricted_to, group } = accessBody(access.mode, access.networks, access.group);
+    const assigned = newDeviceAssignment(placement, gateways);
     needPassword(password);
     const keys = generateKeyPair();
     const body: Record<string, unknown> = { label: label.trim(), public_key: keys.publicKey, create_member: true, password };
@@ -63,6 +70,8 @@ export function AddDevice({ onCancel }: { onCancel: () => void }) {
     if (expires_at !== null) body.expires_at = expires_at;
     if (restricted_to !== null) body.restricted_to = restricted_to;
     if (group !== null) body.group = group;
+    // Only when the admin picked some gateways on a controller (picketd 409s it on a single box).
+    Object.assign(body, assigned);
     const path = `/members/${seg(member.trim())}/devices`;
     const answer = await api<NewDeviceAnswer>('POST', path, body);
     // Within the limit every config fits; should one not (on a controller,
@@ -107,6 +116,12 @@ export function AddDevice({ onCancel }: { onCancel: () => void }) {
           required
         />
         <ExpiryPicker state={expiryState} id="add-expiry" />
+        {gateways.length > 0 && (
+          <fieldset>
+            <legend>{t.gateways.legend}</legend>
+            <GatewayFields idPrefix="add-gateways" gateways={gateways} state={placement} onChange={setPlacement} />
+          </fieldset>
+        )}
         <details class="advanced">
           <summary>{m.advanced}</summary>
           <fieldset>

@@ -169,12 +169,15 @@ export function DeviceDialog({
   onReissue,
   onEnable,
   onCutOffMember,
+  onGateways,
 }: Closing & {
   device: Device;
   onRevoke: () => void;
   onReissue: () => void;
   onEnable: () => void;
   onCutOffMember: () => void;
+  // On a controller: which gateway hosts serve it, in a dialog of its own.
+  onGateways?: () => void;
 }) {
   const { busy, error, run } = useAction();
   const expiryState = useExpiry();
@@ -249,6 +252,11 @@ export function DeviceDialog({
         <button type="button" onClick={onReissue} disabled={busy}>
           {m.reissue}
         </button>
+        {onGateways && (
+          <button type="button" onClick={onGateways} disabled={busy}>
+            {t.gateways.manage}
+          </button>
+        )}
         <button type="button" class="danger-outline" onClick={onRevoke} disabled={busy}>
           {m.revokeButton}
         </button>

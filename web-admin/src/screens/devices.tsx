@@ -5,9 +5,11 @@ import { api, errorText, seg } from '../api';
 import { ErrorText, Notice, SearchField } from '../components/field';
 import { t } from '../i18n';
 import { ago, bytes, expiry } from '../lib/format';
+import { useGatewayHosts } from '../lib/gateway_hosts';
 import { usePoll } from '../lib/poll';
 import type { Device } from '../types';
 import { DeviceDialog, EnableDialog, MemberCutOffDialog, ReissueDialog, RevokeDialog } from './device_dialogs';
+import { GatewaysDialog } from './gateways_dialog';
 
 export const PAGE_SIZE = 50;
 const REFRESH_MS = 5000;
@@ -48,6 +50,10 @@ export function Devices({ onAdd, notice }: { onAdd: () => void; notice: string }
   const [reissuing, setReissuing] = useState<Device | null>(null);
   const [enabling, setEnabling] = useState<Device | null>(null);
   const [cuttingMember, setCuttingMember] = useState<string | null>(null);
+  const [placing, setPlacing] = useState<Device | null>(null);
+  // On a controller only: which gateway hosts serve a device is a choice there.
+  const gateways = useGatewayHosts();
+  const controller = gateways.length > 0;
   const [message, setMessage] = useState(notice);
   const [toggling, setToggling] = useState<number | null>(null);
   const [now, setNow] = useState(Date.now());
@@ -164,6 +170,7 @@ export function Devices({ onAdd, notice }: { onAdd: () => void; notice: string }
             onRevoke={() => setRevoking(d)}
             onToggle={() => toggle(d)}
             onReissue={() => setReissuing(d)}
+            onGateways={controller ? () => setPlacing(d) : undefined}
           />
         ))}
       </ul>
@@ -187,11 +194,13 @@ export function Devices({ onAdd, notice }: { onAdd: () => void; notice: string }
           onReissue={() => setReissuing(open)}
           onEnable={() => (setEnabling(open), setOpen(null))}
           onCutOffMember={() => (setCuttingMember(open.member), setOpen(null))}
+          onGateways={controller ? () => (setPlacing(open), setOpen(null)) : undefined}
         />
       )}
       {cuttingMember && <MemberCutOffDialog member={cuttingMember} onClose={() => setCuttingMember(null)} onDone={done} />}
       {revoking && <RevokeDialog device={revoking} onClose={() => setRevoking(null)} onDone={done} />}
       {enabling && <EnableDialog device={enabling} onClose={() => setEnabling(null)} onDone={done} />}
+      {placing && <GatewaysDialog device={placing} gateways={gateways} onClose={() => setPlacing(null)} />}
       {reissuing && <ReissueDialog device={reissuing} onClose={() => setReissuing(null)} onDone={() => setReissuing(null)} />}
     </section>
   );
@@ -205,6 +214,7 @@ function DeviceRow({
   onRevoke,
   onToggle,
   onReissue,
+  onGateways,
 }: {
   device: Device;
   now: number;
@@ -213,6 +223,8 @@ function DeviceRow({
   onRevoke: () => void;
   onToggle: () => void;
   onReissue: () => void;
+  // Left out on a single box.
+  onGateways?: () => void;
 }) {
   const state = deviceState(d, now);
   const name = `${d.member} · ${d.label}`;
@@ -261,6 +273,11 @@ function DeviceRow({
         <button type="button" onClick={onOpen} aria-label={m.manage(name)}>
           {m.manageShort}
         </button>
+        {onGateways && (
+          <button type="button" onClick={onGateways} aria-label={t.gateways.rowFor(name)}>
+            {t.gateways.rowShort}
+          </button>
+        )}
         <button type="button" class="danger-outline" onClick={onRevoke} aria-label={m.revoke(name)}>
           {m.revokeShort}
         </button>
