@@ -7,10 +7,10 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { GatewayFields } from '../src/components/gateway_fields';
 import { setLang } from '../src/i18n';
 import { en } from '../src/i18n/en';
-import type { GatewayChoice } from '../src/lib/assigned_gateways';
+import { choiceOf, type GatewayChoice } from '../src/lib/assigned_gateways';
 import { AddDevice } from '../src/screens/add_device';
 import { DeviceDialog } from '../src/screens/device_dialogs';
-import { GatewaysDialog } from '../src/screens/gateways_dialog';
+import { AssignmentView, GatewaysDialog, saveWords } from '../src/screens/gateways_dialog';
 import type { Device } from '../src/types';
 import { renderHtml } from './render';
 
@@ -113,6 +113,51 @@ describe('the Gateways dialog', () => {
     expect(html).not.toContain('type="radio"');
     expect(html).not.toContain('save-gateways');
     expect(html).toContain(`<button type="button">${en.common.close}</button>`);
+  });
+
+  const view = (assigned: string[] | null | undefined, extra: { off?: string; failed?: boolean } = {}) =>
+    renderHtml(
+      h(AssignmentView, {
+        assigned,
+        off: extra.off ?? '',
+        failed: extra.failed ?? false,
+        gateways,
+        choice: assigned === undefined ? { mode: 'every', names: [] } : choiceOf(assigned),
+        onChoice: () => {},
+        busy: false,
+      }),
+    );
+
+  it('shows the current assignment in words, with the choice set to it', () => {
+    let html = view(['gw-a']);
+    expect(html).toContain('<p data-testid="gateways-now">Now served by only gw-a.</p>');
+    expect(html).toContain(`<fieldset><legend>${en.gateways.legendDevice}</legend>`);
+    expect(html).toContain('name="placement-mode" value="only" checked');
+    expect(all(html, /<input type="checkbox" name="placement-gateway" value="([^"]+)" checked/g)).toEqual(['gw-a']);
+    expect(html).toContain(en.gateways.configHint(en.dialogs.reissue));
+
+    html = view(null);
+    expect(html).toContain('Now served by every gateway, also ones enrolled later.');
+    expect(all(html, /name="placement-mode" value="([^"]+)"/g)).toEqual(['every', 'only', 'none']);
+    expect(html).toContain('name="placement-mode" value="every" checked');
+
+    html = view([]);
+    expect(html).toContain('Now served by no gateway: it connects nowhere.');
+    expect(html).toContain('name="placement-mode" value="none" checked');
+    expect(html).toContain(en.gateways.noneWarning);
+  });
+
+  it('says a single box has nothing to choose, and shows no choice after a failed read', () => {
+    expect(view(undefined, { off: en.gateways.singleBox })).toBe(`<p class="muted">${en.gateways.singleBox}</p>`);
+    expect(view(undefined, { failed: true })).toBe('');
+    expect(view(undefined)).toBe(`<p class="muted">${en.common.loading}</p>`);
+  });
+
+  it('names taking the device off every gateway on the button', () => {
+    expect(saveWords({ mode: 'none', names: [] }, false)).toBe('Take it off every gateway');
+    expect(saveWords({ mode: 'only', names: ['gw-a'] }, false)).toBe(en.gateways.save);
+    expect(saveWords({ mode: 'every', names: [] }, false)).toBe(en.gateways.save);
+    expect(saveWords({ mode: 'none', names: [] }, true)).toBe(en.gateways.saving);
   });
 
   it('is reached from the Manage dialog on a controller only', () => {

@@ -283,8 +283,9 @@ export const en = {
     needOneAdd: 'Tick at least one gateway under “Only these:”, or choose “Every gateway”.',
     noneWarning:
       'Warning: with no gateway the device connects nowhere until you choose one again. It stays in the list, with its key.',
-    configHint:
-      'A config is made for each of its gateways when the device is added or gets a new config. A gateway added here works for the member only after “New config (lost phone)…”.',
+    // `button`: the Manage dialog's reissue button, named as it reads.
+    configHint: (button: string) =>
+      `A config is made for each of its gateways when the device is added or gets a new config. A gateway added here works for the member only after “${button}” in Manage.`,
     title: (member: string, device: string) => `Gateways of ${member}'s ${device}`,
     current: (what: string) => `Now served by ${what}.`,
     everyWords: 'every gateway, also ones enrolled later',

@@ -285,8 +285,8 @@ export const es: Messages = {
     needOneAdd: 'Marque al menos una pasarela en «Solo estas:», o elija «Todas las pasarelas».',
     noneWarning:
       'Atención: sin pasarela el dispositivo no se conecta a ningún sitio hasta que vuelva a elegir una. Sigue en la lista, con su clave.',
-    configHint:
-      'Se crea una configuración para cada una de sus pasarelas al añadir el dispositivo o al darle una configuración nueva. Una pasarela añadida aquí solo le sirve al miembro después de «Configuración nueva (móvil perdido)…».',
+    configHint: (button) =>
+      `Se crea una configuración para cada una de sus pasarelas al añadir el dispositivo o al darle una configuración nueva. Una pasarela añadida aquí solo le sirve al miembro después de «${button}» en Gestionar.`,
     title: (member, device) => `Pasarelas de ${device} de ${member}`,
     current: (what) => `Ahora lo atiende ${what}.`,
     everyWords: 'cualquier pasarela, también las que se den de alta más adelante',

@@ -1,8 +1,9 @@
 // Which gateway hosts serve a device (picketd --role controller): read with
 // GET …/assigned-gateways, changed with PUT, and what each host said about
-// the change shown as the revoke shows it. No password: which hosts carry
-// the device changes nothing about what it may reach (the contract of the
-// route; picketd decides, and says so in words if it wants one).
+// the change shown as the revoke shows it. No password goes with it: the
+// route's contract asks for none (it changes where the device's existing
+// access is served, not what it may reach). Should openapi.json ever mark
+// the route x-picket-password, test/password_contract.test.ts fails here.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, errorText, seg } from '../api';
 import { Dialog } from '../components/dialog';
@@ -17,6 +18,7 @@ import {
   choiceOf,
   EVERY_GATEWAY,
   type Assignment,
+  type GatewayChoice,
 } from '../lib/assigned_gateways';
 import type { GatewayEndpoint } from '../lib/client_config';
 import type { AssignedGateways, AssignedGatewaysChange, Device } from '../types';
@@ -57,37 +59,73 @@ export function GatewaysDialog({
     setMessage(changeWords(device.member, device.label, answer));
   });
 
-  const loaded = assigned !== undefined;
   return (
     <Dialog title={m.title(device.member, device.label)} onClose={onClose}>
       <form onSubmit={save} aria-label={m.title(device.member, device.label)}>
-        {off ? (
-          <p class="muted">{off}</p>
-        ) : loaded ? (
-          <>
-            <p data-testid="gateways-now">{m.current(assignmentWords(assigned))}</p>
-            <fieldset disabled={busy}>
-              <legend>{m.legendDevice}</legend>
-              <GatewayFields idPrefix="placement" gateways={gateways} state={choice} onChange={setChoice} allowNone />
-            </fieldset>
-            <p class="muted">{m.configHint}</p>
-          </>
-        ) : (
-          !error && <p class="muted">{t.common.loading}</p>
-        )}
+        <AssignmentView
+          assigned={assigned}
+          off={off}
+          failed={error !== ''}
+          gateways={gateways}
+          choice={choice}
+          onChoice={setChoice}
+          busy={busy}
+        />
         <ErrorText text={error} />
         <Notice text={message} testId="gateways-saved" />
         <div class="button-row">
           <button type="button" onClick={onClose}>
             {t.common.close}
           </button>
-          {loaded && (
+          {assigned !== undefined && (
             <button type="submit" class="primary" disabled={busy} data-testid="save-gateways">
-              {busy ? m.saving : choice.mode === 'none' ? m.saveNone : m.save}
+              {saveWords(choice, busy)}
             </button>
           )}
         </div>
       </form>
     </Dialog>
+  );
+}
+
+// Taking a device off every gateway says so on the button too, not only in
+// the warning above it.
+export function saveWords(choice: GatewayChoice, busy: boolean): string {
+  const m = t.gateways;
+  if (busy) return m.saving;
+  return choice.mode === 'none' ? m.saveNone : m.save;
+}
+
+// The dialog's middle, apart so a test can draw it in each state: what
+// picketd said (or that it is still asked, or a single box), then the choice.
+export function AssignmentView({
+  assigned,
+  off,
+  failed,
+  gateways,
+  choice,
+  onChoice,
+  busy,
+}: {
+  assigned: Assignment | undefined;
+  off: string;
+  failed: boolean;
+  gateways: GatewayEndpoint[];
+  choice: GatewayChoice;
+  onChoice: (next: GatewayChoice) => void;
+  busy: boolean;
+}) {
+  const m = t.gateways;
+  if (off) return <p class="muted">{off}</p>;
+  if (assigned === undefined) return failed ? null : <p class="muted">{t.common.loading}</p>;
+  return (
+    <>
+      <p data-testid="gateways-now">{m.current(assignmentWords(assigned))}</p>
+      <fieldset disabled={busy}>
+        <legend>{m.legendDevice}</legend>
+        <GatewayFields idPrefix="placement" gateways={gateways} state={choice} onChange={onChoice} allowNone />
+      </fieldset>
+      <p class="muted">{m.configHint(t.dialogs.reissue)}</p>
+    </>
   );
 }
