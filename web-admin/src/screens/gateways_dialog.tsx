@@ -1,14 +1,14 @@
 // Which gateway hosts serve a device (picketd --role controller): read with
 // GET …/assigned-gateways, changed with PUT, and what each host said about
-// the change shown as the revoke shows it. No password goes with it: the
-// route's contract asks for none (it changes where the device's existing
-// access is served, not what it may reach). Should openapi.json ever mark
-// the route x-picket-password, test/password_contract.test.ts fails here.
+// the change shown as the revoke shows it. A change may put the device on
+// a gateway it was kept off, which widens access: the admin's password goes
+// with it (x-picket-password, test/password_contract.test.ts).
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, errorText, seg } from '../api';
 import { Dialog } from '../components/dialog';
 import { ErrorText, Notice } from '../components/field';
 import { GatewayFields } from '../components/gateway_fields';
+import { needPassword, PasswordField } from '../components/password_field';
 import { t } from '../i18n';
 import { useAction } from '../lib/action';
 import {
@@ -38,6 +38,7 @@ export function GatewaysDialog({
   const [assigned, setAssigned] = useState<Assignment | undefined>(undefined);
   const [choice, setChoice] = useState(EVERY_GATEWAY);
   const [off, setOff] = useState('');
+  const [password, setPassword] = useState('');
   const { busy, error, setError, message, setMessage, submit } = useAction();
   const m = t.gateways;
 
@@ -54,7 +55,9 @@ export function GatewaysDialog({
   }, [device.member, device.label]);
 
   const save = submit(async () => {
-    const answer = await api<AssignedGatewaysChange>('PUT', path(device), assignmentBody(choice));
+    needPassword(password);
+    const answer = await api<AssignedGatewaysChange>('PUT', path(device), { ...assignmentBody(choice), password });
+    setPassword('');
     show(answer.assigned_gateways);
     setMessage(changeWords(device.member, device.label, answer));
   });
@@ -71,6 +74,7 @@ export function GatewaysDialog({
           onChoice={setChoice}
           busy={busy}
         />
+        {assigned !== undefined && <PasswordField id="gateways-password" value={password} onValue={setPassword} />}
         <ErrorText text={error} />
         <Notice text={message} testId="gateways-saved" />
         <div class="button-row">
