@@ -158,6 +158,9 @@ class Session : public std::enable_shared_from_this<Session> {
     ws_.async_write(asio::buffer(queue_.front()),
                     [self = shared_from_this()](const error_code& ec, std::size_t) {
                       self->writing_ = false;
+                      // Ended while this write was out (a frame handler or
+                      // abort() ran finish()): the queue is no more.
+                      if (self->finished_) return self->queue_.clear();
                       if (ec) return self->finish(describe(ec));
                       self->queue_.pop_front();
                       if (!self->queue_.empty()) return self->write_next();
@@ -174,7 +177,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (finished_) return;
     finished_ = true;
     open_ = false;
-    queue_.clear();
+    // A write still out reads queue_.front(): its handler clears the queue.
+    if (!writing_) queue_.clear();
     error_code ignored;
     beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
     beast::get_lowest_layer(ws_).close();
