@@ -450,6 +450,10 @@ for round in $(seq 1 "$SYNC_ROUNDS"); do
   start_agent n "$name"
   wait_current "$name"
   echo $(($(now_ms) - start)) >>"$WORK/gateway-sync-ms"
+  # The gateway's own apply of the whole state (GatewayNode: WireGuard,
+  # firewall sets, zone), from its log line "applied state version V: ... in N ms".
+  sed -n 's/.*applied state version .* in \([0-9]*\) ms.*/\1/p' "$WORK/agent-n.log" | tail -n1 \
+    >>"$WORK/gateway-apply-ms"
   expect_peers "${GW_NS[n]}" "${GW_IF[n]}" "$DEVICES" "the new gateway once current"
   [ "$(picket_ctl --json gateway list | jq -r --arg n "$name" '.gateways[] | select(.name == $n) | .current')" = true ] ||
     die "picket --json gateway list does not say $name is current"
@@ -490,6 +494,7 @@ read -r floor_med floor_min floor_max < <(stats "$WORK/floor-ms")
 read -r start_med _ _ < <(stats "$WORK/floor-start-ms")
 read -r gw_med gw_min gw_max < <(stats "$WORK/gateway-sync-ms")
 read -r one_med one_min one_max < <(stats "$WORK/single-start-ms")
+read -r apply_med apply_min apply_max < <(stats "$WORK/gateway-apply-ms")
 floor_total=$(awk -v a="$floor_med" -v b="$start_med" 'BEGIN { print a + b }')
 
 echo
@@ -502,6 +507,8 @@ printf '%-52s %10s %10s %10s %9s\n' "  the same with wireguard-go's start ($(fmt
   "$(fmt_ms "$floor_total")" "" "" ""
 printf '%-52s %10s %10s %10s %9s\n' "controller: new gateway started -> listed current" \
   "$(fmt_ms "$gw_med")" "$(fmt_ms "$gw_min")" "$(fmt_ms "$gw_max")" "$(ratio "$gw_med" "$floor_med")"
+printf '%-52s %10s %10s %10s %9s\n' "  of which the gateway's own apply (its log)" \
+  "$(fmt_ms "$apply_med")" "$(fmt_ms "$apply_min")" "$(fmt_ms "$apply_max")" "$(ratio "$apply_med" "$floor_med")"
 printf '%-52s %10s %10s %10s %9s\n' "single box: picketd restarted -> socket answers" \
   "$(fmt_ms "$one_med")" "$(fmt_ms "$one_min")" "$(fmt_ms "$one_max")" "$(ratio "$one_med" "$floor_med")"
 echo "  new gateway / floor with wireguard-go's start: $(ratio "$gw_med" "$floor_total");" \

@@ -264,10 +264,10 @@ struct Agent::Impl : std::enable_shared_from_this<Agent::Impl> {
     std::optional<std::string> failure;
     try {
       if (!node || !held) throw Error("this gateway holds no state to apply a change to");
-      GatewayState next = with_change(*held, *step.change);
-      const bool moved = next.link.addresses != node_addresses;
-      held = std::move(next);
-      if (moved) {
+      // Moved through, not copied: a copy of 10,000 peers per change made a
+      // gateway's apply grow with the peers it holds.
+      held = with_change(std::move(*held), *step.change);
+      if (held->link.addresses != node_addresses) {
         ensure_node(held->link);
         node->apply(*held);
       } else {
