@@ -5,7 +5,9 @@
 # role: no device is added while no gateway could take it; a device added
 # on the controller gets one config per gateway (its endpoint, its own
 # WireGuard key, its fingerprint; one gateway's config does not work at
-# another) and works through each gateway, and `picket status` shows its
+# another) and works through each gateway; a device assigned to one gateway
+# is served there only and follows a move before the CLI returns;
+# `picket status` shows its
 # live handshake on each gateway without its address; a
 # revoke has left both gateways before the CLI returns, and says so per
 # gateway; a gateway cut off from its controller keeps serving until its
@@ -248,6 +250,35 @@ for address in "${MEMBER_OUTER[@]}"; do
 done
 PHONE_KEY=$(public_key_of organizer phone)
 remember_device phone
+
+log "a device assigned to gw-a is served there only; moved, it follows before the CLI returns"
+picket device add organizer tablet --gateway gw-a --no-qr --conf "$WORK/tablet.conf" >"$WORK/tablet.out"
+[ -f "$WORK/tablet-gw-a.conf" ] || fail "no config for the gateway the tablet is assigned to"
+[ ! -e "$WORK/tablet-gw-b.conf" ] || fail "a config was made for a gateway the tablet is not on"
+TABLET_KEY=$(public_key_of organizer tablet)
+wait_current "after the tablet was added"
+gateway_keys a | grep_quiet -F "$TABLET_KEY" || fail_fleet "gw-a lacks the tablet assigned to it"
+gateway_keys b | grep_quiet -F "$TABLET_KEY" && fail_fleet "gw-b holds a tablet not assigned to it"
+picket device gateways organizer tablet | grep_quiet -Fx "gateways: only gw-a" ||
+  fail "picket device gateways does not show the assignment"
+member_up a "$WORK/tablet-gw-a.conf"
+member_reaches a 20 || fail_fleet "the tablet does not reach the gateway it is assigned to"
+answer=$(picket --json device gateways organizer tablet gw-b)
+for g in "${NAMES[@]}"; do
+  [ "$(jq -r --arg n "gw-$g" '.gateways[] | select(.name == $n) | .outcome' <<<"$answer")" = applied ] ||
+    fail_fleet "moving the tablet: the answer does not say gw-$g applied it: $answer"
+done
+gateway_keys a | grep_quiet -F "$TABLET_KEY" && fail_fleet "gw-a still holds the tablet when the CLI returned"
+gateway_keys b | grep_quiet -F "$TABLET_KEY" || fail_fleet "gw-b did not get the tablet moved to it"
+member_blocked a || fail_fleet "the tablet moved off gw-a still reaches it"
+picket device gateways organizer tablet gw-x >/dev/null 2>&1 && fail "an unknown gateway was accepted"
+[ "$(picket --json device gateways organizer tablet | jq -c .assigned_gateways)" = '["gw-b"]' ] ||
+  fail "a refused assignment changed the stored one"
+picket device gateways organizer tablet --all >/dev/null
+check_exact "with the tablet on every gateway"
+picket device revoke organizer tablet >/dev/null
+member_up a "$WORK/phone-gw-a.conf"
+member_reaches a 20 || fail_fleet "the phone no longer reaches gw-a"
 
 log "a revoke has left both gateways before the CLI returns"
 answer=$(picket --json device revoke organizer phone)

@@ -2,11 +2,13 @@
 // To add a route: write a handler `ApiResponse name(RouteCall& call)` and
 // add one line to kRoutes below (and its path to api/openapi.json; a unit
 // test checks both directions). State-changing handlers call call.audit().
+#include <algorithm>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
 
 #include "api/access_routes.hpp"
+#include "api/assignment_routes.hpp"
 #include "api/gateway_answers.hpp"
 #include "api/json_codec.hpp"
 #include "api/listing.hpp"
@@ -147,8 +149,9 @@ NewDevice new_device_from(const RequestBody& body) {
 ApiResponse add_device(RouteCall& call) {
   RequestBody body(call.request.body,
                    {"label", "public_key", "allowed_ips", "keepalive", "mtu", "expires_at",
-                    "create_member", "note", "restricted_to", "group"});
+                    "create_member", "note", "restricted_to", "group", "assigned_gateways"});
   auto device = new_device_from(body);
+  device.assigned_gateways = assignment_from(body);
   // Access travels with the device and is stored in its transaction.
   const bool with_access = body.has("restricted_to") || body.has("group");
   if (with_access) device.access = access_from(body, {});
@@ -162,6 +165,11 @@ ApiResponse add_device(RouteCall& call) {
   call.audit("device.add", "device " + call.param("member") + "/" + params.device.label);
   auto answer = to_json(params);
   if (with_access) answer.update(to_json(*device.access));
+  if (body.has("assigned_gateways")) {
+    auto stored = device.assigned_gateways;  // as the Service keeps it: sorted
+    if (stored) std::sort(stored->begin(), stored->end());
+    answer["assigned_gateways"] = assignment_json(stored);
+  }
   return reply(201, answer);
 }
 

@@ -73,6 +73,7 @@ const std::vector<Route>& all_routes() {
     for (const auto& route : dns_routes()) out.push_back(route);
     for (const auto& route : unlock_routes()) out.push_back(route);
     for (const auto& route : gateway_routes()) out.push_back(route);
+    for (const auto& route : assignment_routes()) out.push_back(route);
     return out;
   }();
   return table;

@@ -95,15 +95,16 @@ struct Route {
 
 // The tables, one per area; all_routes() joins them. The OpenAPI test and
 // the "every route needs a session" test enumerate all_routes().
-std::span<const Route> resource_routes();   // resource_routes.cpp
-std::span<const Route> account_routes();    // account_routes.cpp
-std::span<const Route> seizure_routes();    // seizure_routes.cpp
-std::span<const Route> enrolment_routes();  // enrolment_routes.cpp
-std::span<const Route> member_routes();     // member_routes.cpp
-std::span<const Route> access_routes();     // access_routes.cpp
-std::span<const Route> dns_routes();        // dns_routes.cpp
-std::span<const Route> unlock_routes();     // unlock_routes.cpp
-std::span<const Route> gateway_routes();    // gateway_routes.cpp
+std::span<const Route> resource_routes();    // resource_routes.cpp
+std::span<const Route> account_routes();     // account_routes.cpp
+std::span<const Route> seizure_routes();     // seizure_routes.cpp
+std::span<const Route> enrolment_routes();   // enrolment_routes.cpp
+std::span<const Route> member_routes();      // member_routes.cpp
+std::span<const Route> access_routes();      // access_routes.cpp
+std::span<const Route> dns_routes();         // dns_routes.cpp
+std::span<const Route> unlock_routes();      // unlock_routes.cpp
+std::span<const Route> gateway_routes();     // gateway_routes.cpp
+std::span<const Route> assignment_routes();  // assignment_routes.cpp
 // Every route under /api/v1 (the API that OpenAPI describes).
 const std::vector<Route>& all_routes();
 // The HTTP listeners' paths outside /api/: /metrics and the UI's files

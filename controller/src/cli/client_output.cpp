@@ -3,6 +3,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
@@ -125,6 +126,16 @@ json answer_for_reissue(const json& device, const json& settings,
       client_object(settings, device.at("allowed_ips"), device.at("ipv4"), device.at("ipv6"),
                     preshared_key, device.at("keepalive"), device.at("mtu"));
   return answer;
+}
+
+json with_assigned_gateways(json settings, const json& assigned) {
+  if (assigned.is_null() || !settings.contains("gateways")) return settings;
+  json kept = json::array();
+  for (const auto& gateway : settings.at("gateways"))
+    if (std::find(assigned.begin(), assigned.end(), gateway.at("name")) != assigned.end())
+      kept.push_back(gateway);
+  settings["gateways"] = kept;
+  return settings;
 }
 
 bool plan_terminal_qr(const ClientOutput& output, const std::string& sample, int columns) {

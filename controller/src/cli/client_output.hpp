@@ -35,6 +35,10 @@ ClientConfig config_from(const nlohmann::json& answer, const gateway::SecretKey&
 nlohmann::json answer_for_add(const nlohmann::json& settings, const nlohmann::json& request);
 nlohmann::json answer_for_reissue(const nlohmann::json& device, const nlohmann::json& settings,
                                   const std::string& preshared_key);
+// The settings with only the gateway hosts named in `assigned` (a device's
+// assigned_gateways; null keeps every one), so that the configs made from
+// them are the device's.
+nlohmann::json with_assigned_gateways(nlohmann::json settings, const nlohmann::json& assigned);
 
 // Whether the terminal shows the QR code. Throws CliError, before any
 // change, when the config (`sample`, as long as the real one can get) could

@@ -169,7 +169,9 @@ void add_command(Context& context, IssueArgs& args, const json& request_body) {
   const auto private_key = gateway::generate_private_key();
   body["public_key"] = gateway::public_key_of(private_key).base64();
   const int columns = terminal_columns();
-  const auto settings = context.call("GET", "/api/v1/settings");
+  // The files are made for the gateways the device will be on.
+  const auto settings = with_assigned_gateways(context.call("GET", "/api/v1/settings"),
+                                               body.value("assigned_gateways", json()));
   const bool terminal = plan_terminal_qrs(
       args.output, issued_configs(answer_for_add(settings, body), private_key, args.output.dns),
       columns);
@@ -209,7 +211,12 @@ void reissue_command(Context& context, IssueArgs& args) {
                    "; revoke the device and add it again; nothing was "
                    "changed");
   }
-  const auto settings = context.call("GET", "/api/v1/settings");
+  auto settings = context.call("GET", "/api/v1/settings");
+  // On a controller, only the gateways the device is assigned to.
+  if (!settings.value("gateways", json::array()).empty())
+    settings = with_assigned_gateways(
+        settings,
+        context.call("GET", args.device.path() + "/assigned-gateways").at("assigned_gateways"));
   const auto private_key = gateway::generate_private_key();
   const auto preshared_key = gateway::generate_preshared_key();
   const auto planned = answer_for_reissue(device, settings, preshared_key.base64());
@@ -290,6 +297,10 @@ void add_issue_commands(CLI::App* device, Context& context) {
     add->add_option("--restrict", restrict_to,
                     "let it reach only these CIDRs (enforced by the gateway)");
     add->add_option("--group", group, "put it in a group whose devices reach each other");
+    static std::vector<std::string> on_gateways;
+    add->add_option("--gateway", on_gateways,
+                    "serve it only on this gateway host (repeat for several; default: every "
+                    "gateway, also ones enrolled later; controller only)");
     add->callback([&context] {
       check_options(args, context);
       json body = {{"label", args.device.label}};
@@ -299,6 +310,7 @@ void add_issue_commands(CLI::App* device, Context& context) {
       if (mtu) body["mtu"] = *mtu;
       if (!restrict_to.empty()) body["restricted_to"] = restrict_to;
       if (!group.empty()) body["group"] = group;
+      if (!on_gateways.empty()) body["assigned_gateways"] = on_gateways;
       add_command(context, args, body);
     });
   }

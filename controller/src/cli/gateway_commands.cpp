@@ -32,6 +32,56 @@ void print_gateway_answers(const json& answer) {
                  "cut off from the controller, it drops every peer when its lease ends\n";
 }
 
+namespace {
+
+void print_assignment(const json& assigned) {
+  if (assigned.is_null()) {
+    std::cout << "gateways: every one (also gateways enrolled later)\n";
+  } else if (assigned.empty()) {
+    std::cout << "gateways: none (the device connects nowhere)\n";
+  } else {
+    std::string list;
+    for (const auto& name : assigned) list += (list.empty() ? "" : " ") + name.get<std::string>();
+    std::cout << "gateways: only " << list << "\n";
+  }
+}
+
+// `picket device gateways MEMBER LABEL [NAME... | --all | --none]`.
+void add_assignment_command(CLI::App& app, Context& context) {
+  auto* command = app.get_subcommand("device")->add_subcommand(
+      "gateways", "show or change which gateway hosts serve a device (controller only)");
+  static std::string member, label;
+  static std::vector<std::string> names;
+  static bool all = false, none = false;
+  command->add_option("MEMBER", member, "member label")->required();
+  command->add_option("LABEL", label, "device label")->required();
+  auto* names_option = command->add_option("NAME", names, "serve it only on these gateway hosts");
+  auto* all_option =
+      command->add_flag("--all", all, "serve it on every gateway, also ones enrolled later");
+  auto* none_option =
+      command->add_flag("--none", none, "serve it on no gateway (it stays, but connects nowhere)");
+  names_option->excludes(all_option)->excludes(none_option);
+  all_option->excludes(none_option);
+  command->callback([&context] {
+    const auto path =
+        "/api/v1/members/" + encode(member) + "/devices/" + encode(label) + "/assigned-gateways";
+    const bool change = all || none || !names.empty();
+    json body{{"assigned_gateways", all ? json(nullptr) : json(names)}};
+    const auto answer = change ? context.call("PUT", path, body) : context.call("GET", path);
+    if (context.json_output) {
+      std::cout << answer.dump(2) << "\n";
+      return;
+    }
+    print_assignment(answer.at("assigned_gateways"));
+    print_gateway_answers(answer);
+    if (change)
+      std::cout << "Its configs for gateways it left no longer connect; for a gateway it "
+                   "joined, hand out a config with `picket device reissue`.\n";
+  });
+}
+
+}  // namespace
+
 void add_gateway_commands(CLI::App& app, Context& context) {
   auto* gateway =
       app.add_subcommand("gateway", "gateway hosts this controller drives (--role controller)");
@@ -110,6 +160,8 @@ void add_gateway_commands(CLI::App& app, Context& context) {
                 << ": its connection is closed and it may not come back. It drops every peer "
                    "when its lease ends; to end it sooner, stop picket-gateway on that host.\n";
   });
+
+  add_assignment_command(app, context);
 }
 
 }  // namespace picket::controller::cli

@@ -9,6 +9,7 @@
 #include "picket/controller/render.hpp"
 #include "picket/gateway/error.hpp"
 #include "store/clock.hpp"
+#include "store/device_gateways.hpp"
 #include "store/gateway_store.hpp"
 
 namespace picket::controller {
@@ -131,8 +132,12 @@ ControllerRole::ControllerRole(const ControllerRoleOptions& options, boost::asio
   };
   hooks_.remove = [this, &store](const std::string& name) {
     // The record first: if it cannot go, the gateway stays admitted and the
-    // admin is told so.
+    // admin is told so. The devices given to it lose it in the same
+    // transaction.
+    Store::Transaction tx(store);
     const bool recorded = delete_gateway(store, name);
+    device_gateways::drop(store, name);
+    tx.commit();
     return fleet_->forget(name) || recorded;
   };
 }

@@ -223,14 +223,20 @@ void GatewayFleet::on_frame(channel::ConnectionId id, const std::string& frame) 
 }
 
 void GatewayFleet::catch_up_locked(channel::ConnectionId id, Connection& connection) {
-  // The whole state carries this gateway's own key, not the controller's.
+  // The whole state carries this gateway's own key, not the controller's,
+  // and, like each change, only the peers assigned to this gateway.
+  const auto it = enrolled_.find(connection.pin);
+  const std::string name = it != enrolled_.end() ? it->second.name : std::string();
   const auto whole_state = [&] {
-    auto state = state_;
-    if (const auto it = enrolled_.find(connection.pin); it != enrolled_.end())
-      state.private_key = it->second.wireguard_key;
+    auto state = gateway::for_host(state_, name);
+    if (it != enrolled_.end()) state.private_key = it->second.wireguard_key;
     return state;
   };
-  for (auto& frame : connection.leader->catch_up(log_, whole_state, channel::Leader::Clock::now()))
+  const auto for_this_gateway = [&](const gateway::GatewayChange& change) {
+    return gateway::for_host(change, name);
+  };
+  for (auto& frame : connection.leader->catch_up(log_, whole_state, channel::Leader::Clock::now(),
+                                                 for_this_gateway))
     server_->send(id, std::move(frame));
 }
 

@@ -9,6 +9,7 @@
 #include "picket/controller/validate.hpp"
 #include "picket/gateway/error.hpp"
 #include "store/device_access.hpp"
+#include "store/device_gateways.hpp"
 
 namespace picket::controller {
 
@@ -147,7 +148,14 @@ std::uint32_t Service::group_id(const std::string& group) {
 
 gateway::NodePeer Service::peer_of(const Device& device, const std::string& member_label,
                                    const DeviceAccess& access) {
+  return peer_of(device, member_label, access, device_gateways::load(store_, device.id));
+}
+
+gateway::NodePeer Service::peer_of(const Device& device, const std::string& member_label,
+                                   const DeviceAccess& access,
+                                   const std::optional<std::vector<std::string>>& hosts) {
   gateway::NodePeer peer;
+  peer.hosts = hosts;
   peer.wireguard.public_key = device.public_key;
   peer.wireguard.preshared_key = device.preshared_key;
   peer.wireguard.allowed_ips = {host_route(device.ipv4), host_route(device.ipv6)};
@@ -177,11 +185,14 @@ gateway::GatewayState Service::gateway_state() {
   std::map<std::int64_t, std::string> labels;
   for (auto& member : store_.list_members()) labels.emplace(member.id, std::move(member.label));
   const auto access = device_access::load_all(store_);
+  const auto hosts = device_gateways::load_all(store_);
   for (const auto& device : store_.list_devices(DeviceFilter{.member_id = {}, .enabled = true})) {
     if (!should_be_active(device)) continue;
     const auto it = access.find(device.id);
+    const auto on = hosts.find(device.id);
     state.peers.push_back(peer_of(device, labels[device.member_id],
-                                  it != access.end() ? it->second : DeviceAccess{}));
+                                  it != access.end() ? it->second : DeviceAccess{},
+                                  on != hosts.end() ? std::optional(on->second) : std::nullopt));
   }
   return state;
 }
@@ -340,6 +351,14 @@ ClientParameters Service::add_device(const std::string& member_label, const NewD
   if (request.expires_at && *request.expires_at <= clock_()) {
     throw std::invalid_argument("expires_at lies in the past; give a future time");
   }
+  std::optional<std::vector<std::string>> hosts;
+  if (request.assigned_gateways) {
+    hosts = validate_assignment(*request.assigned_gateways);
+    if (hosts->empty())
+      throw std::invalid_argument(
+          "assigned_gateways is empty, so the device would have nowhere to connect: name at "
+          "least one gateway, or leave it out for every gateway");
+  }
   Device device;
   device.member_id = member.id;
   device.label = normalize_label("device label", request.label);
@@ -377,8 +396,9 @@ ClientParameters Service::add_device(const std::string& member_label, const NewD
     }
     device = store_.insert_device(device);
     if (request.access) device_access::save(store_, device.id, access);
+    if (hosts) device_gateways::save(store_, device.id, hosts);
     gateway::GatewayChange change;
-    change.put = {peer_of(device, member.label, access)};
+    change.put = {peer_of(device, member.label, access, hosts)};
     sent_to_gateway = true;
     apply_then_commit(tx, change);
   } catch (...) {
@@ -397,13 +417,14 @@ ClientParameters Service::add_device(const std::string& member_label, const NewD
     throw;
   }
   track_expiry(device);
-  auto params = client_parameters(device, member.label);
+  auto params = client_parameters(device, member.label, hosts);
   params.member_created = created_member;
   return params;
 }
 
-ClientParameters Service::client_parameters(const Device& device,
-                                            const std::string& member_label) const {
+ClientParameters Service::client_parameters(
+    const Device& device, const std::string& member_label,
+    const std::optional<std::vector<std::string>>& hosts) const {
   ClientParameters params;
   params.device = device;
   params.member_label = member_label;
@@ -411,6 +432,10 @@ ClientParameters Service::client_parameters(const Device& device,
   params.dns = effective_dns();
   params.fingerprint = key_fingerprint(settings_.public_key);
   params.gateways = gateway_endpoints();
+  if (hosts)
+    std::erase_if(params.gateways, [&](const GatewayEndpoint& gateway) {
+      return std::find(hosts->begin(), hosts->end(), gateway.name) == hosts->end();
+    });
   return params;
 }
 
@@ -503,7 +528,7 @@ ClientParameters Service::reissue_device(const std::string& member_label, const 
   change.remove = {old_device.public_key};
   if (should_be_active(device)) change.put = {peer_of(device, member.label)};
   apply_then_commit(tx, change);
-  return client_parameters(device, member.label);
+  return client_parameters(device, member.label, device_gateways::load(store_, device.id));
 }
 
 Device Service::set_expiry(const std::string& member_label, const std::string& label,

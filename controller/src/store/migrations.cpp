@@ -166,7 +166,17 @@ ALTER TABLE gateways ADD COLUMN wireguard_key BLOB
   CHECK (wireguard_key IS NULL OR length(wireguard_key) = 32);
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations{{
+// Issue 16: a device served by some gateway hosts only. No row: every
+// gateway (also ones enrolled later). A row: only the gateways named, comma
+// separated; an empty list is none (a device kept, served nowhere).
+constexpr const char* kV8 = R"sql(
+CREATE TABLE device_gateways (
+  device_id INTEGER PRIMARY KEY REFERENCES devices (id) ON DELETE CASCADE,
+  gateways  TEXT    NOT NULL CHECK (length(gateways) <= 4000)
+);
+)sql";
+
+constexpr std::array<Migration, 8> kMigrations{{
     {1, kV1},
     {2, kV2},
     {3, kV3},
@@ -174,6 +184,7 @@ constexpr std::array<Migration, 7> kMigrations{{
     {5, kV5},
     {6, kV6},
     {7, kV7},
+    {8, kV8},
 }};
 
 }  // namespace

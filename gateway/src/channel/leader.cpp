@@ -144,9 +144,9 @@ LeaderPlan Leader::plan(const ChangeLog& log) const {
   return plan;
 }
 
-std::vector<std::string> Leader::catch_up(const ChangeLog& log,
-                                          const std::function<GatewayState()>& whole_state,
-                                          Clock::time_point now) {
+std::vector<std::string> Leader::catch_up(
+    const ChangeLog& log, const std::function<GatewayState()>& whole_state, Clock::time_point now,
+    const std::function<GatewayChange(const GatewayChange&)>& for_this_gateway) {
   const LeaderPlan next = plan(log);
   std::vector<std::string> frames;
   if (next.kind == LeaderPlan::Kind::whole_state) {
@@ -154,7 +154,8 @@ std::vector<std::string> Leader::catch_up(const ChangeLog& log,
     record(log.version(), /*whole=*/true, now);
   } else {
     for (const auto& [version, change] : next.changes) {
-      frames.push_back(writer_.write(ChangeMessage{version, *change}));
+      frames.push_back(writer_.write(
+          ChangeMessage{version, for_this_gateway ? for_this_gateway(*change) : *change}));
       record(version, /*whole=*/false, now);
     }
   }

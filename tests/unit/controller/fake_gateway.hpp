@@ -5,8 +5,10 @@
 // resolver) and can be told to refuse puts, as a refusing firewall would.
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "daemon/local_gateway_link.hpp"
 #include "picket/gateway/error.hpp"
@@ -25,6 +27,10 @@ class FakeGateway : public GatewayLink {
   // Whether the domain sees a firewall. The node has none, so access fields
   // reach no nft table: enough for the routes' validation and answers.
   bool firewall = false;
+  // Set: the link stands for a controller's fleet with these gateway hosts.
+  std::optional<std::vector<GatewayEndpoint>> endpoints;
+  // The gateway hosts each peer was last sent for (NodePeer::hosts).
+  std::map<gateway::Key, std::optional<std::vector<std::string>>> hosts;
 
   // "member/device" of every peer the gateway holds.
   std::set<std::string> names() const {
@@ -39,14 +45,27 @@ class FakeGateway : public GatewayLink {
   gateway::NodeReport apply(const gateway::GatewayState& state) override {
     auto report = link_.apply(state);
     names_.clear();
-    for (const auto& peer : state.peers) names_[peer.wireguard.public_key] = peer.dns_name;
+    hosts.clear();
+    for (const auto& peer : state.peers) {
+      names_[peer.wireguard.public_key] = peer.dns_name;
+      hosts[peer.wireguard.public_key] = peer.hosts;
+    }
     return report;
   }
   void apply(const gateway::GatewayChange& change) override {
     if (refuse_puts && !change.put.empty()) throw gateway::Error("refused by the test");
     link_.apply(change);
-    for (const auto& key : change.remove) names_.erase(key);
-    for (const auto& peer : change.put) names_[peer.wireguard.public_key] = peer.dns_name;
+    for (const auto& key : change.remove) {
+      names_.erase(key);
+      hosts.erase(key);
+    }
+    for (const auto& peer : change.put) {
+      names_[peer.wireguard.public_key] = peer.dns_name;
+      hosts[peer.wireguard.public_key] = peer.hosts;
+    }
+  }
+  std::optional<std::vector<GatewayEndpoint>> client_endpoints() const override {
+    return endpoints;
   }
   void rotate_key(const gateway::SecretKey& next) override { link_.rotate_key(next); }
   void teardown() override { link_.teardown(); }

@@ -311,6 +311,66 @@ TEST_CASE("fleet: each gateway gets a WireGuard key of its own", "[fleet]") {
   CHECK(hosts.wireguard_key(b) == key_b);
 }
 
+TEST_CASE("fleet: a device is on the gateways it is assigned to", "[fleet]") {
+  Enrolled enrolled;
+  GatewayFleet fleet(fleet_options(&enrolled));
+  auto state = agent_state(0, 3);
+  state.peers[0].hosts = std::vector<std::string>{"gw-a"};
+  fleet.apply(state);
+  GatewayHosts hosts;
+  auto& a = hosts.add(enrolling(fleet, "gw-a"));
+  auto& b = hosts.add(enrolling(fleet, "gw-b"));
+  REQUIRE(hosts.wait_applied(a, fleet.version()));
+  REQUIRE(hosts.wait_applied(b, fleet.version()));
+  const auto key = [&](std::size_t i) { return state.peers[i].wireguard.public_key.base64(); };
+  const auto has = [](const std::vector<std::string>& keys, const std::string& k) {
+    return std::find(keys.begin(), keys.end(), k) != keys.end();
+  };
+  CHECK(hosts.peers(a).size() == 3);
+  CHECK(hosts.peers(b).size() == 2);
+  CHECK_FALSE(has(hosts.peers(b), key(0)));
+
+  // Moved from every gateway to gw-b only: gone from gw-a before the call
+  // returns, and both say they applied it.
+  gw::GatewayChange move;
+  auto moved = state.peers[1];
+  moved.hosts = std::vector<std::string>{"gw-b"};
+  move.put = {moved};
+  fleet.apply(move);
+  for (const auto* name : {"gw-a", "gw-b"}) {
+    INFO(name);
+    CHECK(answer_of(fleet.last_answers(), name).outcome == GatewayAnswer::Outcome::applied);
+  }
+  CHECK_FALSE(has(hosts.peers(a), key(1)));
+  CHECK(has(hosts.peers(b), key(1)));
+
+  // A gateway that comes back with an empty memory gets only its own part.
+  const auto b_identity = b.identity;
+  hosts.remove(b);
+  auto& b_again =
+      hosts.add({"127.0.0.1", fleet.port(), fleet.pin(), "gw-b", std::nullopt}, b_identity);
+  REQUIRE(hosts.wait_applied(b_again, fleet.version()));
+  const auto on_b = hosts.peers(b_again);
+  CHECK(on_b.size() == 2);
+  CHECK_FALSE(has(on_b, key(0)));
+  CHECK(has(on_b, key(1)));
+  CHECK(has(on_b, key(2)));
+
+  // The drift timer's whole state with the same peers sends nothing; with an
+  // assignment changed, each gateway gets its new part.
+  const auto version = fleet.version();
+  fleet.apply(gw::with_change(state, move));
+  CHECK(fleet.version() == version);
+  auto everywhere = gw::with_change(state, move);
+  for (auto& peer : everywhere.peers) peer.hosts.reset();
+  fleet.apply(everywhere);
+  REQUIRE(fleet.version() > version);
+  REQUIRE(hosts.wait_applied(a, fleet.version()));
+  REQUIRE(hosts.wait_applied(b_again, fleet.version()));
+  CHECK(hosts.peers(a).size() == 3);
+  CHECK(hosts.peers(b_again).size() == 3);
+}
+
 TEST_CASE("fleet: live handshakes are asked of each gateway, no endpoint kept", "[fleet]") {
   Enrolled enrolled;
   GatewayFleet fleet(fleet_options(&enrolled));

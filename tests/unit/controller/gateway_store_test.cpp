@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "store/device_gateways.hpp"
 #include "store/migrations.hpp"
 #include "temp_dir.hpp"
 
@@ -69,4 +70,42 @@ TEST_CASE("gateway store: a schema 6 gateway is upgraded without key or endpoint
                        nullptr) == SQLITE_OK);
   CHECK(sqlite3_exec(store.handle(), "UPDATE gateways SET wireguard_key = x'0011'", nullptr,
                      nullptr, nullptr) != SQLITE_OK);
+}
+
+TEST_CASE("gateway store: a device's gateways, dropped with the gateway and the device",
+          "[store]") {
+  TempDir dir;
+  Store store(dir / "picket.db");
+  const auto alice = store.insert_member("alice", "");
+  const auto device = [&](const std::string& label, std::uint32_t index) {
+    Device d;
+    d.member_id = alice.id;
+    d.label = label;
+    d.public_key = gw::public_key_of(gw::generate_private_key());
+    d.preshared_key = gw::generate_preshared_key();
+    d.host_index = index;
+    d.ipv4 = gw::IpAddress::parse("10.77.0." + std::to_string(index));
+    d.ipv6 = gw::IpAddress::parse("fd77:77::" + std::to_string(index));
+    d.client_allowed_ips = {gw::Cidr::parse("0.0.0.0/0"), gw::Cidr::parse("::/0")};
+    return store.insert_device(d);
+  };
+  const auto phone = device("phone", 2);
+  const auto laptop = device("laptop", 3);
+  using Names = std::vector<std::string>;
+  CHECK(device_gateways::load(store, phone.id) == std::nullopt);
+  device_gateways::save(store, phone.id, Names{"gw-a", "gw-b"});
+  device_gateways::save(store, laptop.id, Names{"gw-a"});
+  CHECK(device_gateways::load(store, phone.id) == Names{"gw-a", "gw-b"});
+  CHECK(device_gateways::load_all(store).size() == 2);
+
+  // A removed gateway leaves every list; a list it empties means none, not
+  // every gateway, so that no device widens to gateways it was kept off.
+  device_gateways::drop(store, "gw-a");
+  CHECK(device_gateways::load(store, phone.id) == Names{"gw-b"});
+  CHECK(device_gateways::load(store, laptop.id) == Names{});
+
+  device_gateways::save(store, phone.id, std::nullopt);
+  CHECK(device_gateways::load(store, phone.id) == std::nullopt);
+  store.delete_device(laptop.id);
+  CHECK(device_gateways::load_all(store).empty());
 }

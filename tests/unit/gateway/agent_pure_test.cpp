@@ -51,3 +51,46 @@ TEST_CASE("agent held state: a change applied as the node applies it", "[agent]"
   reissue.put = {channel_peer(2)};
   CHECK(with_change(next, reissue).peers.size() == 3);
 }
+
+TEST_CASE("for_host: each gateway host gets only the peers assigned to it", "[agent]") {
+  GatewayState state = channel_state(3);
+  state.peers[0].hosts = std::vector<std::string>{"gw-a"};
+  state.peers[1].hosts = std::vector<std::string>{};  // on no gateway
+  // peers[2]: every gateway
+
+  const auto on_a = for_host(state, "gw-a");
+  REQUIRE(on_a.peers.size() == 2);
+  CHECK(on_a.peers[0].wireguard.public_key == state.peers[0].wireguard.public_key);
+  CHECK(on_a.peers[1].wireguard.public_key == state.peers[2].wireguard.public_key);
+  // What goes over the channel says nothing of the other hosts.
+  for (const auto& peer : on_a.peers) CHECK_FALSE(peer.hosts.has_value());
+  const auto on_b = for_host(state, "gw-b");
+  REQUIRE(on_b.peers.size() == 1);
+  CHECK(on_b.peers[0].wireguard.public_key == state.peers[2].wireguard.public_key);
+  CHECK(on_b.private_key == state.private_key);
+  CHECK(on_b.link == state.link);
+
+  // A put for a peer that leaves gw-b is a removal there, a put on gw-a;
+  // removals and settings pass to both.
+  GatewayChange change;
+  auto moved = state.peers[2];
+  moved.hosts = std::vector<std::string>{"gw-a"};
+  change.put = {moved};
+  change.remove = {state.peers[0].wireguard.public_key};
+  change.listen_port = 51000;
+  const auto for_a = for_host(change, "gw-a");
+  REQUIRE(for_a.put.size() == 1);
+  CHECK_FALSE(for_a.put[0].hosts.has_value());
+  CHECK(for_a.remove == change.remove);
+  CHECK(for_a.listen_port == 51000);
+  const auto for_b = for_host(change, "gw-b");
+  CHECK(for_b.put.empty());
+  CHECK(for_b.remove ==
+        std::vector<Key>{state.peers[0].wireguard.public_key, state.peers[2].wireguard.public_key});
+  CHECK(for_b.listen_port == 51000);
+
+  // Each host's state after the change is the change applied to its state.
+  const auto after = with_change(state, change);
+  CHECK(with_change(on_a, for_a).peers == for_host(after, "gw-a").peers);
+  CHECK(with_change(on_b, for_b).peers == for_host(after, "gw-b").peers);
+}

@@ -52,6 +52,9 @@ struct NewDevice {
   std::optional<std::string> new_member_note;
   // Stored in the device's transaction; needs the firewall.
   std::optional<DeviceAccess> access;
+  // Set: only these gateway hosts serve the device (a controller only; not
+  // empty). Unset: every one, also those enrolled later.
+  std::optional<std::vector<std::string>> assigned_gateways;
 };
 
 // What a client needs to render its config, minus its private key.
@@ -145,6 +148,16 @@ class Service {
   // keeps the old access. Returns what was stored.
   DeviceAccess set_access(const std::string& member, const std::string& label,
                           const DeviceAccess& access);
+
+  // Which gateway hosts serve a device, on a controller (service_gateways.cpp):
+  // unset, every one; set, only those named (empty: none). Throws
+  // ConflictError on a single box. Setting returns what was stored, once
+  // every connected gateway has applied it (take_gateway_answers()).
+  std::optional<std::vector<std::string>> assigned_gateways(const std::string& member,
+                                                            const std::string& label);
+  std::optional<std::vector<std::string>> set_assigned_gateways(
+      const std::string& member, const std::string& label,
+      const std::optional<std::vector<std::string>>& gateways);
   bool member_to_member();
   void set_member_to_member(bool allowed);
 
@@ -186,10 +199,19 @@ class Service {
   Device device_or_throw(const Member& member, const std::string& label);
   bool should_be_active(const Device& device) const;
   gateway::NodePeer peer_of(const Device& device, const std::string& member_label,
+                            const DeviceAccess& access,
+                            const std::optional<std::vector<std::string>>& hosts);
+  gateway::NodePeer peer_of(const Device& device, const std::string& member_label,
                             const DeviceAccess& access);
   gateway::NodePeer peer_of(const Device& device, const std::string& member_label);
   std::uint32_t group_id(const std::string& group);
-  ClientParameters client_parameters(const Device& device, const std::string& member_label) const;
+  // `hosts`: the gateway hosts the device is assigned to (unset: all); a
+  // controller's config is made for each of them.
+  ClientParameters client_parameters(const Device& device, const std::string& member_label,
+                                     const std::optional<std::vector<std::string>>& hosts) const;
+  // Sorted; throws ConflictError on a single box, std::invalid_argument
+  // for a name that is no enrolled gateway's or given twice.
+  std::vector<std::string> validate_assignment(std::vector<std::string> names) const;
   void track_expiry(const Device& device);
   void untrack_expiry(const Device& device);
   gateway::LinkSettings link_settings() const;

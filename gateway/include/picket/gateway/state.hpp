@@ -21,6 +21,10 @@ struct NodePeer {
   FirewallDevice firewall;
   std::string dns_name;                   // below the zone, e.g. "phone.alice"; empty: no name
   std::vector<std::uint32_t> dns_scopes;  // who may see the name (LocalZone)
+  // The gateway hosts, by name, that serve this peer; unset: every one. Only
+  // a controller's fleet reads it (state_change.hpp's for_host): it is never
+  // sent over the channel, and a node ignores it.
+  std::optional<std::vector<std::string>> hosts;
 
   bool operator==(const NodePeer&) const = default;
 };

@@ -108,10 +108,12 @@ class Leader {
   // else the whole state. Nothing before the first frame was read.
   LeaderPlan plan(const ChangeLog& log) const;
   // plan() as frames, recorded as deliveries. `whole_state` must give the
-  // state at log.version(); it is called only when the plan needs it.
-  std::vector<std::string> catch_up(const ChangeLog& log,
-                                    const std::function<GatewayState()>& whole_state,
-                                    Clock::time_point now);
+  // state at log.version(); it is called only when the plan needs it. Each
+  // change is sent as `for_this_gateway` makes it (when set): what this
+  // gateway is to apply of it (state_change.hpp's for_host).
+  std::vector<std::string> catch_up(
+      const ChangeLog& log, const std::function<GatewayState()>& whole_state, Clock::time_point now,
+      const std::function<GatewayChange(const GatewayChange&)>& for_this_gateway = {});
 
   std::string ping();
   // Asks for the peers' live figures; the answer comes as a stats event
