@@ -2,36 +2,10 @@
 
 #include <algorithm>
 
+#include "store/lists.hpp"
 #include "store/sqlite.hpp"
 
 namespace picket::controller::device_gateways {
-
-namespace {
-
-// Gateway names are a-z, 0-9 and '-' (gateway_routes.cpp): a comma never
-// occurs in one.
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const auto comma = text.find(',', start);
-    const auto end = comma == std::string::npos ? text.size() : comma;
-    if (end > start) out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
-std::string join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& name : names) {
-    if (!out.empty()) out += ',';
-    out += name;
-  }
-  return out;
-}
-
-}  // namespace
 
 Assignment load(Store& store, std::int64_t device_id) {
   sqlite::Statement select(store.handle(),
@@ -39,14 +13,14 @@ Assignment load(Store& store, std::int64_t device_id) {
                            "reading a device's gateways");
   select.bind(1, device_id);
   if (!select.step()) return std::nullopt;
-  return split(select.text(0));
+  return split_names(select.text(0));
 }
 
 std::map<std::int64_t, std::vector<std::string>> load_all(Store& store) {
   sqlite::Statement select(store.handle(), "SELECT device_id, gateways FROM device_gateways",
                            "reading the devices' gateways");
   std::map<std::int64_t, std::vector<std::string>> out;
-  while (select.step()) out.emplace(select.int64(0), split(select.text(1)));
+  while (select.step()) out.emplace(select.int64(0), split_names(select.text(1)));
   return out;
 }
 
@@ -61,7 +35,7 @@ void save(Store& store, std::int64_t device_id, const Assignment& assignment) {
                            "INSERT INTO device_gateways (device_id, gateways) VALUES (?1, ?2) "
                            "ON CONFLICT (device_id) DO UPDATE SET gateways = excluded.gateways",
                            "saving a device's gateways");
-  upsert.bind(1, device_id).bind(2, join(*assignment)).run();
+  upsert.bind(1, device_id).bind(2, join_names(*assignment)).run();
 }
 
 void drop(Store& store, const std::string& gateway) {
