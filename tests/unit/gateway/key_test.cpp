@@ -1,5 +1,7 @@
 #include "picket/gateway/key.hpp"
 
+#include <sodium.h>
+
 #include <catch2/catch.hpp>
 #include <set>
 
@@ -11,6 +13,26 @@ namespace {
 
 Key key_from_hex(const char* hex) {
   return Key::from_hex(hex);
+}
+
+// The definition validate_public_key's table stands for: X25519 of the key
+// with a clamped scalar gives the all-zero output (libsodium's -1).
+bool zero_secret(const KeyBytes& key) {
+  KeyBytes scalar{};
+  scalar[0] = 9;
+  scalar[0] &= 248;
+  scalar[31] = 64;
+  KeyBytes out{};
+  return crypto_scalarmult(out.data(), scalar.data(), key.data()) != 0;
+}
+
+bool refused(const KeyBytes& key) {
+  try {
+    validate_public_key(Key(key));
+    return false;
+  } catch (const ParseError&) {
+    return true;
+  }
 }
 
 }  // namespace
@@ -112,4 +134,38 @@ TEST_CASE("key: all-zero and small-order public keys are unusable", "[key]") {
     CHECK_THROWS_AS(parse_public_key(key_from_hex(hex).base64()), ParseError);
   }
   CHECK_THROWS_WITH(validate_public_key(Key{}), Catch::Contains("all zero"));
+}
+
+TEST_CASE("key: the small-order table refuses exactly what X25519 maps to zero", "[key]") {
+  REQUIRE(sodium_init() >= 0);
+  // Every single-bit change of every small-order spelling (and the spelling
+  // itself, with and without the ignored top bit), then random keys: the
+  // table and a real multiplication must agree on each.
+  const char* small_order[] = {
+      "0000000000000000000000000000000000000000000000000000000000000000",
+      "0100000000000000000000000000000000000000000000000000000000000000",
+      "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+      "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157",
+      "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+      "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+      "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+  };
+  std::size_t checked = 0;
+  for (const char* hex : small_order) {
+    const KeyBytes base = key_from_hex(hex).bytes();
+    for (int bit = -1; bit < 256; ++bit) {
+      KeyBytes key = base;
+      if (bit >= 0) key[bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
+      INFO(hex << " bit " << bit);
+      CHECK(refused(key) == zero_secret(key));
+      ++checked;
+    }
+  }
+  for (int i = 0; i < 20000; ++i) {
+    KeyBytes key{};
+    randombytes_buf(key.data(), key.size());
+    CHECK(refused(key) == zero_secret(key));
+    ++checked;
+  }
+  CHECK(checked == 7 * 257 + 20000);
 }
