@@ -5,6 +5,13 @@
 //     writes the same peers as wg-quick [Peer] blocks to PEERS_OUT, so that a
 //     second interface can carry exactly what picketd's interface carries.
 //
+//   picket_bench_churn wait SOCKET PID TIMEOUT_S [GATEWAY...]
+//     Until picketd at SOCKET answers (no GATEWAY), or until its gateway list
+//     shows every GATEWAY connected and current. Polls every 5 ms on one kept
+//     connection: a curl and a jq per poll took a third of a core from the
+//     wireguard-go whose load was being timed. Exits 1 when PID is gone or
+//     TIMEOUT_S passed.
+//
 //   picket_bench_churn measure KEY=VALUE...
 //     Times one-device add and revoke through the API (kept connection) and
 //     through the CLI (whole process), and the same one-peer change applied
@@ -25,12 +32,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
@@ -119,6 +128,44 @@ void warm_up(UnixClient& client) {
   } catch (const std::runtime_error&) {
     call_json(client, "GET", "/api/v1/settings", json(), 200);
   }
+}
+
+bool all_current(UnixClient& client, const std::vector<std::string>& gateways) {
+  const json list = call_json(client, "GET", "/api/v1/gateways", json(), 200);
+  for (const std::string& name : gateways) {
+    bool current = false;
+    for (const json& gateway : list.at("gateways"))
+      if (gateway.at("name") == name)
+        current = gateway.at("connected") == true && gateway.at("current") == true;
+    if (!current) return false;
+  }
+  return true;
+}
+
+int wait_for(const std::string& socket, pid_t pid, int timeout_s,
+             const std::vector<std::string>& gateways) {
+  const auto deadline = Clock::now() + std::chrono::seconds(timeout_s);
+  std::unique_ptr<UnixClient> client;
+  while (Clock::now() < deadline) {
+    try {
+      if (!client) client = std::make_unique<UnixClient>(socket);
+      if (gateways.empty()) {
+        call_json(*client, "GET", "/api/v1/settings", json(), 200);
+        return 0;
+      }
+      if (all_current(*client, gateways)) return 0;
+    } catch (const std::exception&) {
+      client.reset();  // not listening yet, or it closed the connection
+    }
+    if (::kill(pid, 0) != 0) {
+      std::fprintf(stderr, "picket_bench_churn: process %d is gone\n", static_cast<int>(pid));
+      return 1;
+    }
+    ::usleep(5000);
+  }
+  std::fprintf(stderr, "picket_bench_churn: %s not %s within %d s\n", socket.c_str(),
+               gateways.empty() ? "answering" : "listing the gateways current", timeout_s);
+  return 1;
 }
 
 std::string peer_block(const std::string& public_key, const std::string& preshared_key,
@@ -482,6 +529,7 @@ int measure(const Options& options) {
 int usage() {
   std::fprintf(stderr,
                "usage: picket_bench_churn load SOCKET COUNT PEERS_OUT\n"
+               "       picket_bench_churn wait SOCKET PID TIMEOUT_S [GATEWAY...]\n"
                "       picket_bench_churn measure socket=.. cli=.. picket_if=.. base_if=.. "
                "conf=.. stripped=.. work=.. devices=N rounds=N strip_rounds=N picketd_pid=.. "
                "picket_wg_pid=.. "
@@ -500,6 +548,10 @@ int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     if (args.size() == 4 && args[0] == "load") {
       return load(args[1], std::stoul(args[2]), args[3]);
+    }
+    if (args.size() >= 4 && args[0] == "wait") {
+      return wait_for(args[1], static_cast<pid_t>(std::stol(args[2])), std::stoi(args[3]),
+                      std::vector<std::string>(args.begin() + 4, args.end()));
     }
     if (!args.empty() && args[0] == "measure") {
       Options options;
