@@ -1,5 +1,6 @@
 #include "picket/gateway/channel/transport.hpp"
 
+#include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
@@ -9,6 +10,7 @@
 #include <boost/beast/websocket.hpp>
 #include <deque>
 #include <map>
+#include <utility>
 
 #include "picket/gateway/error.hpp"
 
@@ -219,7 +221,17 @@ struct ChannelServer::Impl : std::enable_shared_from_this<ChannelServer::Impl> {
     std::shared_ptr<Session> session;
     std::string name;
     bool opened = false;
+    asio::ip::address source;
   };
+
+  // Refusals come in floods: the first of each ten seconds is logged, the
+  // rest counted into the next line, so a flood cannot fill the log.
+  struct RefusalLog {
+    std::chrono::steady_clock::time_point last{};
+    std::size_t unsaid = 0;
+    bool said = false;
+  };
+  static constexpr std::chrono::seconds kRefusalLogEvery{10};
 
   Impl(asio::io_context& context, ChannelServerOptions opts, ChannelServerHandlers hs)
       : io(context),
@@ -258,28 +270,80 @@ struct ChannelServer::Impl : std::enable_shared_from_this<ChannelServer::Impl> {
         });
         return;
       }
-      if (self->connections.size() >= self->options.max_connections) {
-        say(self->options.log, "channel: refused a connection: already " +
-                                   std::to_string(self->connections.size()) + " connections");
-      } else {
-        self->start(std::move(socket));
-      }
+      self->admit(std::move(socket));
       self->accept_next();
     });
   }
 
-  void start(tcp::socket socket) {
+  void refused(const std::string& why) {
+    const auto now = std::chrono::steady_clock::now();
+    if (refusals.said && now - refusals.last < kRefusalLogEvery) {
+      ++refusals.unsaid;
+      return;
+    }
+    const std::size_t unsaid = std::exchange(refusals.unsaid, 0);
+    refusals.said = true;
+    refusals.last = now;
+    say(options.log, "channel: " + why +
+                         (unsaid ? " (and " + std::to_string(unsaid) +
+                                       " more refused or dropped since the last such line)"
+                                 : ""));
+  }
+
+  std::size_t pending_from(const asio::ip::address& source, std::size_t* all) const {
+    std::size_t from = 0;
+    *all = 0;
+    for (const auto& [id, connection] : connections) {
+      if (connection.opened) continue;
+      ++*all;
+      if (connection.source == source) ++from;
+    }
+    return from;
+  }
+
+  void admit(tcp::socket socket) {
+    error_code ec;
+    const asio::ip::address source = socket.remote_endpoint(ec).address();
+    if (ec) return;  // gone already
+    std::size_t pending = 0;
+    const std::size_t from_source = pending_from(source, &pending);
+    // Not the address itself: whoever dials this port may be a member
+    // trying it from a phone, and member addresses are never logged.
+    if (from_source >= std::max<std::size_t>(options.max_pending_per_source, 1)) {
+      return refused("refused a connection: its source address already has " +
+                     std::to_string(from_source) + " connections in their handshake");
+    }
+    if (pending >= std::max<std::size_t>(options.max_pending, 1)) {
+      // The oldest has had the longest to finish; a gateway takes
+      // milliseconds, an idle flood waits for its timeout.
+      for (auto it = connections.begin(); it != connections.end(); ++it) {
+        if (it->second.opened) continue;
+        const auto session = it->second.session;
+        connections.erase(it);
+        session->abort();
+        refused("dropped the oldest of " + std::to_string(pending) +
+                " connections in their handshake for a new one (a flood of connections?)");
+        break;
+      }
+    } else if (connections.size() >= options.max_connections) {
+      return refused("refused a connection: already " + std::to_string(connections.size()) +
+                     " connections");
+    }
+    start(std::move(socket), source);
+  }
+
+  void start(tcp::socket socket, const asio::ip::address& source) {
     const ConnectionId id = next_id++;
     auto session = std::make_shared<Session>(std::move(socket), tls, options.limits);
-    connections[id] = Connection{session, {}, false};
+    connections[id] = Connection{session, {}, false, source};
     const std::weak_ptr<Impl> weak = weak_from_this();
     session->pin.accept = [weak, id](const std::string& pin) {
       const auto self = weak.lock();
       if (!self || self->stopped || !self->handlers.accept) return false;
       auto name = self->handlers.accept(pin);
       if (!name) {
-        say(self->options.log, "channel: refused a connection from key pin " + pin +
-                                   ": it belongs to no gateway (enrol the gateway first)");
+        self->refused("refused a connection from key pin " + pin +
+                      ": it belongs to no gateway (enrol the gateway first)");
         return false;
       }
       if (const auto it = self->connections.find(id); it != self->connections.end())
@@ -331,6 +395,7 @@ struct ChannelServer::Impl : std::enable_shared_from_this<ChannelServer::Impl> {
   std::map<ConnectionId, Connection> connections;
   ConnectionId next_id = 1;
   bool stopped = false;
+  RefusalLog refusals;
 };
 
 ChannelServer::ChannelServer(asio::io_context& io, ChannelServerOptions options,

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -55,7 +56,8 @@ struct Controller {
   TransportLimits limits;
   std::unique_ptr<ChannelServer> server;
 
-  Controller(boost::asio::io_context& context, std::string pin, TransportLimits lim = {})
+  Controller(boost::asio::io_context& context, std::string pin, TransportLimits lim = {},
+             std::size_t max_connections = 16, std::size_t max_pending = 64)
       : io(context), known_pin(std::move(pin)), limits(lim) {
     ChannelServerHandlers handlers;
     handlers.accept = [this](const std::string& pin_seen) -> std::optional<std::string> {
@@ -76,9 +78,35 @@ struct Controller {
       closed_reason = reason;
     };
     server = std::make_unique<ChannelServer>(
-        io, ChannelServerOptions{identity, "127.0.0.1", 0, limits, 16, log.fn()}, handlers);
+        io,
+        ChannelServerOptions{identity, "127.0.0.1", 0, limits, max_connections, log.fn(),
+                             max_pending},
+        handlers);
   }
 };
+
+// Idle TCP connections to the listener from `source` (another loopback
+// address than the gateway's 127.0.0.1): connected by the kernel, never a
+// byte sent, as a flood holds them.
+using Flood = std::vector<std::unique_ptr<boost::asio::ip::tcp::socket>>;
+void flood(boost::asio::io_context& io, Flood& into, const std::string& source, std::uint16_t port,
+           int count) {
+  using boost::asio::ip::make_address;
+  using boost::asio::ip::tcp;
+  for (int i = 0; i < count; ++i) {
+    auto socket = std::make_unique<tcp::socket>(io);
+    socket->open(tcp::v4());
+    socket->bind(tcp::endpoint(make_address(source), 0));
+    socket->connect(tcp::endpoint(make_address("127.0.0.1"), port));
+    into.push_back(std::move(socket));
+  }
+}
+
+std::size_t lines_with(const Log& log, const std::string& text) {
+  return static_cast<std::size_t>(
+      std::count_if(log.lines.begin(), log.lines.end(),
+                    [&](const std::string& line) { return line.find(text) != std::string::npos; }));
+}
 
 struct Gateway {
   Identity identity = Identity::generate();
@@ -256,4 +284,44 @@ TEST_CASE("channel transport: a leader brings a follower up to date over TLS", "
   CHECK(*acknowledged == 4);
   CHECK(follower.applied_version() == 4u);
   CHECK(leader.delivery(4)->round_trip().has_value());
+}
+
+TEST_CASE("channel transport: idle connections from one source cannot shut a gateway out",
+          "[channel]") {
+  boost::asio::io_context io;
+  Gateway gw;
+  // Room for 16 connections; the flood opens 40 and keeps them idle (the
+  // handshake timeout, 10 s, would free them only after this test).
+  Controller ctl(io, gw.identity.pin(), {}, 16);
+  Flood held;
+  flood(io, held, "127.0.0.2", ctl.server->port(), 40);
+  run_until(io, [] { return false; });    // the listener takes what it will
+  CHECK(ctl.server->connections() == 4);  // the per-source share
+  gw.dial(io, ctl.server->port(), ctl.identity.pin());
+  REQUIRE(run_until(io, [&] { return gw.connected && ctl.connection.has_value(); }));
+  CHECK(ctl.opened_name == "gw-1");
+  // 36 refusals, a line or two in the log.
+  const std::size_t said = lines_with(ctl.log, "refused a connection");
+  CHECK(said >= 1);
+  CHECK(said <= 2);
+  CHECK(ctl.log.has("more refused or dropped since the last such line") == (said == 2));
+  for (const auto& line : ctl.log.lines) CHECK_THAT(line, !Catch::Contains("127.0.0.2"));
+}
+
+TEST_CASE("channel transport: a flood from many sources gives way to a gateway", "[channel]") {
+  boost::asio::io_context io;
+  Gateway gw;
+  // At most 8 connections in their handshake, from 20 sources with 2 each.
+  Controller ctl(io, gw.identity.pin(), {}, 1024, 8);
+  Flood held;
+  for (int source = 2; source < 22; ++source)
+    flood(io, held, "127.0.0." + std::to_string(source), ctl.server->port(), 2);
+  run_until(io, [] { return false; });
+  CHECK(ctl.server->connections() == 8);
+  // The gateway's connection pushes the oldest idle one out and finishes
+  // its handshake long before any idle one would time out.
+  gw.dial(io, ctl.server->port(), ctl.identity.pin());
+  REQUIRE(run_until(io, [&] { return gw.connected && ctl.connection.has_value(); }));
+  CHECK(ctl.server->connections() <= 8);
+  CHECK(lines_with(ctl.log, "dropped the oldest of 8 connections") == 1);
 }

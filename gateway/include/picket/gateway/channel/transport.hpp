@@ -34,6 +34,12 @@ struct ChannelServerOptions {
   TransportLimits limits;
   std::size_t max_connections = 1024;
   LogFn log;
+  // Connections still in their TCP, TLS or WebSocket handshake (not yet
+  // proven to be a gateway). Past max_pending the oldest is dropped for the
+  // newest, and one source address gets max_pending_per_source at a time: a
+  // flood of idle connections cannot hold the door shut on a gateway.
+  std::size_t max_pending = 64;
+  std::size_t max_pending_per_source = 4;
 };
 
 struct ChannelServerHandlers {
