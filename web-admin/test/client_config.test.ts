@@ -166,6 +166,7 @@ describe('configs to hand out', () => {
     expect(configFileName('bo', 'pc', 'gw-a')).toBe('bo-pc-gw-a.conf');
     expect(configFileName('a very long member name', 'x', 'nl')).toBe('a_very_long_-nl.conf');
     expect(configFileName('alice', 'phone', 'amsterdam-north-1')).toBe('alice-amsterdam.conf');
+    expect(configFileName('organizer', 'laptop', 'gw-b')).toBe('organizer-gw-b.conf');
   });
 
   it('keeps downloads apart when long gateway names share their start', () => {

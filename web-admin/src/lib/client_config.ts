@@ -157,7 +157,8 @@ export function configFileName(member: string, device: string, gateway?: string)
   if (gateway === undefined) return `${name.slice(0, TUNNEL_NAME)}.conf`;
   // A name cut at a dash would end in one (amsterdam-north → amsterdam-).
   const suffix = `-${tunnelChars(gateway).slice(0, GATEWAY_PART).replace(/-+$/, '')}`;
-  return `${name.slice(0, TUNNEL_NAME - suffix.length)}${suffix}.conf`;
+  // Nor a double dash where the member-device part was cut (organizer--gw-b).
+  return `${name.slice(0, TUNNEL_NAME - suffix.length).replace(/-+$/, '')}${suffix}.conf`;
 }
 
 // One config to hand out: the only one on a single box (no gateway), or the
