@@ -2,11 +2,11 @@
 // button and label is found by the words of the page's own catalog in that
 // language. Throws (exit 1) at the first failed check.
 import { execFileSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { axeSource, launch, serveCurrentUi } from './chromium.mjs';
 import { loadMessages } from './messages.mjs';
+import { codeAt, freshCode } from './totp.mjs';
 
 const URL_BASE = process.env.PICKET_URL;
 const TOKEN = process.env.PICKET_SETUP_TOKEN;
@@ -42,30 +42,6 @@ const hookOk = (...args) => {
 };
 const cli = (...args) => JSON.parse(hook('picket', '--json', ...args));
 
-// RFC 6238 with the parameters picketd uses: HMAC-SHA-1, 30 s, 6 digits.
-// Each code is accepted once, so a second login waits for the next step.
-const usedSteps = new Map();
-function codeAt(base32, step) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of base32.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac('sha1', key).update(counter).digest();
-  const offset = mac[19] & 0xf;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
-async function freshCode(base32) {
-  const last = usedSteps.get(base32) ?? -1;
-  let step = Math.floor(Date.now() / 30000);
-  while (step <= last) {
-    await new Promise((r) => setTimeout(r, 1000));
-    step = Math.floor(Date.now() / 30000);
-  }
-  usedSteps.set(base32, step);
-  return codeAt(base32, step);
-}
 
 async function shot(page, name, size) {
   if (size) await page.setViewportSize(size);

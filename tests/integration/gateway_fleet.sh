@@ -6,8 +6,11 @@
 # on the controller gets one config per gateway (its endpoint, its own
 # WireGuard key, its fingerprint; one gateway's config does not work at
 # another) and works through each gateway; a device assigned to one gateway
-# is served there only and follows a move before the CLI returns;
-# `picket status` shows its
+# is served there only and follows a move before the CLI returns; the web
+# admin in Chromium (tests/browser/fleet_gateways.mjs) adds a device kept to
+# one gateway, shows that gateway's config only (zbarimg reads its QR code,
+# the member's ping goes through), and its Gateways dialog puts it on every
+# gateway behind the password, saying what each did; `picket status` shows its
 # live handshake on each gateway without its address; a
 # revoke has left both gateways before the CLI returns, and says so per
 # gateway; a gateway cut off from its controller keeps serving until its
@@ -25,6 +28,11 @@ AGENT="$BIN_DIR/gateway/picket-gateway"
 CTL_NS="pkt-ctl-$ID"
 CTL_ADDRESS=172.31.252.1
 LEASE=8
+API_PORT=18083  # the web admin, on 127.0.0.1 in the controller's namespace
+WEB_DIR="$(cd "$(dirname "$0")/../.." && pwd)/web-admin"
+ARTIFACTS="$BIN_DIR/tests/browser/artifacts"
+command -v chromium >/dev/null || fail "chromium is not installed (scripts/deps.sh --test installs it)"
+[ -d "$WEB_DIR/node_modules/playwright-core" ] || fail "web-admin/node_modules is missing: run scripts/build.sh first"
 NAMES=(a b)
 declare -A NS GW_IFACE UP_ADDRESS MEMBER_NS MEMBER_IF OUTER MEMBER_OUTER AGENT_PID
 for g in "${NAMES[@]}"; do
@@ -105,7 +113,7 @@ start_controller() {
   ip netns exec "$CTL_NS" "$PICKETD" --state-dir "$WORK/state" --socket "$WORK/picket.sock" \
     --role controller --channel-host "$CTL_ADDRESS" --channel-port 51821 \
     --gateway-answer-timeout 3000 --interface "pk$ID" --endpoint "${OUTER[a]}:51820" \
-    --api-port 0 --no-dns --drift-interval 1 >>"$WORK/picketd.log" 2>&1 &
+    --api-port "$API_PORT" --no-dns --drift-interval 1 >>"$WORK/picketd.log" 2>&1 &
   PICKETD_PID=$!
   for _ in $(seq 100); do
     [ -S "$WORK/picket.sock" ] && picket status >/dev/null 2>&1 && return 0
@@ -279,6 +287,28 @@ check_exact "with the tablet on every gateway"
 picket device revoke organizer tablet >/dev/null
 member_up a "$WORK/phone-gw-a.conf"
 member_reaches a 20 || fail_fleet "the phone no longer reaches gw-a"
+
+log "the web admin in Chromium: a device kept to gw-b gets its config only, then every gateway"
+TOKEN=$(sed -n 's/.*one-time setup token.*: \([^ ]*\)$/\1/p' "$WORK/picketd.log" | tail -n1)
+[ -n "$TOKEN" ] || fail "the controller printed no setup token"
+mkdir -p "$ARTIFACTS"
+ip netns exec "$CTL_NS" env PICKET_URL="http://127.0.0.1:$API_PORT" PICKET_SETUP_TOKEN="$TOKEN" \
+  WORK="$WORK" ARTIFACTS="$ARTIFACTS" PICKET_WEB_DIR="$WEB_DIR" \
+  PICKET_GATEWAYS="$(picket --json gateway list | jq -c '[.gateways[] | {name, endpoint, fingerprint}]')" \
+  node "$(dirname "$0")/../browser/fleet_gateways.mjs" ||
+  fail "the web admin on the controller failed (screenshots in $ARTIFACTS)"
+[ "$(zbarimg --raw -q "$WORK/laptop-qr.png" 2>/dev/null | sed '${/^$/d}')" = "$(cat "$WORK/laptop-gw-b.conf")" ] ||
+  fail "zbarimg does not read the page's gw-b QR code as the downloaded gw-b config"
+grep_quiet -Fx "Endpoint = ${OUTER[b]}:51820" "$WORK/laptop-gw-b.conf" || fail "the browser's gw-b config does not dial gw-b"
+grep_quiet -Fx "PublicKey = $(gateway_public_key b)" "$WORK/laptop-gw-b.conf" ||
+  fail "the browser's gw-b config does not name the key gw-b answers with"
+remember_device laptop
+check_exact "with the laptop the browser put on every gateway"
+member_up b "$WORK/laptop-gw-b.conf"
+member_reaches b 20 || fail_fleet "the laptop added in the browser does not reach gw-b"
+picket device revoke organizer laptop >/dev/null
+member_up b "$WORK/phone-gw-b.conf"
+member_reaches b 20 || fail_fleet "the phone no longer reaches gw-b"
 
 log "a revoke has left both gateways before the CLI returns"
 answer=$(picket --json device revoke organizer phone)
