@@ -19,7 +19,8 @@ client_if() { if [ "${1:-1}" = 2 ]; then echo "${MEM_IF}b"; else echo "$MEM_IF";
 case "$1" in
   decode)
     # zbarimg adds one newline of its own after the data.
-    zbarimg --raw -q "$2" 2>/dev/null | sed '${/^$/d}'
+    # QR codes only (lib.sh's qr_decode says why).
+    zbarimg --raw -q -Sdisable -Sqrcode.enable "$2" 2>/dev/null | sed '${/^$/d}'
     ;;
   connect)
     ifname=$(client_if "${3:-1}")

@@ -167,7 +167,7 @@ log "   $MODULES modules drawn at$PNG_SIZE pixels"
 # A viewBox alone draws one pixel per module: too small for any phone to read
 # off a screen or paper. 1 mm per module is 3.78 pixels at rsvg's 96 dpi.
 [ "$(echo "$PNG_SIZE" | awk '{ print $1 }')" -ge $((MODULES * 3)) ] || fail "the SVG draws at$PNG_SIZE, under 3 pixels per module"
-zbarimg --raw -q "$WORK/laptop.png" 2>/dev/null | sed '${/^$/d}' >"$WORK/laptop.decoded"
+qr_decode "$WORK/laptop.png" >"$WORK/laptop.decoded"
 cmp -s "$WORK/laptop.decoded" "$WORK/laptop.conf" || fail "the SVG through rsvg-convert does not decode to the .conf"
 
 log "a config too wide for the terminal says so, points to the files, changes nothing"
@@ -182,7 +182,7 @@ picket device add alice desk --split "${WIDE[@]}" --svg "$WORK/desk.svg" --conf 
   fail "an add with --svg and --conf failed for a wide QR code"
 grep -qF "too wide for this terminal" "$WORK/out" || fail "the terminal code was left out without saying so"
 rsvg-convert "$WORK/desk.svg" -o "$WORK/desk.png"
-zbarimg --raw -q "$WORK/desk.png" 2>/dev/null | sed '${/^$/d}' | cmp -s - "$WORK/desk.conf" || fail "the wide SVG does not decode"
+qr_decode "$WORK/desk.png" | cmp -s - "$WORK/desk.conf" || fail "the wide SVG does not decode"
 
 stop_picketd
 log "config delivery: all checks passed"

@@ -297,7 +297,7 @@ ip netns exec "$CTL_NS" env PICKET_URL="http://127.0.0.1:$API_PORT" PICKET_SETUP
   PICKET_GATEWAYS="$(picket --json gateway list | jq -c '[.gateways[] | {name, endpoint, fingerprint}]')" \
   node "$(dirname "$0")/../browser/fleet_gateways.mjs" ||
   fail "the web admin on the controller failed (screenshots in $ARTIFACTS)"
-[ "$(zbarimg --raw -q "$WORK/laptop-qr.png" 2>/dev/null | sed '${/^$/d}')" = "$(cat "$WORK/laptop-gw-b.conf")" ] ||
+[ "$(qr_decode "$WORK/laptop-qr.png")" = "$(cat "$WORK/laptop-gw-b.conf")" ] ||
   fail "zbarimg does not read the page's gw-b QR code as the downloaded gw-b config"
 grep_quiet -Fx "Endpoint = ${OUTER[b]}:51820" "$WORK/laptop-gw-b.conf" || fail "the browser's gw-b config does not dial gw-b"
 grep_quiet -Fx "PublicKey = $(gateway_public_key b)" "$WORK/laptop-gw-b.conf" ||

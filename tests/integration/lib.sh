@@ -133,8 +133,16 @@ qr_to_config() {
           }
         }
       }' >"$image"
-  # zbarimg reports to D-Bus when it can; there is none here.
-  zbarimg --raw -q "$image" 2>/dev/null | sed '${/^$/d}'
+  qr_decode "$image"
+}
+
+# qr_decode IMAGE: what zbarimg reads from the QR code in IMAGE. QR codes
+# only: with every symbology on, zbar once read a stripe of a QR code as a
+# six-digit barcode too ("691017" above the config, in a CI run).
+qr_decode() {
+  # zbarimg reports to D-Bus when it can; there is none here. It adds one
+  # newline of its own after the data.
+  zbarimg --raw -q -Sdisable -Sqrcode.enable "$1" 2>/dev/null | sed '${/^$/d}'
 }
 
 # wg_client_up NS IFNAME CONF STRIPPED: brings up (or re-configures) a

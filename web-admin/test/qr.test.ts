@@ -33,7 +33,7 @@ describe('QR code', () => {
     const dir = mkdtempSync(join(tmpdir(), 'picket-qr-'));
     try {
       writeFileSync(join(dir, 'qr.pbm'), toPbm(size, d));
-      const decoded = execFileSync('zbarimg', ['--raw', '-q', join(dir, 'qr.pbm')], {
+      const decoded = execFileSync('zbarimg', ['--raw', '-q', '-Sdisable', '-Sqrcode.enable', join(dir, 'qr.pbm')], {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'ignore'],
       });
